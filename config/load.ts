@@ -1,0 +1,146 @@
+/**
+ * The one place that reads stack config. It validates every non-secret key
+ * against {@link stackConfigSchema}, applies the documented defaults, reads the
+ * secret keys as secret Outputs, and throws one {@link StackConfigError} that
+ * names every bad key before any resource is registered.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { StackConfigError } from "./errors";
+import { SECRET_CONFIG_KEYS } from "./secrets";
+import { OBJECT_CONFIG_KEYS, StackConfig, stackConfigSchema } from "./stackConfig";
+
+export interface LoadedStackConfig extends StackConfig {
+  /** The stack's name, e.g. `dev`. */
+  readonly stack: string;
+  /** Secret config values by key, each a secret Output. */
+  readonly secrets: Readonly<Record<string, pulumi.Output<string>>>;
+}
+
+/** Reads, validates and defaults the current stack's config. */
+export function loadStackConfig(): LoadedStackConfig {
+  const stack = pulumi.getStack();
+  const project = pulumi.getProject();
+  const { raw, problems } = readRawConfig(project);
+  const secretNames = new Set(SECRET_CONFIG_KEYS.map((s) => s.key));
+  for (const key of secretNames) delete raw[key];
+  const result = parseStackConfig(raw);
+  const lines = [...problems, ...(result.ok ? [] : result.problems), ...missingSecrets(stack)];
+  if (lines.length > 0 || !result.ok) throw new StackConfigError(configErrorMessage(stack, lines));
+  const cfg = new pulumi.Config();
+  const secrets: Record<string, pulumi.Output<string>> = {};
+  for (const { key } of SECRET_CONFIG_KEYS) secrets[key] = cfg.requireSecret(key);
+  return { ...result.config, stack, secrets };
+}
+
+export type ParseResult = { ok: true; config: StackConfig } | { ok: false; problems: string[] };
+
+/** Validates raw config values (JSON-decoded objects, plain strings) without the Pulumi runtime. */
+export function parseStackConfig(raw: Record<string, unknown>): ParseResult {
+  const parsed = stackConfigSchema.safeParse(raw, { reportInput: true });
+  if (parsed.success) return { ok: true, config: parsed.data };
+  return { ok: false, problems: parsed.error.issues.flatMap((issue) => describeIssue(issue)) };
+}
+
+/** Parses and throws the same error the program would; for tests and tools. */
+export function parseStackConfigOrThrow(raw: Record<string, unknown>, stack: string): StackConfig {
+  const result = parseStackConfig(raw);
+  if (!result.ok) throw new StackConfigError(configErrorMessage(stack, result.problems));
+  return result.config;
+}
+
+export function configErrorMessage(stack: string, problems: readonly string[]): string {
+  return [`Invalid config for stack "${stack}":`, ...problems.map((p) => `  - ${p}`)].join("\n");
+}
+
+function readRawConfig(project: string): { raw: Record<string, unknown>; problems: string[] } {
+  const prefix = `${project}:`;
+  const raw: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
+    if (!fullKey.startsWith(prefix)) continue;
+    const key = fullKey.slice(prefix.length);
+    if (!OBJECT_CONFIG_KEYS.includes(key)) {
+      raw[key] = value;
+      continue;
+    }
+    try {
+      raw[key] = JSON.parse(value);
+    } catch {
+      problems.push(`${key} = ${display(value)}: expected an object; set its fields with \`pulumi config set --path ${key}.<field> <value>\``);
+    }
+  }
+  return { raw, problems };
+}
+
+function missingSecrets(stack: string): string[] {
+  const cfg = new pulumi.Config();
+  return SECRET_CONFIG_KEYS.filter(({ key }) => cfg.get(key) === undefined).map(
+    ({ key, description }) =>
+      `${key} is missing (${description}); set it with \`pulumi config set --secret ${key} <value> --stack ${stack}\``,
+  );
+}
+
+type Issue = z.core.$ZodIssue & { input?: unknown };
+
+function describeIssue(issue: Issue): string[] {
+  const where = formatPath(issue.path);
+  if (issue.code === "unrecognized_keys") {
+    const allowed = knownKeysAt(issue.path);
+    return issue.keys.map((key) => {
+      const full = where ? `${where}.${key}` : key;
+      return `${full}: unknown key; allowed keys here: ${allowed.join(", ")}`;
+    });
+  }
+  const fix = setCommand(issue.path);
+  if (issue.input === undefined) return [`${where} is missing: ${lowerFirst(issue.message)}; ${fix}`];
+  return [`${where} = ${display(issue.input)}: ${lowerFirst(issue.message)}; ${fix}`];
+}
+
+function setCommand(path: readonly PropertyKey[]): string {
+  const key = formatPath(path);
+  return path.length > 1 ? `set it with \`pulumi config set --path ${key} <value>\`` : `set it with \`pulumi config set ${key} <value>\``;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else out += out === "" ? String(seg) : `.${String(seg)}`;
+  }
+  return out;
+}
+
+function display(value: unknown): string {
+  const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function lowerFirst(message: string): string {
+  return message.charAt(0).toLowerCase() + message.slice(1);
+}
+
+// Zod keeps a schema's structure under `_zod.def`; walk it to list the keys an object allows.
+interface SchemaNode {
+  _zod: { def: { type: string; innerType?: SchemaNode; in?: SchemaNode; element?: SchemaNode; shape?: Record<string, SchemaNode> } };
+}
+
+function unwrapSchema(node: SchemaNode | undefined): SchemaNode | undefined {
+  let cur = node;
+  while (cur) {
+    const def = cur._zod.def;
+    if (def.innerType) cur = def.innerType;
+    else if (def.type === "pipe" && def.in) cur = def.in;
+    else break;
+  }
+  return cur;
+}
+
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let node = unwrapSchema(stackConfigSchema as unknown as SchemaNode);
+  for (const seg of path) {
+    const def = node?._zod.def;
+    node = unwrapSchema(typeof seg === "number" ? def?.element : def?.shape?.[String(seg)]);
+  }
+  return Object.keys(node?._zod.def.shape ?? {});
+}

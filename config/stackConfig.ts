@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { CUDA_TAG_PATTERN, PYTHON_TAG_PATTERN, RAY_VERSION_PATTERN } from "./imageRef";
+import { DEFAULT_CUDA_TAG, DEFAULT_PYTHON_TAG, RAY_VERSION } from "./rayVersion";
+import { apiConfigSchema } from "./sections/api";
+import { pipelinesConfigSchema } from "./sections/pipelines";
+import { rayConfigSchema } from "./sections/ray";
+import { registryConfigSchema } from "./sections/registry";
+
+export const ENVIRONMENTS = ["dev", "uat", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/**
+ * Every non-secret config key of a stack, with its default. Unknown keys are
+ * rejected so a typo never silently falls back to a default.
+ */
+export const stackConfigSchema = z
+  .object({
+    /** Which environment this stack is; `prod` turns on the production-only rules (immutable images). @default "dev" */
+    environment: z.enum(ENVIRONMENTS).default("dev"),
+    /** Per-stack Ray override, to try a new Ray in dev first. @default RAY_VERSION */
+    rayVersion: z
+      .string()
+      .regex(RAY_VERSION_PATTERN, { error: `expected an exact Ray version MAJOR.MINOR.PATCH, such as "${RAY_VERSION}"` })
+      .default(RAY_VERSION),
+    /** Python tag of every Ray image. @default "py310" */
+    pythonTag: z
+      .string()
+      .regex(PYTHON_TAG_PATTERN, { error: `expected a Python tag of the form py3XX, such as "${DEFAULT_PYTHON_TAG}"` })
+      .default(DEFAULT_PYTHON_TAG),
+    /** CUDA tag of the GPU Ray images. @default "cu121" */
+    cudaTag: z
+      .string()
+      .regex(CUDA_TAG_PATTERN, { error: `expected a CUDA tag of the form cuXXX, such as "${DEFAULT_CUDA_TAG}"` })
+      .default(DEFAULT_CUDA_TAG),
+    registry: registryConfigSchema,
+    pipelines: pipelinesConfigSchema,
+    ray: rayConfigSchema,
+    api: apiConfigSchema,
+  })
+  .strict();
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+
+/** The top-level keys whose values are objects (stored as JSON by `pulumi config set --path`). */
+export const OBJECT_CONFIG_KEYS: readonly string[] = ["registry", "pipelines", "ray", "api"];

@@ -1,0 +1,60 @@
+/**
+ * The mock provider behind the offline plan and the tests: resources echo
+ * their inputs plus the few outputs real providers compute, and any invoke
+ * without a registered answer fails loudly rather than returning nothing.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+export type InvokeMock = (args: Record<string, unknown>) => Record<string, unknown>;
+export type OutputMock = (name: string, inputs: Record<string, unknown>) => Record<string, unknown>;
+
+/** Answers for the invokes the program makes; fake, obviously so. */
+export const DEFAULT_INVOKE_MOCKS: Readonly<Record<string, InvokeMock>> = {};
+
+/** Outputs real providers compute that the program reads back. */
+export const DEFAULT_OUTPUT_MOCKS: Readonly<Record<string, OutputMock>> = {};
+
+export class UnmockedInvokeError extends Error {
+  /** The runtime reports an invoke failure by this field, as it would a gRPC error's. */
+  readonly details: string;
+
+  constructor(token: string) {
+    super(`unmocked invoke "${token}": add an answer for it to DEFAULT_INVOKE_MOCKS in plan/mocks.ts (or pass one to the run)`);
+    this.name = "UnmockedInvokeError";
+    this.details = this.message;
+  }
+}
+
+export interface MockOptions {
+  readonly invokes?: Readonly<Record<string, InvokeMock>>;
+  readonly outputs?: Readonly<Record<string, OutputMock>>;
+}
+
+export interface RecordedInvoke {
+  readonly token: string;
+  readonly args: Record<string, unknown>;
+}
+
+export class PlanMocks implements pulumi.runtime.Mocks {
+  readonly invokes: RecordedInvoke[] = [];
+  private readonly invokeMocks: Readonly<Record<string, InvokeMock>>;
+  private readonly outputMocks: Readonly<Record<string, OutputMock>>;
+
+  constructor(options: MockOptions = {}) {
+    this.invokeMocks = { ...DEFAULT_INVOKE_MOCKS, ...options.invokes };
+    this.outputMocks = { ...DEFAULT_OUTPUT_MOCKS, ...options.outputs };
+  }
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    const extra = this.outputMocks[args.type]?.(args.name, args.inputs as Record<string, unknown>) ?? {};
+    return { id: args.custom === false ? undefined : `${args.name}-id`, state: { ...args.inputs, ...extra } };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    const mock = this.invokeMocks[args.token];
+    if (!mock) throw new UnmockedInvokeError(args.token);
+    const inputs = args.inputs as Record<string, unknown>;
+    this.invokes.push({ token: args.token, args: inputs });
+    return mock(inputs);
+  }
+}

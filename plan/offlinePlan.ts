@@ -1,0 +1,105 @@
+/**
+ * `npm run plan`: run the program offline, prove every resource against its
+ * upstream schema, run the policy pack, and write `out/<stack>/`.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type { PolicyPackConfig } from "@pulumi/policy";
+import { isStackConfigError } from "../config/errors";
+import { DEFAULT_ENFORCEMENT_LEVEL, POLICIES } from "../policies/pack";
+import { PolicyReport, resourcesFromPreview, runPolicies } from "../policies/runner";
+import { SchemaReport, validateResources } from "../validation/validateResources";
+import { formatFinding } from "../validation/finding";
+import { renderManifests } from "./manifests";
+import { buildPreview, PreviewDiagnostic, PreviewDocument } from "./preview";
+import { ProgramRun, runProgram } from "./runProgram";
+import { buildPlanConfig, ConfigOverride, PlanConfig } from "./stackConfigFile";
+
+export const EXIT_OK = 0;
+export const EXIT_POLICY = 1;
+export const EXIT_INVALID_INPUT = 2;
+export const EXIT_SCHEMA = 3;
+
+export interface OfflinePlanOptions {
+  readonly projectDir: string;
+  readonly stack: string;
+  readonly overrides: readonly ConfigOverride[];
+  /** Where `<stack>/preview.json` and `<stack>/manifests/` go; nothing is written when undefined. */
+  readonly outDir?: string;
+  readonly program: () => unknown;
+}
+
+export type OfflinePlanResult =
+  | { readonly kind: "invalid-config"; readonly exitCode: number; readonly message: string }
+  | {
+      readonly kind: "planned";
+      readonly exitCode: number;
+      readonly planConfig: PlanConfig;
+      readonly run: ProgramRun;
+      readonly schema: SchemaReport;
+      readonly policy: PolicyReport;
+      readonly preview: PreviewDocument;
+      readonly manifestCount: number;
+    };
+
+export function policyConfigPath(projectDir: string, stack: string): string {
+  return path.join(projectDir, "policies", "config", `${stack}.json`);
+}
+
+function readPolicyConfig(projectDir: string, stack: string): PolicyPackConfig {
+  const file = policyConfigPath(projectDir, stack);
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as PolicyPackConfig) : {};
+}
+
+export async function offlinePlan(options: OfflinePlanOptions): Promise<OfflinePlanResult> {
+  const planConfig = buildPlanConfig(options.projectDir, options.stack, options.overrides);
+  let run: ProgramRun;
+  try {
+    run = await runProgram({ stack: options.stack, config: planConfig.config, secretKeys: planConfig.secretKeys, program: options.program });
+  } catch (err) {
+    if (isStackConfigError(err)) return { kind: "invalid-config", exitCode: EXIT_INVALID_INPUT, message: err.message };
+    throw err;
+  }
+  const schema = validateResources(run.resources);
+  const unmaskedPreview = buildPreview(run, planConfig.config, planConfig.secretKeys);
+  const policy = await runPolicies(resourcesFromPreviewRun(run), {
+    policies: POLICIES,
+    packEnforcementLevel: DEFAULT_ENFORCEMENT_LEVEL,
+    config: readPolicyConfig(options.projectDir, options.stack),
+  });
+  const diagnostics: PreviewDiagnostic[] = [
+    ...schema.findings.map((f) => ({ severity: "error" as const, message: `schema: ${formatFinding(f)}` })),
+    ...policy.violations.map((v) => ({
+      ...(v.urn ? { urn: v.urn } : {}),
+      severity: v.enforcementLevel === "mandatory" ? ("error" as const) : ("warning" as const),
+      message: `[${v.enforcementLevel}] ${v.policyName}: ${v.message}`,
+    })),
+  ];
+  const preview = { ...unmaskedPreview, diagnostics };
+  const manifests = renderManifests(run.resources);
+  if (options.outDir) {
+    const stackOut = path.join(options.outDir, options.stack);
+    fs.rmSync(stackOut, { recursive: true, force: true });
+    fs.mkdirSync(path.join(stackOut, "manifests"), { recursive: true });
+    fs.writeFileSync(path.join(stackOut, "preview.json"), `${JSON.stringify(preview, null, 2)}\n`);
+    for (const m of manifests) {
+      const file = path.join(stackOut, "manifests", m.path);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, m.yaml);
+    }
+  }
+  const mandatory = policy.violations.some((v) => v.enforcementLevel === "mandatory");
+  const exitCode = schema.findings.length > 0 ? EXIT_SCHEMA : mandatory ? EXIT_POLICY : EXIT_OK;
+  return { kind: "planned", exitCode, planConfig, run, schema, policy, preview, manifestCount: manifests.length };
+}
+
+/** Policies see the plan exactly as they would see it read back from preview.json. */
+function resourcesFromPreviewRun(run: ProgramRun) {
+  return resourcesFromPreview({
+    steps: run.resources.map((r) => ({
+      op: "create",
+      urn: r.urn,
+      newState: { urn: r.urn, type: r.type, parent: r.parent, protect: r.protect, dependencies: r.dependencies, inputs: r.plainInputs },
+    })),
+  });
+}

@@ -1,0 +1,141 @@
+/**
+ * Runs the Pulumi program under Pulumi's mock runtime, as `pulumi preview`
+ * would run it, and records every registered resource. Shared by
+ * `npm run plan` and the tests.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { MockOptions, PlanMocks, RecordedInvoke } from "./mocks";
+import { maskSecrets, revealSecrets } from "./secrets";
+
+export const PROJECT_NAME = "face-ocr-platform";
+
+export interface RecordedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent?: string;
+  readonly custom: boolean;
+  readonly protect: boolean;
+  readonly dependencies: string[];
+  /** The id to import, when the resource adopts an existing one. */
+  readonly importId?: string;
+  /** Inputs as `pulumi preview --json` shows them: secrets are "[secret]". */
+  readonly inputs: Record<string, unknown>;
+  /** Inputs with secrets in clear, for validation; never written anywhere. */
+  readonly plainInputs: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+  readonly project: string;
+  readonly stack: string;
+  /** In registration order. */
+  readonly resources: RecordedResource[];
+  /** Stack outputs, secrets masked. */
+  readonly outputs: Record<string, unknown>;
+  readonly invokes: RecordedInvoke[];
+}
+
+export interface RunOptions extends MockOptions {
+  readonly stack: string;
+  /** Fully qualified config (`project:key` or `provider:key`) to string values, as the CLI passes them. */
+  readonly config: Readonly<Record<string, string>>;
+  /** Fully qualified keys whose values are secret. */
+  readonly secretKeys?: readonly string[];
+  /** The program: a function returning the stack outputs, like `index.ts`'s export. */
+  readonly program: () => unknown;
+}
+
+interface WireRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect(): boolean;
+  getDependenciesList(): string[];
+  getImportid(): string;
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+interface WireResponse {
+  getUrn(): string;
+}
+type Callback = (err: unknown, resp?: WireResponse) => void;
+interface Monitor {
+  registerResource(req: WireRequest, cb: Callback): void;
+  registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined }, cb: Callback): void;
+}
+
+/** The mock monitor that `setMocks` installed (the runtime keeps it in its global store). */
+function currentMonitor(): Monitor {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { settings: { monitor: Monitor } } };
+  return state.getStore().settings.monitor;
+}
+
+export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+  const mocks = new PlanMocks(options);
+  await pulumi.runtime.setMocks(mocks, PROJECT_NAME, options.stack, true);
+  pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
+
+  const resources: RecordedResource[] = [];
+  // The mock monitor qualifies URNs with the stack's type and only the nearest parent's; the engine
+  // leaves the stack out and chains every ancestor. Record the engine's URNs.
+  const engineUrns = new Map<string, string>();
+  const engineUrn = (mockUrn: string) => engineUrns.get(mockUrn) ?? mockUrn;
+  let rawOutputs: Record<string, unknown> = {};
+  let stackUrn = "";
+  const monitor = currentMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) =>
+    register(req, (err, resp) => {
+      if (!err && resp) {
+        const raw = req.getObject()?.toJavaScript() ?? {};
+        const type = req.getType();
+        if (type === "pulumi:pulumi:Stack") stackUrn = resp.getUrn();
+        const parent = req.getParent() ? engineUrn(req.getParent()) : undefined;
+        const parentType = parent?.split("::")[2];
+        const qualifiedType = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+        const urn = `urn:pulumi:${options.stack}::${PROJECT_NAME}::${qualifiedType}::${req.getName()}`;
+        engineUrns.set(resp.getUrn(), urn);
+        resources.push({
+          urn,
+          type,
+          name: req.getName(),
+          parent,
+          custom: req.getCustom(),
+          protect: req.getProtect(),
+          dependencies: req.getDependenciesList().map(engineUrn).sort(),
+          importId: req.getImportid() || undefined,
+          inputs: maskSecrets(raw) as Record<string, unknown>,
+          plainInputs: revealSecrets(raw) as Record<string, unknown>,
+        });
+      }
+      cb(err, resp);
+    });
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, cb) => {
+    if (req.getUrn() === stackUrn) rawOutputs = req.getOutputs()?.toJavaScript() ?? {};
+    registerOutputs(req, cb);
+  };
+
+  // A program error is caught inside the stack and rethrown after the run: rejecting the stack's own
+  // outputs would leave the runtime's derived promises rejected with nobody listening.
+  let programError: unknown;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    try {
+      return (await options.program()) as pulumi.Inputs | undefined;
+    } catch (err) {
+      programError = err ?? new Error("the program failed without an error");
+      return undefined;
+    }
+  });
+  // Outputs resolve before every registration has finished; drain the queue.
+  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  if (programError !== undefined) throw programError;
+  return {
+    project: PROJECT_NAME,
+    stack: options.stack,
+    resources,
+    outputs: maskSecrets(rawOutputs) as Record<string, unknown>,
+    invokes: mocks.invokes,
+  };
+}

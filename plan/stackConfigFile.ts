@@ -1,0 +1,154 @@
+/**
+ * Builds the config a stack's program sees, as the Pulumi CLI would: the
+ * stack file `Pulumi.<stack>.yaml`, then `--config` and `--secret` overrides.
+ * Encrypted (`secure:`) values cannot be decrypted offline; they, and secret
+ * keys that are not set at all, become masked placeholders.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { secretKeyNames } from "../config/secrets";
+import { PROJECT_NAME } from "./runProgram";
+
+/** Stands in for a secret the offline plan cannot know. */
+export const OFFLINE_SECRET_PLACEHOLDER = "offline-placeholder";
+
+export interface PlanConfig {
+  /** Fully qualified key to string value. */
+  readonly config: Record<string, string>;
+  readonly secretKeys: string[];
+  /** Secret keys that got {@link OFFLINE_SECRET_PLACEHOLDER}. */
+  readonly placeholders: string[];
+}
+
+export class PlanInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PlanInputError";
+  }
+}
+
+export interface ConfigOverride {
+  readonly key: string;
+  readonly value: string;
+  readonly secret: boolean;
+}
+
+export function stackFilePath(projectDir: string, stack: string): string {
+  return path.join(projectDir, `Pulumi.${stack}.yaml`);
+}
+
+function qualify(key: string): string {
+  return key.includes(":") ? key : `${PROJECT_NAME}:${key}`;
+}
+
+function isSecure(value: unknown): value is { secure: string } {
+  return !!value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
+}
+
+/** Replaces `secure:` leaves with the placeholder; reports whether any were found. */
+function replaceSecure(value: unknown): { value: unknown; secret: boolean } {
+  if (isSecure(value)) return { value: OFFLINE_SECRET_PLACEHOLDER, secret: true };
+  if (Array.isArray(value)) {
+    const items = value.map(replaceSecure);
+    return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+  }
+  if (value && typeof value === "object") {
+    let secret = false;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const r = replaceSecure(v);
+      out[k] = r.value;
+      secret ||= r.secret;
+    }
+    return { value: out, secret };
+  }
+  return { value, secret: false };
+}
+
+function toConfigString(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** `pulumi config set --path` reads `true`, `false` and integers as such. */
+function parsePathValue(value: string): unknown {
+  if (value === "true") return true;
+  if (value === "false") return false;
+  if (/^-?\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+export function parseOverride(text: string, secret: boolean): ConfigOverride {
+  const eq = text.indexOf("=");
+  const flag = secret ? "--secret" : "--config";
+  if (eq <= 0) throw new PlanInputError(`${flag} "${text}": expected KEY=VALUE, e.g. ${flag} rayVersion=2.53.0`);
+  return { key: text.slice(0, eq), value: text.slice(eq + 1), secret };
+}
+
+export function buildPlanConfig(projectDir: string, stack: string, overrides: readonly ConfigOverride[]): PlanConfig {
+  const file = stackFilePath(projectDir, stack);
+  if (!fs.existsSync(file)) {
+    const stacks = fs
+      .readdirSync(projectDir)
+      .filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f))
+      .map((f) => f.slice("Pulumi.".length, -".yaml".length));
+    throw new PlanInputError(`no stack file ${path.basename(file)} for stack "${stack}"; stacks here: ${stacks.join(", ") || "(none)"}`);
+  }
+  const doc = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const values: Record<string, unknown> = {};
+  const secret = new Set<string>();
+  for (const [key, raw] of Object.entries(doc.config ?? {})) {
+    const { value, secret: isSecret } = replaceSecure(raw);
+    values[qualify(key)] = value;
+    if (isSecret) secret.add(qualify(key));
+  }
+  for (const o of overrides) applyOverride(values, secret, o);
+  const placeholders: string[] = [];
+  for (const key of secretKeyNames().map(qualify)) {
+    if (values[key] === undefined) {
+      values[key] = OFFLINE_SECRET_PLACEHOLDER;
+      secret.add(key);
+      placeholders.push(key);
+    } else if (values[key] === OFFLINE_SECRET_PLACEHOLDER) {
+      placeholders.push(key);
+    }
+  }
+  const config: Record<string, string> = {};
+  for (const key of Object.keys(values).sort()) config[key] = toConfigString(values[key]);
+  return { config, secretKeys: [...secret].sort(), placeholders: placeholders.sort() };
+}
+
+function applyOverride(values: Record<string, unknown>, secret: Set<string>, o: ConfigOverride): void {
+  const colon = o.key.indexOf(":");
+  const namespace = colon >= 0 ? o.key.slice(0, colon + 1) : `${PROJECT_NAME}:`;
+  const [top, ...rest] = (colon >= 0 ? o.key.slice(colon + 1) : o.key).split(".");
+  const full = `${namespace}${top}`;
+  if (o.secret) secret.add(full);
+  if (rest.length === 0) {
+    values[full] = o.value;
+    return;
+  }
+  let node = values[full];
+  if (typeof node === "string") {
+    try {
+      node = JSON.parse(node);
+    } catch {
+      throw new PlanInputError(`--config ${o.key}: "${top}" holds a plain value, not an object, so it has no field "${rest.join(".")}"`);
+    }
+  }
+  if (node === undefined) node = {};
+  if (typeof node !== "object" || node === null || Array.isArray(node)) {
+    throw new PlanInputError(`--config ${o.key}: "${top}" is not an object, so it has no field "${rest.join(".")}"`);
+  }
+  values[full] = node;
+  let cursor = node as Record<string, unknown>;
+  for (const seg of rest.slice(0, -1)) {
+    const next = cursor[seg];
+    if (next === undefined) cursor[seg] = {};
+    else if (typeof next !== "object" || next === null) {
+      throw new PlanInputError(`--config ${o.key}: "${seg}" is not an object`);
+    }
+    cursor = cursor[seg] as Record<string, unknown>;
+  }
+  cursor[rest[rest.length - 1]] = parsePathValue(o.value);
+}

@@ -1,0 +1,80 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { UnmockedInvokeError } from "../../plan/mocks";
+import { SECRET_MASK } from "../../plan/secrets";
+import { runComponent, unwrap } from "../harness";
+
+describe("runProgram (the mock recorder)", () => {
+  it("records every registration with its parent, inputs and protect flag, in order", async () => {
+    const run = await runComponent(() => {
+      const ns = new k8s.core.v1.Namespace("ray", { metadata: { name: "ray" } }, { protect: true });
+      new k8s.core.v1.ConfigMap("cm", { metadata: { name: "cm", namespace: ns.metadata.name }, data: { a: "1" } });
+      return {};
+    });
+    expect(run.resources.map((r) => [r.type, r.name])).toEqual([
+      ["pulumi:pulumi:Stack", "face-ocr-platform-dev"],
+      ["kubernetes:core/v1:Namespace", "ray"],
+      ["kubernetes:core/v1:ConfigMap", "cm"],
+    ]);
+    const ns = run.one("kubernetes:core/v1:Namespace");
+    expect(ns.urn).toBe("urn:pulumi:dev::face-ocr-platform::kubernetes:core/v1:Namespace::ray");
+    expect(ns.parent).toBe("urn:pulumi:dev::face-ocr-platform::pulumi:pulumi:Stack::face-ocr-platform-dev");
+    expect(ns.protect).toBe(true);
+    expect(run.one("kubernetes:core/v1:ConfigMap").inputs).toEqual({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "cm", namespace: "ray" },
+      data: { a: "1" },
+    });
+    expect(run.one("kubernetes:core/v1:ConfigMap").protect).toBe(false);
+  });
+
+  it("masks secret inputs and outputs as [secret] but keeps them for validation", async () => {
+    const fake = "fake-secret-value-for-tests";
+    const run = await runComponent(() => {
+      const secret = new k8s.core.v1.Secret("s", { metadata: { name: "s" }, stringData: { token: pulumi.secret(fake) } });
+      return { token: pulumi.secret(fake), name: secret.metadata.name };
+    });
+    const secret = run.one("kubernetes:core/v1:Secret");
+    expect(secret.inputs.stringData).toBe(SECRET_MASK);
+    expect(secret.plainInputs.stringData).toEqual({ token: fake });
+    expect(run.outputs).toEqual({ token: SECRET_MASK, name: "s" });
+    expect(JSON.stringify(run.resources.map((r) => r.inputs))).not.toContain(fake);
+  });
+
+  it("fails an invoke that has no mock, naming the token", async () => {
+    const token = "azuredevops:index/getProject:getProject";
+    await expect(runComponent(() => pulumi.runtime.invoke(token, { name: "data-ai" }))).rejects.toThrow(new UnmockedInvokeError(token).message);
+  });
+
+  it("answers mocked invokes and records them", async () => {
+    const token = "example:index/getThing:getThing";
+    let answer: unknown;
+    const run = await runComponent(
+      async () => {
+        answer = await pulumi.runtime.invoke(token, { name: "x" });
+        return {};
+      },
+      { invokes: { [token]: (args) => ({ id: `id-of-${String(args.name)}` }) } },
+    );
+    expect(answer).toEqual({ id: "id-of-x" });
+    expect(run.invokes).toEqual([{ token, args: { name: "x" } }]);
+  });
+
+  it("keeps runs in one process apart", async () => {
+    const first = await runComponent(() => new k8s.core.v1.Namespace("a", { metadata: { name: "a" } }));
+    const second = await runComponent(() => new k8s.core.v1.Namespace("b", { metadata: { name: "b" } }), { stack: "dev" });
+    expect(first.ofType("kubernetes:core/v1:Namespace").map((r) => r.name)).toEqual(["a"]);
+    expect(second.ofType("kubernetes:core/v1:Namespace").map((r) => r.name)).toEqual(["b"]);
+  });
+
+  it("unwrap resolves an Output to its value", async () => {
+    let value: string | undefined;
+    await runComponent(async () => {
+      const ns = new k8s.core.v1.Namespace("cyber", { metadata: { name: "cyber" } });
+      value = await unwrap(ns.metadata.name);
+    });
+    expect(value).toBe("cyber");
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * Validates azuredevops resource inputs against the provider's Pulumi schema
+ * (`shared/schemas/azuredevops.schema.json`): property names, types, nested
+ * blocks and required inputs. The Pulumi schema is converted to JSON Schema
+ * once and compiled with ajv.
+ */
+import Ajv, { ValidateFunction } from "ajv";
+import * as fs from "fs";
+import { ajvErrorsToReasons } from "./finding";
+import { azureDevOpsSchemaPath } from "./paths";
+
+type JsonSchema = Record<string, unknown>;
+
+interface PulumiTypeSpec {
+  type?: string;
+  items?: PulumiTypeSpec;
+  additionalProperties?: PulumiTypeSpec;
+  $ref?: string;
+  enum?: { value: unknown }[];
+  properties?: Record<string, PulumiTypeSpec>;
+  required?: string[];
+}
+
+interface PulumiSchema {
+  resources: Record<string, { inputProperties?: Record<string, PulumiTypeSpec>; requiredInputs?: string[] }>;
+  functions: Record<string, { inputs?: { properties?: Record<string, PulumiTypeSpec>; required?: string[] } }>;
+  types: Record<string, PulumiTypeSpec>;
+}
+
+let schema: PulumiSchema | undefined;
+let ajv: Ajv | undefined;
+const validators = new Map<string, ValidateFunction>();
+
+export function azureDevOpsSchema(): PulumiSchema {
+  schema ??= JSON.parse(fs.readFileSync(azureDevOpsSchemaPath(), "utf8")) as PulumiSchema;
+  return schema;
+}
+
+function definitionName(ref: string): string {
+  return ref.replace("#/types/", "").replace(/[^A-Za-z0-9_]/g, "_");
+}
+
+function convert(spec: PulumiTypeSpec): JsonSchema {
+  if (spec.$ref) {
+    if (spec.$ref.startsWith("#/types/")) return { $ref: `#/definitions/${definitionName(spec.$ref)}` };
+    return {}; // pulumi.json#/Any, Archive, Asset: anything goes
+  }
+  switch (spec.type) {
+    case "array":
+      return { type: "array", items: spec.items ? convert(spec.items) : {} };
+    case "object":
+      if (spec.properties) return objectSchema(spec.properties, spec.required ?? []);
+      return { type: "object", additionalProperties: spec.additionalProperties ? convert(spec.additionalProperties) : {} };
+    case "string":
+    case "integer":
+    case "number":
+    case "boolean": {
+      const out: JsonSchema = { type: spec.type };
+      if (spec.enum) out.enum = spec.enum.map((e) => e.value);
+      return out;
+    }
+    default:
+      return {};
+  }
+}
+
+function objectSchema(properties: Record<string, PulumiTypeSpec>, required: string[]): JsonSchema {
+  return {
+    type: "object",
+    properties: Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, convert(v)])),
+    required,
+    additionalProperties: false,
+  };
+}
+
+function compiler(): Ajv {
+  if (ajv) return ajv;
+  ajv = new Ajv({ strict: false, allErrors: true });
+  const definitions = Object.fromEntries(
+    Object.entries(azureDevOpsSchema().types).map(([token, spec]) => [definitionName(`#/types/${token}`), convert(spec)]),
+  );
+  ajv.addSchema({ $id: "azuredevops-types", definitions });
+  return ajv;
+}
+
+function resolveRefs(s: JsonSchema): JsonSchema {
+  return JSON.parse(JSON.stringify(s).replace(/"#\/definitions\//g, '"azuredevops-types#/definitions/')) as JsonSchema;
+}
+
+/** The JSON schema of a resource's inputs, or undefined if the schema does not define the token. */
+export function resourceInputSchema(token: string): JsonSchema | undefined {
+  const resource = azureDevOpsSchema().resources[token];
+  if (!resource) return undefined;
+  return resolveRefs(objectSchema(resource.inputProperties ?? {}, resource.requiredInputs ?? []));
+}
+
+/** The JSON schema of a function's arguments, or undefined if the schema does not define the token. */
+export function functionInputSchema(token: string): JsonSchema | undefined {
+  const fn = azureDevOpsSchema().functions[token];
+  if (!fn) return undefined;
+  return resolveRefs(objectSchema(fn.inputs?.properties ?? {}, fn.inputs?.required ?? []));
+}
+
+function validatorFor(token: string, kind: "resource" | "function"): ValidateFunction | undefined {
+  const key = `${kind}:${token}`;
+  const existing = validators.get(key);
+  if (existing) return existing;
+  const s = kind === "resource" ? resourceInputSchema(token) : functionInputSchema(token);
+  if (!s) return undefined;
+  const validate = compiler().compile(s);
+  validators.set(key, validate);
+  return validate;
+}
+
+export function validateAzureDevOpsInputs(
+  token: string,
+  inputs: unknown,
+  kind: "resource" | "function" = "resource",
+): { known: boolean; errors: { path: string; reason: string }[] } {
+  const validate = validatorFor(token, kind);
+  if (!validate) return { known: false, errors: [] };
+  if (validate(inputs)) return { known: true, errors: [] };
+  return { known: true, errors: ajvErrorsToReasons(validate.errors ?? []) };
+}

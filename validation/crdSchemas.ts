@@ -1,0 +1,135 @@
+/**
+ * Validates custom resources against the `openAPIV3Schema` of the served
+ * version in the upstream CRDs. Kubernetes prunes unknown fields silently; here
+ * an unknown field is an error (like `kubectl apply --validate=strict`), so a
+ * typo fails the plan instead of vanishing on apply.
+ */
+import Ajv, { ValidateFunction } from "ajv";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { ajvErrorsToReasons } from "./finding";
+import { cacheDir, crdDir } from "./paths";
+
+type JsonSchema = Record<string, unknown>;
+
+/** Bump when {@link strictSchema} changes, so cached conversions are rebuilt. */
+const CONVERSION_VERSION = 1;
+
+interface CrdEntry {
+  readonly file: string;
+  readonly group: string;
+  readonly kind: string;
+}
+
+let crdIndex: Map<string, CrdEntry> | undefined;
+const schemaCache = new Map<string, JsonSchema | undefined>();
+const validators = new Map<string, ValidateFunction>();
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+
+function indexCrds(): Map<string, CrdEntry> {
+  if (crdIndex) return crdIndex;
+  crdIndex = new Map();
+  for (const name of fs.readdirSync(crdDir()).sort()) {
+    if (!name.endsWith(".yaml")) continue;
+    const file = path.join(crdDir(), name);
+    // The names block sits at the top of every CRD; no need to parse 1 MB to find it.
+    const head = fs.readFileSync(file, "utf8").slice(0, 4000);
+    const group = /^\s{2}group:\s*(\S+)/m.exec(head)?.[1];
+    const kind = /^\s{4}kind:\s*(\S+)/m.exec(head)?.[1];
+    if (group && kind) crdIndex.set(`${group}/${kind}`, { file, group, kind });
+  }
+  return crdIndex;
+}
+
+/** True when the CRDs folder defines this group and kind. */
+export function hasCrd(group: string, kind: string): boolean {
+  return indexCrds().has(`${group}/${kind}`);
+}
+
+/** The strict JSON schema for `group/version` `kind`, or undefined when that version is not served. */
+export function crdSchema(group: string, version: string, kind: string): JsonSchema | undefined {
+  const key = `${group}/${version}/${kind}`;
+  if (schemaCache.has(key)) return schemaCache.get(key);
+  const entry = indexCrds().get(`${group}/${kind}`);
+  const schema = entry ? loadServedSchema(entry.file, version) : undefined;
+  schemaCache.set(key, schema);
+  return schema;
+}
+
+function loadServedSchema(file: string, version: string): JsonSchema | undefined {
+  const text = fs.readFileSync(file, "utf8");
+  const digest = createHash("sha256").update(`${CONVERSION_VERSION}\n${version}\n${text}`).digest("hex").slice(0, 24);
+  const cached = path.join(cacheDir(), `crd-${path.basename(file, ".yaml")}-${version}-${digest}.json`);
+  if (fs.existsSync(cached)) return JSON.parse(fs.readFileSync(cached, "utf8")) as JsonSchema;
+  const crd = YAML.parse(text) as { spec: { versions: { name: string; served: boolean; schema?: { openAPIV3Schema: JsonSchema } }[] } };
+  const served = crd.spec.versions.find((v) => v.name === version && v.served);
+  if (!served?.schema) return undefined;
+  const schema = strictSchema(served.schema.openAPIV3Schema);
+  delete (schema.properties as Record<string, unknown> | undefined)?.status;
+  writeAtomically(cached, JSON.stringify(schema));
+  return schema;
+}
+
+function writeAtomically(file: string, content: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, content);
+    fs.renameSync(tmp, file);
+  } catch {
+    // A read-only tree only loses the cache, not correctness.
+  }
+}
+
+/**
+ * Structural schema to strict JSON schema: objects with declared properties
+ * reject unknown ones unless the CRD preserves unknown fields; descriptions are
+ * dropped (they only slow compilation).
+ */
+export function strictSchema(node: JsonSchema): JsonSchema {
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "description") continue;
+    if (key === "properties" && value && typeof value === "object") {
+      out.properties = Object.fromEntries(Object.entries(value as Record<string, JsonSchema>).map(([k, v]) => [k, strictSchema(v)]));
+    } else if ((key === "items" || key === "additionalProperties") && value && typeof value === "object") {
+      out[key] = strictSchema(value as JsonSchema);
+    } else if ((key === "anyOf" || key === "allOf" || key === "oneOf") && Array.isArray(value)) {
+      out[key] = (value as JsonSchema[]).map((v) => strictSchema(v));
+    } else {
+      out[key] = value;
+    }
+  }
+  if (out.properties && out.additionalProperties === undefined && out["x-kubernetes-preserve-unknown-fields"] !== true) {
+    out.additionalProperties = false;
+  }
+  return out;
+}
+
+export interface CrdValidationResult {
+  /** False when no served schema exists for this apiVersion and kind. */
+  readonly known: boolean;
+  readonly errors: { path: string; reason: string }[];
+}
+
+/** Validates one custom resource object (`apiVersion`, `kind`, `metadata`, `spec`). */
+export function validateCustomResource(object: { apiVersion?: unknown; kind?: unknown }): CrdValidationResult {
+  const apiVersion = String(object.apiVersion ?? "");
+  const kind = String(object.kind ?? "");
+  const slash = apiVersion.indexOf("/");
+  if (slash < 0) return { known: false, errors: [] };
+  const group = apiVersion.slice(0, slash);
+  const version = apiVersion.slice(slash + 1);
+  const key = `${group}/${version}/${kind}`;
+  let validate = validators.get(key);
+  if (!validate) {
+    const schema = crdSchema(group, version, kind);
+    if (!schema) return { known: false, errors: [] };
+    validate = ajv.compile(schema);
+    validators.set(key, validate);
+  }
+  if (validate(object)) return { known: true, errors: [] };
+  return { known: true, errors: ajvErrorsToReasons(validate.errors ?? []) };
+}

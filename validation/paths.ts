@@ -1,0 +1,22 @@
+import * as path from "path";
+
+/**
+ * Where `shared/` is: beside the project root by default, or wherever
+ * FACE_OCR_SHARED_DIR points.
+ */
+export function sharedDir(): string {
+  return process.env.FACE_OCR_SHARED_DIR ?? path.resolve(__dirname, "..", "..", "shared");
+}
+
+export function crdDir(): string {
+  return path.join(sharedDir(), "crds");
+}
+
+export function azureDevOpsSchemaPath(): string {
+  return path.join(sharedDir(), "schemas", "azuredevops.schema.json");
+}
+
+/** A cache folder for derived, reproducible data; never committed. */
+export function cacheDir(): string {
+  return path.resolve(__dirname, "..", "node_modules", ".cache", "face-ocr-platform");
+}
