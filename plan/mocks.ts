@@ -12,7 +12,11 @@ export type OutputMock = (name: string, inputs: Record<string, unknown>) => Reco
 export const DEFAULT_INVOKE_MOCKS: Readonly<Record<string, InvokeMock>> = {};
 
 /** Outputs real providers compute that the program reads back. */
-export const DEFAULT_OUTPUT_MOCKS: Readonly<Record<string, OutputMock>> = {};
+export const DEFAULT_OUTPUT_MOCKS: Readonly<Record<string, OutputMock>> = {
+  "azure-native:containerregistry:Registry": (_name, inputs) => ({
+    loginServer: `${String(inputs.registryName).toLowerCase()}.azurecr.io`,
+  }),
+};
 
 export class UnmockedInvokeError extends Error {
   /** The runtime reports an invoke failure by this field, as it would a gRPC error's. */
