@@ -81,7 +81,8 @@ function parsePathValue(value: string): unknown {
 export function parseOverride(text: string, secret: boolean): ConfigOverride {
   const eq = text.indexOf("=");
   const flag = secret ? "--secret" : "--config";
-  if (eq <= 0) throw new PlanInputError(`${flag} "${text}": expected KEY=VALUE, e.g. ${flag} rayVersion=2.53.0`);
+  const example = secret ? "--secret KEY=VALUE" : "--config rayVersion=2.53.0";
+  if (eq <= 0) throw new PlanInputError(`${flag} "${text}": expected KEY=VALUE, e.g. ${example}`);
   return { key: text.slice(0, eq), value: text.slice(eq + 1), secret };
 }
 

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { StackConfigError } from "../../config/errors";
+import { configErrorMessage, parseStackConfig, parseStackConfigOrThrow } from "../../config/load";
+import { RAY_VERSION } from "../../config/rayVersion";
+import { runStack } from "../harness";
+
+const REGISTRY = { resourceGroupName: "rg-example" };
+
+function problems(raw: Record<string, unknown>): string[] {
+  const result = parseStackConfig({ registry: REGISTRY, ...raw });
+  if (result.ok) throw new Error("expected the config to be rejected");
+  return result.problems;
+}
+
+describe("stack config", () => {
+  it("applies the documented defaults", () => {
+    const result = parseStackConfig({ registry: REGISTRY });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.environment).toBe("dev");
+    expect(result.config.rayVersion).toBe(RAY_VERSION);
+    expect(result.config.pythonTag).toBe("py310");
+    expect(result.config.cudaTag).toBe("cu121");
+    expect(result.config.registry.name).toBe("cybersmartstg");
+  });
+
+  it("takes a per-stack Ray version override", () => {
+    const result = parseStackConfig({ registry: REGISTRY, rayVersion: "2.53.0" });
+    expect(result.ok && result.config.rayVersion).toBe("2.53.0");
+  });
+
+  it.each([
+    ["latest", 'rayVersion = "latest"'],
+    ["2.52", 'rayVersion = "2.52"'],
+    ["", 'rayVersion = ""'],
+    ["v2.52.0", 'rayVersion = "v2.52.0"'],
+  ])("rejects rayVersion %j naming the key, the value and what is allowed", (value, prefix) => {
+    expect(problems({ rayVersion: value })).toEqual([
+      `${prefix}: expected an exact Ray version MAJOR.MINOR.PATCH, such as "2.52.0"; set it with \`pulumi config set rayVersion <value>\``,
+    ]);
+  });
+
+  it("rejects a malformed python or CUDA tag", () => {
+    expect(problems({ pythonTag: "3.10", cudaTag: "cuda" })).toEqual([
+      'pythonTag = "3.10": expected a Python tag of the form py3XX, such as "py310"; set it with `pulumi config set pythonTag <value>`',
+      'cudaTag = "cuda": expected a CUDA tag of the form cuXXX, such as "cu121"; set it with `pulumi config set cudaTag <value>`',
+    ]);
+  });
+
+  it("rejects an unknown enum value, listing the allowed ones", () => {
+    expect(problems({ environment: "production" })).toEqual([
+      'environment = "production": invalid option: expected one of "dev"|"uat"|"prod"; set it with `pulumi config set environment <value>`',
+    ]);
+  });
+
+  it("rejects an unknown key, listing the keys allowed there", () => {
+    expect(problems({ rayVerison: "2.52.0" })).toEqual([
+      "rayVerison: unknown key; allowed keys here: environment, rayVersion, pythonTag, cudaTag, registry, pipelines, ray, api",
+    ]);
+  });
+
+  it("rejects a wrong type inside a section with the --path command", () => {
+    expect(problems({ registry: { ...REGISTRY, name: 42 } })).toEqual([
+      "registry.name = 42: invalid input: expected string, received number; set it with `pulumi config set --path registry.name <value>`",
+    ]);
+  });
+
+  it("rejects a missing required key", () => {
+    expect(parseStackConfig({ registry: {} })).toEqual({
+      ok: false,
+      problems: [
+        "registry.resourceGroupName is missing: invalid input: expected string, received undefined; set it with `pulumi config set --path registry.resourceGroupName <value>`",
+      ],
+    });
+  });
+
+  it("throws one StackConfigError naming the stack and every problem", () => {
+    const attempt = () => parseStackConfigOrThrow({ registry: REGISTRY, rayVersion: "latest", environment: "qa" }, "dev");
+    expect(attempt).toThrow(StackConfigError);
+    expect(attempt).toThrow(
+      configErrorMessage("dev", [
+        'environment = "qa": invalid option: expected one of "dev"|"uat"|"prod"; set it with `pulumi config set environment <value>`',
+        'rayVersion = "latest": expected an exact Ray version MAJOR.MINOR.PATCH, such as "2.52.0"; set it with `pulumi config set rayVersion <value>`',
+      ]),
+    );
+  });
+
+  it("fails the whole program run with that message", async () => {
+    await expect(runStack({ config: { rayVersion: "latest" } })).rejects.toThrow(
+      'Invalid config for stack "dev":\n  - rayVersion = "latest": expected an exact Ray version MAJOR.MINOR.PATCH',
+    );
+  });
+
+  it("reports a section that is not valid JSON", async () => {
+    await expect(runStack({ config: { registry: "{not json" } })).rejects.toThrow(
+      'registry = "{not json": expected an object; set its fields with `pulumi config set --path registry.<field> <value>`',
+    );
+  });
+});

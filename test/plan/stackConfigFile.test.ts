@@ -1,0 +1,85 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { buildPlanConfig, OFFLINE_SECRET_PLACEHOLDER, parseOverride, PlanInputError } from "../../plan/stackConfigFile";
+import { secretKeyNames } from "../../config/secrets";
+
+let dir: string;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-file-"));
+});
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function writeStack(stack: string, yaml: string): void {
+  fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), yaml);
+}
+
+const placeholders = () => Object.fromEntries(secretKeyNames().map((k) => [`face-ocr-platform:${k}`, OFFLINE_SECRET_PLACEHOLDER]));
+
+describe("the offline plan's stack config", () => {
+  it("qualifies bare keys with the project, JSON-encodes objects and keeps provider keys", () => {
+    writeStack("dev", "config:\n  environment: dev\n  azure-native:location: westeurope\n  face-ocr-platform:registry:\n    name: cybersmartstg\n");
+    const planConfig = buildPlanConfig(dir, "dev", []);
+    expect(planConfig.config).toEqual({
+      ...placeholders(),
+      "azure-native:location": "westeurope",
+      "face-ocr-platform:environment": "dev",
+      "face-ocr-platform:registry": '{"name":"cybersmartstg"}',
+    });
+  });
+
+  it("turns secure values into secret placeholders, since they cannot be decrypted offline", () => {
+    writeStack("dev", "config:\n  face-ocr-platform:chromaToken:\n    secure: v1:ZmFrZS1jaXBoZXJ0ZXh0\n");
+    const planConfig = buildPlanConfig(dir, "dev", []);
+    expect(planConfig.config["face-ocr-platform:chromaToken"]).toBe(OFFLINE_SECRET_PLACEHOLDER);
+    expect(planConfig.secretKeys).toContain("face-ocr-platform:chromaToken");
+  });
+
+  it("applies --config and --secret overrides, including --path style keys", () => {
+    writeStack("dev", "config:\n  face-ocr-platform:ray:\n    gpuWorker:\n      maxReplicas: 3\n");
+    const planConfig = buildPlanConfig(dir, "dev", [
+      parseOverride("rayVersion=2.53.0", false),
+      parseOverride("ray.gpuWorker.maxReplicas=5", false),
+      parseOverride("ray.gpuWorker.spot=true", false),
+      parseOverride("fakeToken=not-a-real-token", true),
+    ]);
+    expect(planConfig.config["face-ocr-platform:rayVersion"]).toBe("2.53.0");
+    expect(JSON.parse(planConfig.config["face-ocr-platform:ray"])).toEqual({ gpuWorker: { maxReplicas: 5, spot: true } });
+    expect(planConfig.config["face-ocr-platform:fakeToken"]).toBe("not-a-real-token");
+    expect(planConfig.secretKeys).toContain("face-ocr-platform:fakeToken");
+    expect(planConfig.secretKeys).not.toContain("face-ocr-platform:rayVersion");
+  });
+
+  it("keeps an empty value as given, so validation can name it", () => {
+    writeStack("dev", "config: {}\n");
+    expect(buildPlanConfig(dir, "dev", [parseOverride("rayVersion=", false)]).config["face-ocr-platform:rayVersion"]).toBe("");
+  });
+
+  it("fills every secret key that is not set with a masked placeholder and says which", () => {
+    writeStack("dev", "config: {}\n");
+    const planConfig = buildPlanConfig(dir, "dev", []);
+    expect(planConfig.placeholders).toEqual(secretKeyNames().map((k) => `face-ocr-platform:${k}`).sort());
+    for (const key of planConfig.placeholders) expect(planConfig.secretKeys).toContain(key);
+  });
+
+  it("names the stacks that exist when the stack file is missing", () => {
+    writeStack("dev", "config: {}\n");
+    expect(() => buildPlanConfig(dir, "prod", [])).toThrow(new PlanInputError('no stack file Pulumi.prod.yaml for stack "prod"; stacks here: dev'));
+  });
+
+  it("rejects an override without KEY=VALUE", () => {
+    expect(() => parseOverride("rayVersion", false)).toThrow(new PlanInputError('--config "rayVersion": expected KEY=VALUE, e.g. --config rayVersion=2.53.0'));
+    expect(() => parseOverride("=x", true)).toThrow(new PlanInputError('--secret "=x": expected KEY=VALUE, e.g. --secret KEY=VALUE'));
+  });
+
+  it("rejects a path into a plain value", () => {
+    writeStack("dev", "config:\n  face-ocr-platform:environment: dev\n");
+    expect(() => buildPlanConfig(dir, "dev", [parseOverride("environment.name=x", false)])).toThrow(
+      new PlanInputError('--config environment.name: "environment" holds a plain value, not an object, so it has no field "name"'),
+    );
+  });
+});
