@@ -24,7 +24,8 @@ export function loadStackConfig(): LoadedStackConfig {
   const { raw, problems } = readRawConfig(project);
   const secretNames = new Set(SECRET_CONFIG_KEYS.map((s) => s.key));
   for (const key of secretNames) delete raw[key];
-  const result = parseStackConfig(raw);
+  const secretMarked = new Set(Object.keys(raw).filter((key) => pulumi.runtime.isConfigSecret(`${project}:${key}`)));
+  const result = parseStackConfig(raw, secretMarked);
   const lines = [...problems, ...(result.ok ? [] : result.problems), ...missingSecrets(stack)];
   if (lines.length > 0 || !result.ok) throw new StackConfigError(configErrorMessage(stack, lines));
   const cfg = new pulumi.Config();
@@ -35,11 +36,14 @@ export function loadStackConfig(): LoadedStackConfig {
 
 export type ParseResult = { ok: true; config: StackConfig } | { ok: false; problems: string[] };
 
-/** Validates raw config values (JSON-decoded objects, plain strings) without the Pulumi runtime. */
-export function parseStackConfig(raw: Record<string, unknown>): ParseResult {
+/**
+ * Validates raw config values (JSON-decoded objects, plain strings) without the Pulumi runtime.
+ * Values under `secretKeys` (top-level keys set with `--secret`) are never echoed in a message.
+ */
+export function parseStackConfig(raw: Record<string, unknown>, secretKeys: ReadonlySet<string> = new Set()): ParseResult {
   const parsed = stackConfigSchema.safeParse(raw, { reportInput: true });
   if (parsed.success) return { ok: true, config: parsed.data };
-  return { ok: false, problems: parsed.error.issues.flatMap((issue) => describeIssue(issue)) };
+  return { ok: false, problems: parsed.error.issues.flatMap((issue) => describeIssue(issue, secretKeys.has(String(issue.path[0])))) };
 }
 
 /** Parses and throws the same error the program would; for tests and tools. */
@@ -83,7 +87,7 @@ function missingSecrets(stack: string): string[] {
 
 type Issue = z.core.$ZodIssue & { input?: unknown };
 
-function describeIssue(issue: Issue): string[] {
+function describeIssue(issue: Issue, secret: boolean): string[] {
   const where = formatPath(issue.path);
   if (issue.code === "unrecognized_keys") {
     const allowed = knownKeysAt(issue.path);
@@ -94,7 +98,8 @@ function describeIssue(issue: Issue): string[] {
   }
   const fix = setCommand(issue.path);
   if (issue.input === undefined) return [`${where} is missing: ${lowerFirst(issue.message)}; ${fix}`];
-  return [`${where} = ${display(issue.input)}: ${lowerFirst(issue.message)}; ${fix}`];
+  const value = secret ? "[secret]" : display(issue.input);
+  return [`${where} = ${value}: ${lowerFirst(issue.message)}; ${fix}`];
 }
 
 function setCommand(path: readonly PropertyKey[]): string {

@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { PolicyPackConfig } from "@pulumi/policy";
+import type { Policies, PolicyPackConfig } from "@pulumi/policy";
 import { isStackConfigError } from "../config/errors";
 import { DEFAULT_ENFORCEMENT_LEVEL, POLICIES } from "../policies/pack";
 import { PolicyReport, resourcesFromPreview, runPolicies } from "../policies/runner";
@@ -27,6 +27,8 @@ export interface OfflinePlanOptions {
   /** Where `<stack>/preview.json` and `<stack>/manifests/` go; nothing is written when undefined. */
   readonly outDir?: string;
   readonly program: () => unknown;
+  /** @default the pack's POLICIES */
+  readonly policies?: Policies;
 }
 
 export type OfflinePlanResult =
@@ -63,7 +65,7 @@ export async function offlinePlan(options: OfflinePlanOptions): Promise<OfflineP
   const schema = validateResources(run.resources);
   const unmaskedPreview = buildPreview(run, planConfig.config, planConfig.secretKeys);
   const policy = await runPolicies(resourcesFromPreviewRun(run), {
-    policies: POLICIES,
+    policies: options.policies ?? POLICIES,
     packEnforcementLevel: DEFAULT_ENFORCEMENT_LEVEL,
     config: readPolicyConfig(options.projectDir, options.stack),
   });

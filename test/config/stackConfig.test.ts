@@ -40,6 +40,16 @@ describe("stack config", () => {
     ]);
   });
 
+  it("never echoes the value of a key that was set as a secret", () => {
+    const result = parseStackConfig({ registry: REGISTRY, rayVersion: "fake-secret-looking-value" }, new Set(["rayVersion"]));
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        'rayVersion = [secret]: expected an exact Ray version MAJOR.MINOR.PATCH, such as "2.52.0"; set it with `pulumi config set rayVersion <value>`',
+      ],
+    });
+  });
+
   it("rejects a malformed python or CUDA tag", () => {
     expect(problems({ pythonTag: "3.10", cudaTag: "cuda" })).toEqual([
       'pythonTag = "3.10": expected a Python tag of the form py3XX, such as "py310"; set it with `pulumi config set pythonTag <value>`',
