@@ -42,7 +42,12 @@ export type OfflinePlanResult =
       readonly policy: PolicyReport;
       readonly preview: PreviewDocument;
       readonly manifestCount: number;
+      /** Files the program generates for other repositories (stack output `generatedFiles`), by relative path. */
+      readonly generatedFiles: Record<string, string>;
     };
+
+/** The stack output that carries files for other repositories: `{ "<relative path>": "<content>" }`. */
+export const GENERATED_FILES_OUTPUT = "generatedFiles";
 
 export function policyConfigPath(projectDir: string, stack: string): string {
   return path.join(projectDir, "policies", "config", `${stack}.json`);
@@ -79,6 +84,7 @@ export async function offlinePlan(options: OfflinePlanOptions): Promise<OfflineP
   ];
   const preview = { ...unmaskedPreview, diagnostics };
   const manifests = renderManifests(run.resources);
+  const generatedFiles = generatedFilesOf(run);
   if (options.outDir) {
     const stackOut = path.join(options.outDir, options.stack);
     fs.rmSync(stackOut, { recursive: true, force: true });
@@ -89,10 +95,33 @@ export async function offlinePlan(options: OfflinePlanOptions): Promise<OfflineP
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, m.yaml);
     }
+    for (const [relative, content] of Object.entries(generatedFiles)) {
+      const file = path.join(stackOut, relative);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, content);
+    }
   }
   const mandatory = policy.violations.some((v) => v.enforcementLevel === "mandatory");
   const exitCode = schema.findings.length > 0 ? EXIT_SCHEMA : mandatory ? EXIT_POLICY : EXIT_OK;
-  return { kind: "planned", exitCode, planConfig, run, schema, policy, preview, manifestCount: manifests.length };
+  return { kind: "planned", exitCode, planConfig, run, schema, policy, preview, manifestCount: manifests.length, generatedFiles };
+}
+
+/** Reads the `generatedFiles` output; refuses paths that would leave the stack's out folder. */
+function generatedFilesOf(run: ProgramRun): Record<string, string> {
+  const value = run.outputs[GENERATED_FILES_OUTPUT];
+  if (value === undefined) return {};
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new Error(`stack output ${GENERATED_FILES_OUTPUT} must map paths to file contents`);
+  const files: Record<string, string> = {};
+  for (const relative of Object.keys(value).sort()) {
+    const content = (value as Record<string, unknown>)[relative];
+    const normal = path.posix.normalize(relative);
+    if (normal.startsWith("..") || path.posix.isAbsolute(normal) || normal === "preview.json" || normal.startsWith("manifests/")) {
+      throw new Error(`stack output ${GENERATED_FILES_OUTPUT}: path "${relative}" must stay inside out/<stack>/ and not replace the plan's own files`);
+    }
+    if (typeof content !== "string") throw new Error(`stack output ${GENERATED_FILES_OUTPUT}: "${relative}" must be text`);
+    files[normal] = content;
+  }
+  return files;
 }
 
 /** Policies see the plan exactly as they would see it read back from preview.json. */

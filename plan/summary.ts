@@ -25,6 +25,9 @@ export function formatSummary(result: Extract<OfflinePlanResult, { kind: "planne
   const mandatory = policy.violations.filter((v) => v.enforcementLevel === "mandatory");
   lines.push(`\nPolicies: ${policy.policiesRun.length} run, ${mandatory.length} mandatory and ${policy.violations.length - mandatory.length} advisory violations`);
   for (const v of policy.violations) lines.push(`  [${v.enforcementLevel}] ${v.policyName}: ${v.message}`);
-  if (outDir) lines.push(`\nWrote ${outDir}/${run.stack}/preview.json and ${result.manifestCount} manifests in ${outDir}/${run.stack}/manifests/`);
+  if (outDir) {
+    lines.push(`\nWrote ${outDir}/${run.stack}/preview.json and ${result.manifestCount} manifests in ${outDir}/${run.stack}/manifests/`);
+    for (const file of Object.keys(result.generatedFiles)) lines.push(`  and ${outDir}/${run.stack}/${file}`);
+  }
   return lines.join("\n");
 }

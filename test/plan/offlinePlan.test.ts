@@ -112,6 +112,19 @@ describe("offline plan output", () => {
     expect(YAML.parse(manifests["ray/secret-token.yaml"]).stringData).toBe("[secret]");
   });
 
+  it("writes the files of the generatedFiles stack output beside the plan", async () => {
+    const withFiles = () => ({ ...(smallProgram()() as object), generatedFiles: { "app-repos/x/azure-pipelines.yaml": "trigger: [main]\n" } });
+    await offlinePlan(options({ program: withFiles }));
+    expect(fs.readFileSync(path.join(outDir, "dev", "app-repos", "x", "azure-pipelines.yaml"), "utf8")).toBe("trigger: [main]\n");
+  });
+
+  it("refuses generated files that would leave out/<stack>/", async () => {
+    const escaping = () => ({ generatedFiles: { "../../etc/x": "no" } });
+    await expect(offlinePlan(options({ program: escaping }))).rejects.toThrow(
+      'stack output generatedFiles: path "../../etc/x" must stay inside out/<stack>/ and not replace the plan\'s own files',
+    );
+  });
+
   it("is deterministic: two runs write byte-identical files", async () => {
     const program = await loadIndex();
     const second = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
