@@ -71,7 +71,9 @@ function readRawConfig(project: string): { raw: Record<string, unknown>; problem
     try {
       raw[key] = JSON.parse(value);
     } catch {
-      problems.push(`${key} = ${display(value)}: expected an object; set its fields with \`pulumi config set --path ${key}.<field> <value>\``);
+      problems.push(
+        `${key} = ${display(value)}: expected an object; set its fields with \`pulumi config set --path ${key}.<field> <value>\``,
+      );
     }
   }
   return { raw, problems };
@@ -117,7 +119,7 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 function display(value: unknown): string {
-  const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

@@ -62,7 +62,12 @@ export async function offlinePlan(options: OfflinePlanOptions): Promise<OfflineP
   const planConfig = buildPlanConfig(options.projectDir, options.stack, options.overrides);
   let run: ProgramRun;
   try {
-    run = await runProgram({ stack: options.stack, config: planConfig.config, secretKeys: planConfig.secretKeys, program: options.program });
+    run = await runProgram({
+      stack: options.stack,
+      config: planConfig.config,
+      secretKeys: planConfig.secretKeys,
+      program: options.program,
+    });
   } catch (err) {
     if (isStackConfigError(err)) return { kind: "invalid-config", exitCode: EXIT_INVALID_INPUT, message: err.message };
     throw err;
@@ -110,13 +115,16 @@ export async function offlinePlan(options: OfflinePlanOptions): Promise<OfflineP
 function generatedFilesOf(run: ProgramRun): Record<string, string> {
   const value = run.outputs[GENERATED_FILES_OUTPUT];
   if (value === undefined) return {};
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new Error(`stack output ${GENERATED_FILES_OUTPUT} must map paths to file contents`);
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw new Error(`stack output ${GENERATED_FILES_OUTPUT} must map paths to file contents`);
   const files: Record<string, string> = {};
   for (const relative of Object.keys(value).sort()) {
     const content = (value as Record<string, unknown>)[relative];
     const normal = path.posix.normalize(relative);
     if (normal.startsWith("..") || path.posix.isAbsolute(normal) || normal === "preview.json" || normal.startsWith("manifests/")) {
-      throw new Error(`stack output ${GENERATED_FILES_OUTPUT}: path "${relative}" must stay inside out/<stack>/ and not replace the plan's own files`);
+      throw new Error(
+        `stack output ${GENERATED_FILES_OUTPUT}: path "${relative}" must stay inside out/<stack>/ and not replace the plan's own files`,
+      );
     }
     if (typeof content !== "string") throw new Error(`stack output ${GENERATED_FILES_OUTPUT}: "${relative}" must be text`);
     files[normal] = content;

@@ -61,7 +61,10 @@ interface WireResponse {
 type Callback = (err: unknown, resp?: WireResponse) => void;
 interface Monitor {
   registerResource(req: WireRequest, cb: Callback): void;
-  registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined }, cb: Callback): void;
+  registerResourceOutputs(
+    req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined },
+    cb: Callback,
+  ): void;
 }
 
 /** The mock monitor that `setMocks` installed (the runtime keeps it in its global store). */

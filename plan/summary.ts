@@ -8,7 +8,9 @@ export function formatSummary(result: Extract<OfflinePlanResult, { kind: "planne
   lines.push(`Offline plan of stack "${run.stack}" (project ${run.project})`);
   const counts = new Map<string, number>();
   for (const r of run.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
-  const ops = Object.entries(preview.changeSummary).map(([op, n]) => `${n} to ${op}`).join(", ");
+  const ops = Object.entries(preview.changeSummary)
+    .map(([op, n]) => `${n} to ${op}`)
+    .join(", ");
   lines.push(`\nResources: ${run.resources.length} (${ops})`);
   for (const type of [...counts.keys()].sort()) lines.push(`  ${String(counts.get(type)).padStart(3)}  ${type}`);
   const protectedOnes = run.resources.filter((r) => r.protect).map((r) => r.name);
@@ -23,7 +25,9 @@ export function formatSummary(result: Extract<OfflinePlanResult, { kind: "planne
   if (schema.findings.length === 0) lines.push("  all valid");
   for (const f of schema.findings) lines.push(`  FAIL ${formatFinding(f)}`);
   const mandatory = policy.violations.filter((v) => v.enforcementLevel === "mandatory");
-  lines.push(`\nPolicies: ${policy.policiesRun.length} run, ${mandatory.length} mandatory and ${policy.violations.length - mandatory.length} advisory violations`);
+  lines.push(
+    `\nPolicies: ${policy.policiesRun.length} run, ${mandatory.length} mandatory and ${policy.violations.length - mandatory.length} advisory violations`,
+  );
   for (const v of policy.violations) lines.push(`  [${v.enforcementLevel}] ${v.policyName}: ${v.message}`);
   if (outDir) {
     lines.push(`\nWrote ${outDir}/${run.stack}/preview.json and ${result.manifestCount} manifests in ${outDir}/${run.stack}/manifests/`);

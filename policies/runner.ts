@@ -101,7 +101,12 @@ export async function runPolicies(resources: readonly PlanResource[], opts: RunP
     const onError = (err: unknown, urn?: string) => {
       if (err instanceof NotApplicable) return;
       if (err instanceof UnknownValueError) {
-        violations.push({ policyName: policy.name, enforcementLevel: "advisory", message: `can't run during preview: ${(err as Error).message}`, urn });
+        violations.push({
+          policyName: policy.name,
+          enforcementLevel: "advisory",
+          message: `can't run during preview: ${(err as Error).message}`,
+          urn,
+        });
         return;
       }
       throw err;
@@ -136,7 +141,10 @@ export async function runPolicies(resources: readonly PlanResource[], opts: RunP
       const stackPolicy = policy as StackValidationPolicy;
       const policyResources: PolicyResource[] = resources.map((r) => toPolicyResource(r, byUrn));
       try {
-        await stackPolicy.validateStack({ resources: policyResources, stackTags: new Map(), getConfig, notApplicable: throwNotApplicable }, report());
+        await stackPolicy.validateStack(
+          { resources: policyResources, stackTags: new Map(), getConfig, notApplicable: throwNotApplicable },
+          report(),
+        );
       } catch (err) {
         onError(err);
       }

@@ -60,7 +60,14 @@ export async function runStack(options: StackRunOptions = {}): Promise<RecordedR
   const stack = options.stack ?? "dev";
   const planConfig = buildPlanConfig(PROJECT_DIR, stack, overridesFrom(options));
   const program = await loadIndex();
-  const run = await runProgram({ stack, config: planConfig.config, secretKeys: planConfig.secretKeys, program, invokes: options.invokes, outputs: options.outputs });
+  const run = await runProgram({
+    stack,
+    config: planConfig.config,
+    secretKeys: planConfig.secretKeys,
+    program,
+    invokes: options.invokes,
+    outputs: options.outputs,
+  });
   return withLookups(run);
 }
 
@@ -68,7 +75,14 @@ export async function runStack(options: StackRunOptions = {}): Promise<RecordedR
 export async function runComponent(build: () => unknown, options: StackRunOptions = {}): Promise<RecordedRun> {
   const stack = options.stack ?? "dev";
   const planConfig = buildPlanConfig(PROJECT_DIR, stack, overridesFrom(options));
-  const run = await runProgram({ stack, config: planConfig.config, secretKeys: planConfig.secretKeys, program: build, invokes: options.invokes, outputs: options.outputs });
+  const run = await runProgram({
+    stack,
+    config: planConfig.config,
+    secretKeys: planConfig.secretKeys,
+    program: build,
+    invokes: options.invokes,
+    outputs: options.outputs,
+  });
   return withLookups(run);
 }
 

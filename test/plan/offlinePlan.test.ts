@@ -26,16 +26,28 @@ function smallProgram(rayReplicas: unknown = 1) {
   return () => {
     const cfg = new pulumi.Config();
     const ns = new k8s.core.v1.Namespace("ray", { metadata: { name: "ray" } }, { protect: true });
-    new k8s.core.v1.Secret("token", { metadata: { name: "token", namespace: ns.metadata.name }, stringData: { token: cfg.requireSecret("fakeToken") } });
+    new k8s.core.v1.Secret("token", {
+      metadata: { name: "token", namespace: ns.metadata.name },
+      stringData: { token: cfg.requireSecret("fakeToken") },
+    });
     new k8s.apiextensions.CustomResource("rayservice", {
       apiVersion: "ray.io/v1",
       kind: "RayService",
       metadata: { name: "rayservice", namespace: ns.metadata.name },
       spec: {
         rayClusterConfig: {
-          headGroupSpec: { rayStartParams: {}, template: { spec: { containers: [{ name: "ray-head", image: "rayproject/ray:2.52.0-py310" }] } } },
+          headGroupSpec: {
+            rayStartParams: {},
+            template: { spec: { containers: [{ name: "ray-head", image: "rayproject/ray:2.52.0-py310" }] } },
+          },
           workerGroupSpecs: [
-            { groupName: "cpu", replicas: rayReplicas, minReplicas: 0, maxReplicas: 2, template: { spec: { containers: [{ name: "w", image: "x" }] } } },
+            {
+              groupName: "cpu",
+              replicas: rayReplicas,
+              minReplicas: 0,
+              maxReplicas: 2,
+              template: { spec: { containers: [{ name: "w", image: "x" }] } },
+            },
           ],
         },
       },
@@ -108,12 +120,19 @@ describe("offline plan output", () => {
     await offlinePlan(options());
     const manifests = readTree(path.join(outDir, "dev", "manifests"));
     expect(Object.keys(manifests)).toEqual(["_cluster/namespace-ray.yaml", "ray/rayservice-rayservice.yaml", "ray/secret-token.yaml"]);
-    expect(YAML.parse(manifests["_cluster/namespace-ray.yaml"])).toEqual({ apiVersion: "v1", kind: "Namespace", metadata: { name: "ray" } });
+    expect(YAML.parse(manifests["_cluster/namespace-ray.yaml"])).toEqual({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "ray" },
+    });
     expect(YAML.parse(manifests["ray/secret-token.yaml"]).stringData).toBe("[secret]");
   });
 
   it("writes the files of the generatedFiles stack output beside the plan", async () => {
-    const withFiles = () => ({ ...(smallProgram()() as object), generatedFiles: { "app-repos/x/azure-pipelines.yaml": "trigger: [main]\n" } });
+    const withFiles = () => ({
+      ...(smallProgram()() as object),
+      generatedFiles: { "app-repos/x/azure-pipelines.yaml": "trigger: [main]\n" },
+    });
     await offlinePlan(options({ program: withFiles }));
     expect(fs.readFileSync(path.join(outDir, "dev", "app-repos", "x", "azure-pipelines.yaml"), "utf8")).toBe("trigger: [main]\n");
   });
@@ -144,7 +163,8 @@ describe("offline plan output", () => {
     expect(preview.diagnostics).toEqual([
       {
         severity: "error",
-        message: 'schema: kubernetes:ray.io/v1:RayService "rayservice" at spec.rayClusterConfig.workerGroupSpecs[0].replicas: must be integer',
+        message:
+          'schema: kubernetes:ray.io/v1:RayService "rayservice" at spec.rayClusterConfig.workerGroupSpecs[0].replicas: must be integer',
       },
     ]);
   });

@@ -45,7 +45,9 @@ describe("runProgram (the mock recorder)", () => {
 
   it("fails an invoke that has no mock, naming the token", async () => {
     const token = "azuredevops:index/getProject:getProject";
-    await expect(runComponent(() => pulumi.runtime.invoke(token, { name: "data-ai" }))).rejects.toThrow(new UnmockedInvokeError(token).message);
+    await expect(runComponent(() => pulumi.runtime.invoke(token, { name: "data-ai" }))).rejects.toThrow(
+      new UnmockedInvokeError(token).message,
+    );
   });
 
   it("answers mocked invokes and records them", async () => {

@@ -22,7 +22,10 @@ const placeholders = () => Object.fromEntries(secretKeyNames().map((k) => [`face
 
 describe("the offline plan's stack config", () => {
   it("qualifies bare keys with the project, JSON-encodes objects and keeps provider keys", () => {
-    writeStack("dev", "config:\n  environment: dev\n  azure-native:location: westeurope\n  face-ocr-platform:registry:\n    name: cybersmartstg\n");
+    writeStack(
+      "dev",
+      "config:\n  environment: dev\n  azure-native:location: westeurope\n  face-ocr-platform:registry:\n    name: cybersmartstg\n",
+    );
     const planConfig = buildPlanConfig(dir, "dev", []);
     expect(planConfig.config).toEqual({
       ...placeholders(),
@@ -62,17 +65,25 @@ describe("the offline plan's stack config", () => {
   it("fills every secret key that is not set with a masked placeholder and says which", () => {
     writeStack("dev", "config: {}\n");
     const planConfig = buildPlanConfig(dir, "dev", []);
-    expect(planConfig.placeholders).toEqual(secretKeyNames().map((k) => `face-ocr-platform:${k}`).sort());
+    expect(planConfig.placeholders).toEqual(
+      secretKeyNames()
+        .map((k) => `face-ocr-platform:${k}`)
+        .sort(),
+    );
     for (const key of planConfig.placeholders) expect(planConfig.secretKeys).toContain(key);
   });
 
   it("names the stacks that exist when the stack file is missing", () => {
     writeStack("dev", "config: {}\n");
-    expect(() => buildPlanConfig(dir, "prod", [])).toThrow(new PlanInputError('no stack file Pulumi.prod.yaml for stack "prod"; stacks here: dev'));
+    expect(() => buildPlanConfig(dir, "prod", [])).toThrow(
+      new PlanInputError('no stack file Pulumi.prod.yaml for stack "prod"; stacks here: dev'),
+    );
   });
 
   it("rejects an override without KEY=VALUE", () => {
-    expect(() => parseOverride("rayVersion", false)).toThrow(new PlanInputError('--config "rayVersion": expected KEY=VALUE, e.g. --config rayVersion=2.53.0'));
+    expect(() => parseOverride("rayVersion", false)).toThrow(
+      new PlanInputError('--config "rayVersion": expected KEY=VALUE, e.g. --config rayVersion=2.53.0'),
+    );
     expect(() => parseOverride("=x", true)).toThrow(new PlanInputError('--secret "=x": expected KEY=VALUE, e.g. --secret KEY=VALUE'));
   });
 
