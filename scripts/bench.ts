@@ -39,7 +39,9 @@ try {
   const fmt = (s: number) => `${s.toFixed(2)} s`;
   console.log(`machine: ${os.cpus().length} cores, node ${process.version}`);
   console.log(`offline plan (dev), cold schema cache: ${fmt(cold)}`);
-  console.log(`offline plan (dev), warm: median ${fmt(median(warm))} of ${warm.length} (min ${fmt(Math.min(...warm))}, max ${fmt(Math.max(...warm))})  target < 3 s`);
+  console.log(
+    `offline plan (dev), warm: median ${fmt(median(warm))} of ${warm.length} (min ${fmt(Math.min(...warm))}, max ${fmt(Math.max(...warm))})  target < 3 s`,
+  );
   console.log(`test suite (vitest run): ${fmt(tests)}  target < 30 s`);
 } finally {
   fs.rmSync(out, { recursive: true, force: true });

@@ -13,7 +13,9 @@ import {
 describe("Ray image references", () => {
   it("composes the CPU and GPU Ray images from version, python tag and CUDA tag", () => {
     expect(formatImageRef(rayImage({ rayVersion: "2.52.0", pythonTag: "py310" }))).toBe("rayproject/ray:2.52.0-py310");
-    expect(formatImageRef(rayImage({ rayVersion: "2.52.0", pythonTag: "py310", cudaTag: "cu121" }))).toBe("rayproject/ray:2.52.0-py310-cu121");
+    expect(formatImageRef(rayImage({ rayVersion: "2.52.0", pythonTag: "py310", cudaTag: "cu121" }))).toBe(
+      "rayproject/ray:2.52.0-py310-cu121",
+    );
     expect(rayImageTag({ rayVersion: "2.53.1", pythonTag: "py311", cudaTag: "cu124" })).toBe("2.53.1-py311-cu124");
   });
 
@@ -39,10 +41,19 @@ describe("image reference rules", () => {
   });
 
   it.each([
-    [{ repository: "Data-AI/worker", tag: "1" }, 'image repository "Data-AI/worker" is not a lower-case registry path such as "data-ai/face-ocr-worker"'],
+    [
+      { repository: "Data-AI/worker", tag: "1" },
+      'image repository "Data-AI/worker" is not a lower-case registry path such as "data-ai/face-ocr-worker"',
+    ],
     [{ repository: "data-ai/worker" }, 'image "data-ai/worker" has neither a tag nor a digest'],
-    [{ repository: "data-ai/worker", tag: "-bad" }, 'image tag "-bad" is not valid: up to 128 of [A-Za-z0-9_.-], not starting with "." or "-"'],
-    [{ repository: "data-ai/worker", tag: "x".repeat(129) }, `image tag "${"x".repeat(129)}" is not valid: up to 128 of [A-Za-z0-9_.-], not starting with "." or "-"`],
+    [
+      { repository: "data-ai/worker", tag: "-bad" },
+      'image tag "-bad" is not valid: up to 128 of [A-Za-z0-9_.-], not starting with "." or "-"',
+    ],
+    [
+      { repository: "data-ai/worker", tag: "x".repeat(129) },
+      `image tag "${"x".repeat(129)}" is not valid: up to 128 of [A-Za-z0-9_.-], not starting with "." or "-"`,
+    ],
     [{ repository: "data-ai/worker", digest: "sha256:abc" }, 'image digest "sha256:abc" is not of the form sha256:<64 hex digits>'],
   ])("rejects %j", (ref, message) => {
     expect(() => checkImageRef(ref)).toThrow(new ImageRefError(message));

@@ -31,7 +31,9 @@ const helmRelease = () => ({
   spec: {
     interval: "1m",
     targetNamespace: "cyber",
-    chart: { spec: { chart: "microservice", reconcileStrategy: "ChartVersion", sourceRef: { kind: "HelmRepository", name: "s2t-acr-helm-repo" } } },
+    chart: {
+      spec: { chart: "microservice", reconcileStrategy: "ChartVersion", sourceRef: { kind: "HelmRepository", name: "s2t-acr-helm-repo" } },
+    },
     values: { replicaCount: 1 },
   },
 });
@@ -45,14 +47,19 @@ describe("custom resources against the served CRD version", () => {
   it("fails a RayService with a wrong type deep in a worker pod template, naming the path", () => {
     const rs = rayService();
     (rs.spec.rayClusterConfig.workerGroupSpecs[0] as Record<string, unknown>).replicas = "one";
-    expect(validateCustomResource(rs).errors).toEqual([{ path: "spec.rayClusterConfig.workerGroupSpecs[0].replicas", reason: "must be integer" }]);
+    expect(validateCustomResource(rs).errors).toEqual([
+      { path: "spec.rayClusterConfig.workerGroupSpecs[0].replicas", reason: "must be integer" },
+    ]);
   });
 
   it("fails a RayService with a misspelled field instead of pruning it", () => {
     const rs = rayService();
     (rs.spec.rayClusterConfig.headGroupSpec.template.spec.containers[0] as Record<string, unknown>).imagePullPolicie = "Always";
     expect(validateCustomResource(rs).errors).toEqual([
-      { path: "spec.rayClusterConfig.headGroupSpec.template.spec.containers[0].imagePullPolicie", reason: "unknown field (not in the schema)" },
+      {
+        path: "spec.rayClusterConfig.headGroupSpec.template.spec.containers[0].imagePullPolicie",
+        reason: "unknown field (not in the schema)",
+      },
     ]);
   });
 
@@ -60,7 +67,10 @@ describe("custom resources against the served CRD version", () => {
     const rs = rayService();
     (rs.spec.rayClusterConfig.headGroupSpec.template.spec.containers[0].resources.requests as Record<string, unknown>).cpu = { cores: 1 };
     expect(validateCustomResource(rs).errors).toEqual([
-      { path: "spec.rayClusterConfig.headGroupSpec.template.spec.containers[0].resources.requests.cpu", reason: "must be an integer or a string" },
+      {
+        path: "spec.rayClusterConfig.headGroupSpec.template.spec.containers[0].resources.requests.cpu",
+        reason: "must be an integer or a string",
+      },
     ]);
   });
 
@@ -124,13 +134,23 @@ describe("validateResources over a whole plan", () => {
     const report = validateResources([
       { type: "pulumi:pulumi:Stack", name: "s", custom: false, plainInputs: {} },
       { type: "kubernetes:ray.io/v1:RayService", name: "rayservice", custom: true, plainInputs: broken },
-      { type: "kubernetes:core/v1:Namespace", name: "ray", custom: true, plainInputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: "ray" } } },
+      {
+        type: "kubernetes:core/v1:Namespace",
+        name: "ray",
+        custom: true,
+        plainInputs: { apiVersion: "v1", kind: "Namespace", metadata: { name: "ray" } },
+      },
       { type: "azure-native:containerregistry:Registry", name: "acr", custom: true, plainInputs: {} },
       { type: "kubernetes:example.com/v1:Widget", name: "w", custom: true, plainInputs: { apiVersion: "example.com/v1", kind: "Widget" } },
     ]);
     expect(report.checked).toEqual({ crd: 1, kubernetes: 1, azuredevops: 0, "typed-sdk": 1 });
     expect(report.findings).toEqual([
-      { type: "kubernetes:ray.io/v1:RayService", name: "rayservice", path: "spec.rayClusterConfig.workerGroupSpecs[0].groupName", reason: "must be string" },
+      {
+        type: "kubernetes:ray.io/v1:RayService",
+        name: "rayservice",
+        path: "spec.rayClusterConfig.workerGroupSpecs[0].groupName",
+        reason: "must be string",
+      },
       {
         type: "kubernetes:example.com/v1:Widget",
         name: "w",
