@@ -5,6 +5,7 @@
  * typo fails the plan instead of vanishing on apply.
  */
 import Ajv, { ValidateFunction } from "ajv";
+import standaloneCode from "ajv/dist/standalone";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -26,7 +27,9 @@ interface CrdEntry {
 let crdIndex: Map<string, CrdEntry> | undefined;
 const schemaCache = new Map<string, JsonSchema | undefined>();
 const validators = new Map<string, ValidateFunction>();
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { source: true } });
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const AJV_VERSION = (require("ajv/package.json") as { version: string }).version;
 
 function indexCrds(): Map<string, CrdEntry> {
   if (crdIndex) return crdIndex;
@@ -108,6 +111,29 @@ export function strictSchema(node: JsonSchema): JsonSchema {
   return out;
 }
 
+/**
+ * Compiling the RayService schema takes most of a second; the generated validator is cached as a
+ * module (keyed by the schema and the ajv version) so later runs only load it.
+ */
+function compileCached(name: string, schema: JsonSchema): ValidateFunction {
+  const digest = createHash("sha256")
+    .update(`${AJV_VERSION}\n${JSON.stringify(schema)}`)
+    .digest("hex")
+    .slice(0, 24);
+  const file = path.join(cacheDir(), `validate-${name}-${digest}.js`);
+  if (fs.existsSync(file)) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require(file) as ValidateFunction;
+    } catch {
+      // A damaged cache entry is rebuilt below.
+    }
+  }
+  const validate = ajv.compile(schema);
+  writeAtomically(file, standaloneCode(ajv, validate));
+  return validate;
+}
+
 export interface CrdValidationResult {
   /** False when no served schema exists for this apiVersion and kind. */
   readonly known: boolean;
@@ -127,7 +153,7 @@ export function validateCustomResource(object: { apiVersion?: unknown; kind?: un
   if (!validate) {
     const schema = crdSchema(group, version, kind);
     if (!schema) return { known: false, errors: [] };
-    validate = ajv.compile(schema);
+    validate = compileCached(`${group}-${version}-${kind}`, schema);
     validators.set(key, validate);
   }
   if (validate(object)) return { known: true, errors: [] };

@@ -16,7 +16,7 @@ export function azureDevOpsSchemaPath(): string {
   return path.join(sharedDir(), "schemas", "azuredevops.schema.json");
 }
 
-/** A cache folder for derived, reproducible data; never committed. */
+/** A cache folder for derived, reproducible data (FACE_OCR_CACHE_DIR overrides it); never committed. */
 export function cacheDir(): string {
-  return path.resolve(__dirname, "..", "node_modules", ".cache", "face-ocr-platform");
+  return process.env.FACE_OCR_CACHE_DIR ?? path.resolve(__dirname, "..", "node_modules", ".cache", "face-ocr-platform");
 }
