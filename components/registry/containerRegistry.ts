@@ -1,40 +1,146 @@
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { IMAGE_REPOSITORY_PATTERN } from "../../config/imageRef";
+import { StackConfigError } from "../../config/errors";
+import { configErrorMessage } from "../../config/load";
+import { DEFAULT_UNTAGGED_RETENTION_DAYS } from "../../config/sections/registry";
+import {
+  acrPullRoleDefinitionId,
+  acrRepositoryUrl,
+  dockerConfigJson,
+  PullAccessConfigError,
+  PullAccessSpec,
+  pullAccessSpec,
+  PullSecretRef,
+  pullSecretSuffix,
+  registrySpec,
+} from "./registrySpec";
 
 export interface ContainerRegistryArgs {
   /** Registry name, e.g. `cybersmartstg`. */
   readonly registryName: string;
   /** Existing resource group that holds the registry. */
-  readonly resourceGroupName: pulumi.Input<string>;
+  readonly resourceGroupName: string;
+  /** Days the retention policy keeps untagged manifests. @default 7 */
+  readonly untaggedRetentionDays?: number;
+  /** Give the AKS kubelet identity AcrPull on the registry. @default true */
+  readonly kubeletAcrPull?: boolean;
+  /** Object id of the AKS kubelet identity; required while `kubeletAcrPull` is true. */
+  readonly kubeletPrincipalId?: string;
+  /** Image pull secrets, for namespaces that cannot use the kubelet identity. @default [] */
+  readonly pullSecrets?: readonly PullSecretRef[];
+  /** Who the created pull secrets log in as (service principal application id or ACR token name). */
+  readonly pullSecretUsername?: string;
+  /** Password for `pullSecretUsername`; a secret Output from `pulumi config set --secret`. */
+  readonly pullSecretPassword?: pulumi.Input<string>;
 }
 
 /**
- * The Azure Container Registry that holds the worker and API images. Every
- * registry URL downstream derives from its login server.
+ * The Azure Container Registry that holds the worker and API images, and the
+ * way clusters pull from it. Every registry URL downstream derives from its
+ * login server (`loginServer`, `repositoryUrl(path)`); every pull secret name
+ * from `imagePullSecrets(namespace)`.
  */
 export class ContainerRegistry extends pulumi.ComponentResource {
   /** e.g. `cybersmartstg.azurecr.io`. */
   public readonly loginServer: pulumi.Output<string>;
   public readonly registry: containerregistry.Registry;
+  /** The kubelet identity's AcrPull assignment, when pull access uses it (the default). */
+  public readonly kubeletAcrPull?: authorization.RoleAssignment;
+  /** The pull secrets the program creates (not the `existing` ones it only references). */
+  public readonly pullSecrets: readonly k8s.core.v1.Secret[];
+  private readonly pullAccess: PullAccessSpec;
 
   constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+    // A config mistake stops the run here, before anything is registered.
+    const pullAccess = checkedPullAccess(args);
     super("face-ocr:registry:ContainerRegistry", name, {}, opts);
-    this.registry = new containerregistry.Registry(
-      `${name}-acr`,
-      {
-        registryName: args.registryName,
-        resourceGroupName: args.resourceGroupName,
-        sku: { name: "Premium" },
-        adminUserEnabled: false,
-      },
-      { parent: this, protect: true },
-    );
+    this.pullAccess = pullAccess;
+
+    const spec = registrySpec({
+      name: args.registryName,
+      resourceGroupName: args.resourceGroupName,
+      untaggedRetentionDays: args.untaggedRetentionDays ?? DEFAULT_UNTAGGED_RETENTION_DAYS,
+    });
+    this.registry = new containerregistry.Registry(`${name}-acr`, { ...spec }, { parent: this, protect: true });
     this.loginServer = this.registry.loginServer;
-    this.registerOutputs({ loginServer: this.loginServer });
+
+    if (pullAccess.kubeletAcrPull) {
+      const client = authorization.getClientConfigOutput({ parent: this });
+      this.kubeletAcrPull = new authorization.RoleAssignment(
+        `${name}-kubelet-acrpull`,
+        {
+          principalId: pullAccess.kubeletAcrPull.principalId,
+          principalType: pullAccess.kubeletAcrPull.principalType,
+          roleDefinitionId: client.subscriptionId.apply(acrPullRoleDefinitionId),
+          scope: this.registry.id,
+        },
+        { parent: this },
+      );
+    }
+
+    const username = pullAccess.pullSecretUsername;
+    this.pullSecrets = pullAccess.pullSecrets
+      .filter((ref) => !ref.existing)
+      .map((ref) => {
+        const config = pulumi
+          .all([this.loginServer, pulumi.secret(args.pullSecretPassword as pulumi.Input<string>)])
+          .apply(([loginServer, password]) => dockerConfigJson(loginServer, username as string, password));
+        return new k8s.core.v1.Secret(
+          `${name}-pull-${pullSecretSuffix(ref)}`,
+          {
+            metadata: { name: ref.name, namespace: ref.namespace },
+            type: "kubernetes.io/dockerconfigjson",
+            stringData: { ".dockerconfigjson": pulumi.secret(config) },
+          },
+          { parent: this },
+        );
+      });
+
+    this.registerOutputs({
+      loginServer: this.loginServer,
+      registryId: this.registry.id,
+      pullSecrets: pullAccess.pullSecrets.map((s) => `${s.namespace}/${s.name}`),
+    });
   }
 
   /** `<loginServer>/<repository>`, e.g. `cybersmartstg.azurecr.io/data-ai/face-ocr-worker`. */
   repositoryUrl(repository: string): pulumi.Output<string> {
-    return pulumi.interpolate`${this.loginServer}/${repository}`;
+    if (!IMAGE_REPOSITORY_PATTERN.test(repository)) {
+      throw new Error(`image repository "${repository}" is not a lower-case registry path such as "data-ai/face-ocr-worker"`);
+    }
+    return this.loginServer.apply((loginServer) => acrRepositoryUrl(loginServer, repository));
+  }
+
+  /**
+   * The `imagePullSecrets` a pod in this namespace needs: empty when the
+   * kubelet identity pulls (the default), the configured secret otherwise.
+   */
+  imagePullSecrets(namespace: string): { name: string }[] {
+    return this.pullAccess.pullSecrets.filter((s) => s.namespace === namespace).map((s) => ({ name: s.name }));
+  }
+
+  /** The pull secret Flux or a Helm chart in this namespace should reference, if config asks for one. */
+  pullSecretName(namespace: string): string | undefined {
+    return this.imagePullSecrets(namespace)[0]?.name;
+  }
+}
+
+function checkedPullAccess(args: ContainerRegistryArgs): PullAccessSpec {
+  try {
+    return pullAccessSpec(
+      {
+        kubeletAcrPull: args.kubeletAcrPull ?? true,
+        kubeletPrincipalId: args.kubeletPrincipalId,
+        pullSecrets: (args.pullSecrets ?? []).map((s) => ({ ...s, existing: s.existing ?? false })),
+        pullSecretUsername: args.pullSecretUsername,
+      },
+      { pullPasswordSet: args.pullSecretPassword !== undefined },
+    );
+  } catch (err) {
+    if (err instanceof PullAccessConfigError) throw new StackConfigError(configErrorMessage(pulumi.getStack(), err.problems));
+    throw err;
   }
 }

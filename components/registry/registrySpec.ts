@@ -1,0 +1,151 @@
+/**
+ * Pure specs of the container registry and of how clusters pull from it:
+ * plain objects computed from config before any resource exists, so tests and
+ * tools (the pipeline YAML generator, check-app-repo) use them without the
+ * Pulumi runtime. The component in `containerRegistry.ts` turns them into
+ * resources.
+ */
+import { IMAGE_REPOSITORY_PATTERN } from "../../config/imageRef";
+import type { RegistryConfig } from "../../config/sections/registry";
+
+/** Azure public cloud: a registry's login server is `<name, lower-cased>.azurecr.io`. */
+export const ACR_LOGIN_SERVER_SUFFIX = ".azurecr.io";
+
+/** The built-in `AcrPull` role (pull images, nothing else). Same GUID in every tenant. */
+export const ACR_PULL_ROLE_ID = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
+
+/** Registries hold one SKU; Premium is the one with a retention policy for untagged manifests. */
+export const REGISTRY_SKU = "Premium";
+
+/** The pull secrets of the reference guide, for stacks whose clusters cannot use the kubelet identity. */
+export const GUIDE_PULL_SECRETS: readonly PullSecretRef[] = [
+  { namespace: "ray", name: "regcred" },
+  { namespace: "cyber", name: "regcred-acr" },
+  { namespace: "flux-system", name: "regcred-acr" },
+];
+
+/** The secret config key that holds the password pull secrets log in with. */
+export const PULL_PASSWORD_CONFIG_KEY = "registryPullPassword";
+
+export interface PullSecretRef {
+  /** Kubernetes namespace the Secret lives in. */
+  readonly namespace: string;
+  /** Secret name, as pods (`imagePullSecrets`) and Flux (`secretRef`) reference it. */
+  readonly name: string;
+  /** True when the Secret already exists in the cluster and the program only references it. @default false */
+  readonly existing?: boolean;
+}
+
+/** `cybersmartstg` to `cybersmartstg.azurecr.io`. */
+export function acrLoginServer(registryName: string): string {
+  return `${registryName.toLowerCase()}${ACR_LOGIN_SERVER_SUFFIX}`;
+}
+
+/** `<loginServer>/<repository>`, after checking the repository path the way registries do. */
+export function acrRepositoryUrl(loginServer: string, repository: string): string {
+  if (!IMAGE_REPOSITORY_PATTERN.test(repository)) {
+    throw new Error(`image repository "${repository}" is not a lower-case registry path such as "data-ai/face-ocr-worker"`);
+  }
+  return `${loginServer}/${repository}`;
+}
+
+/** The AcrPull role definition under the subscription scope, as role assignments reference it. */
+export function acrPullRoleDefinitionId(subscriptionId: string): string {
+  return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ACR_PULL_ROLE_ID}`;
+}
+
+/** The inputs of the registry itself: production settings, nothing derived from other resources. */
+export interface RegistrySpec {
+  readonly registryName: string;
+  readonly resourceGroupName: string;
+  readonly sku: { readonly name: typeof REGISTRY_SKU };
+  /** Pulls use Entra identities (kubelet AcrPull) or scoped credentials, never the shared admin user. */
+  readonly adminUserEnabled: false;
+  readonly policies: { readonly retentionPolicy: { readonly status: "enabled"; readonly days: number } };
+}
+
+export function registrySpec(config: Pick<RegistryConfig, "name" | "resourceGroupName" | "untaggedRetentionDays">): RegistrySpec {
+  return {
+    registryName: config.name,
+    resourceGroupName: config.resourceGroupName,
+    sku: { name: REGISTRY_SKU },
+    adminUserEnabled: false,
+    policies: { retentionPolicy: { status: "enabled", days: config.untaggedRetentionDays } },
+  };
+}
+
+/** How the clusters pull: an AcrPull role assignment, pull secrets, or both. */
+export interface PullAccessSpec {
+  /** Set when the kubelet identity gets AcrPull on the registry. */
+  readonly kubeletAcrPull?: { readonly principalId: string; readonly principalType: "ServicePrincipal" };
+  readonly pullSecrets: readonly Required<PullSecretRef>[];
+  /** Who the created pull secrets log in as; set when the program creates any. */
+  readonly pullSecretUsername?: string;
+}
+
+/** A config mistake the schema cannot see alone (it depends on another key); the message says how to fix it. */
+export class PullAccessConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join("\n"));
+    this.name = "PullAccessConfigError";
+  }
+}
+
+/**
+ * The pull access config asks for. AcrPull for the kubelet identity is the
+ * default; it needs the identity's object id, which only the stack can know.
+ */
+export function pullAccessSpec(
+  config: Pick<RegistryConfig, "kubeletAcrPull" | "kubeletPrincipalId" | "pullSecrets" | "pullSecretUsername">,
+  options: { readonly pullPasswordSet: boolean },
+): PullAccessSpec {
+  const problems: string[] = [];
+  if (config.kubeletAcrPull && config.kubeletPrincipalId === undefined) {
+    problems.push(
+      "registry.kubeletPrincipalId is missing: the AcrPull role assignment for the AKS kubelet identity (registry.kubeletAcrPull, on by default) needs its object id " +
+        "(`az aks show -g <group> -n <cluster> --query identityProfile.kubeletidentity.objectId -o tsv`); " +
+        "set it with `pulumi config set --path registry.kubeletPrincipalId <object-id>`, or turn AcrPull off with `pulumi config set --path registry.kubeletAcrPull false` and use registry.pullSecrets",
+    );
+  }
+  if (!config.kubeletAcrPull && config.pullSecrets.length === 0) {
+    problems.push(
+      "registry.kubeletAcrPull = false: with no registry.pullSecrets either, no cluster could pull from the registry; " +
+        "keep AcrPull (`pulumi config set --path registry.kubeletAcrPull true`) or add pull secrets (`pulumi config set --path 'registry.pullSecrets[0].namespace' ray` and `.name regcred`)",
+    );
+  }
+  const created = config.pullSecrets.filter((s) => !s.existing);
+  if (created.length > 0 && config.pullSecretUsername === undefined) {
+    problems.push(
+      "registry.pullSecretUsername is missing: the pull secrets the program creates log in as a service principal (its application id) or an ACR token (its name); " +
+        "set it with `pulumi config set --path registry.pullSecretUsername <name>`, or mark the secrets that already exist in the cluster with `existing: true`",
+    );
+  }
+  if (created.length > 0 && !options.pullPasswordSet) {
+    problems.push(
+      `${PULL_PASSWORD_CONFIG_KEY} is missing: the pull secrets the program creates need the password of registry.pullSecretUsername; ` +
+        `set it with \`pulumi config set --secret ${PULL_PASSWORD_CONFIG_KEY} <password>\`, or mark the secrets that already exist in the cluster with \`existing: true\``,
+    );
+  }
+  if (problems.length > 0) throw new PullAccessConfigError(problems);
+  return {
+    ...(config.kubeletAcrPull && config.kubeletPrincipalId !== undefined
+      ? { kubeletAcrPull: { principalId: config.kubeletPrincipalId, principalType: "ServicePrincipal" as const } }
+      : {}),
+    pullSecrets: config.pullSecrets.map((s) => ({ namespace: s.namespace, name: s.name, existing: s.existing === true })),
+    ...(created.length > 0 ? { pullSecretUsername: config.pullSecretUsername } : {}),
+  };
+}
+
+/**
+ * The `.dockerconfigjson` of a pull secret. Pass secret values only through
+ * `pulumi.secret(...).apply(...)`, so the result stays secret.
+ */
+export function dockerConfigJson(loginServer: string, username: string, password: string): string {
+  const auth = Buffer.from(`${username}:${password}`, "utf8").toString("base64");
+  return JSON.stringify({ auths: { [loginServer]: { username, password, auth } } });
+}
+
+/** Logical-name suffix of a pull secret: stable per namespace and name. */
+export function pullSecretSuffix(ref: PullSecretRef): string {
+  return `${ref.namespace}-${ref.name}`;
+}
