@@ -1,0 +1,66 @@
+/**
+ * The GPU worker group (`gpu-worker-group`), field for field the guide's
+ * Appendix D except the deliberate improvements listed in docs/ray.md.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import type { GpuWorkerConfig, SecurityContextConfig } from "../../config/sections/ray";
+import type { WorkerGroupSpec } from "../../types/crds";
+import { installContainer } from "./installContainer";
+import { containerResources } from "./resources";
+import { requiredNodeAffinity, tolerations } from "./scheduling";
+import { containerSecurityContext } from "./securityContext";
+import { gpuWorkerVolumes, workerContainerMounts } from "./volumes";
+import { podMetadata, WORKER_CONTAINER_NAME, workerRayStartParams } from "./workerGroup";
+import { gpuWorkerEnv } from "./workerEnv";
+
+export const GPU_WORKER_GROUP_NAME = "gpu-worker-group";
+
+export interface GpuWorkerGroupInputs {
+  readonly group: GpuWorkerConfig;
+  /** The worker image from the registry, e.g. `cybersmartstg.azurecr.io/data-ai/face-ocr-worker:build-4711`. */
+  readonly workerImage: string;
+  readonly workerPullPolicy: "IfNotPresent" | "Always";
+  /** `rayproject/ray:<ray>-py310-cu121`. */
+  readonly installImage: string;
+  readonly securityContext: SecurityContextConfig;
+  /** From the PriorityClass resource, or the name of an existing one. */
+  readonly priorityClassName: string;
+  /** From the registry component: empty when the kubelet identity pulls. */
+  readonly imagePullSecrets: readonly { readonly name: string }[];
+  /** From the PVC resource. */
+  readonly modelCacheClaimName: string;
+}
+
+export function gpuWorkerGroupSpec(inputs: GpuWorkerGroupInputs): WorkerGroupSpec {
+  const g = inputs.group;
+  const worker: k8s.types.input.core.v1.Container = {
+    name: WORKER_CONTAINER_NAME,
+    image: inputs.workerImage,
+    imagePullPolicy: inputs.workerPullPolicy,
+    resources: containerResources(g.resources, g.gpus),
+    volumeMounts: workerContainerMounts(),
+    env: gpuWorkerEnv(g.env),
+    securityContext: containerSecurityContext(inputs.securityContext),
+  };
+  const affinity = requiredNodeAffinity(g.nodeAffinity);
+  const metadata = podMetadata(g.labels);
+  const spec: k8s.types.input.core.v1.PodSpec = {
+    priorityClassName: inputs.priorityClassName,
+    ...(inputs.imagePullSecrets.length > 0 ? { imagePullSecrets: inputs.imagePullSecrets.map((s) => ({ name: s.name })) } : {}),
+    ...(g.tolerations.length > 0 ? { tolerations: tolerations(g.tolerations) } : {}),
+    ...(affinity ? { affinity } : {}),
+    initContainers: [
+      installContainer({ image: inputs.installImage, resources: g.installResources, securityContext: inputs.securityContext }),
+    ],
+    containers: [worker],
+    volumes: gpuWorkerVolumes({ modelCacheClaimName: inputs.modelCacheClaimName, sharedPackagesSizeLimit: g.sharedPackagesSizeLimit }),
+  };
+  return {
+    replicas: g.replicas,
+    minReplicas: g.minReplicas,
+    maxReplicas: g.maxReplicas,
+    groupName: GPU_WORKER_GROUP_NAME,
+    rayStartParams: workerRayStartParams(g.rayStartParams, g.gpus),
+    template: { ...(metadata ? { metadata } : {}), spec },
+  };
+}

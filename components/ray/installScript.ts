@@ -1,0 +1,169 @@
+/**
+ * The bash script of the `install-heavy-deps` initContainer, generated from
+ * the install steps (heavyDependencies.ts) and the model list (models.ts).
+ *
+ * Order, always: the install steps as listed; then the fixes the steps call
+ * for (the numpy re-pin, then the removal of Ray-conflicting packages), after
+ * every install because any later `pip install` could bring the bad version
+ * back; then the import checks; then the model downloads, each skipped when
+ * its file is already on the volume.
+ *
+ * Every requirement, path and URL goes through {@link shellQuote}, so a
+ * specifier such as `easyocr>=1.7.0` reaches pip whole instead of being read by
+ * the shell as a redirect to a file named `=1.7.0`.
+ */
+import {
+  HEAVY_DEPENDENCIES,
+  InstallStep,
+  NUMPY_PIN,
+  RAY_CONFLICT_PATHS,
+  RayConflict,
+  Requirement,
+  requirementSpec,
+  sideEffectsOf,
+} from "./heavyDependencies";
+import { MODEL_DOWNLOADS, ModelDownload } from "./models";
+import { MODEL_CACHE_DIR, SHARED_PACKAGES_DIR } from "./volumes";
+
+export interface InstallScriptInputs {
+  readonly steps: readonly InstallStep[];
+  readonly models: readonly ModelDownload[];
+  /** `pip install --target` directory. */
+  readonly target: string;
+  /** Directory the models are downloaded to. */
+  readonly modelDir: string;
+}
+
+export const DEFAULT_INSTALL_SCRIPT_INPUTS: InstallScriptInputs = {
+  steps: HEAVY_DEPENDENCIES,
+  models: MODEL_DOWNLOADS,
+  target: SHARED_PACKAGES_DIR,
+  modelDir: MODEL_CACHE_DIR,
+};
+
+const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+const PROJECT_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+const VERSION_CLAUSE = /^\s*(===|==|!=|<=|>=|~=|<|>)\s*[A-Za-z0-9.*+!_-]+\s*$/;
+const SAFE_PATH = /^\/[A-Za-z0-9_./-]*$/;
+const SAFE_FILE = /^[A-Za-z0-9_.-]+$/;
+
+/** A word bash passes through unchanged: bare when it has no special characters, else single-quoted. */
+export function shellQuote(word: string): string {
+  if (SAFE_WORD.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+function checkRequirement(r: Requirement): void {
+  if (!PROJECT_NAME.test(r.name)) throw new Error(`heavy dependency "${r.name}" is not a valid PyPI project name`);
+  if (r.version !== undefined && !r.version.split(",").every((clause) => VERSION_CLAUSE.test(clause))) {
+    throw new Error(
+      `heavy dependency "${r.name}": "${r.version}" is not a PEP 440 version specifier such as ">=1.7.0" or ">=2.7.0,<3.0.0"`,
+    );
+  }
+}
+
+function checkPath(what: string, path: string): void {
+  if (!SAFE_PATH.test(path)) throw new Error(`${what} "${path}" must be an absolute path of letters, digits, "_", ".", "-" and "/"`);
+}
+
+/** `pip install --target=... --no-cache-dir [--upgrade]` followed by its arguments. */
+function pipInstall(target: string, args: readonly string[], upgrade = false): string[] {
+  const head = `pip install --target=${shellQuote(target)} --no-cache-dir${upgrade ? " --upgrade" : ""}`;
+  return upgrade ? [`${head} ${args.join(" ")}`] : [`${head} \\`, `  ${args.join(" ")}`];
+}
+
+interface Fixes {
+  /** Why numpy must be re-pinned, one reason per triggering step; empty when no step pulls numpy 2. */
+  readonly numpyReasons: string[];
+  /** Ray conflicts to remove, in the order the steps introduce them, with why. */
+  readonly conflicts: { readonly package: RayConflict; readonly why: string }[];
+}
+
+/** The fixes the steps call for, derived from their side effects. */
+export function fixesFor(steps: readonly InstallStep[]): Fixes {
+  const numpyReasons: string[] = [];
+  const conflicts: { package: RayConflict; why: string }[] = [];
+  for (const step of steps) {
+    for (const effect of sideEffectsOf(step)) {
+      if (effect.kind === "pulls-numpy-2") {
+        if (!numpyReasons.includes(effect.why)) numpyReasons.push(effect.why);
+      } else if (!conflicts.some((c) => c.package === effect.package)) {
+        conflicts.push({ package: effect.package, why: effect.why });
+      }
+    }
+  }
+  return { numpyReasons, conflicts };
+}
+
+/** The initContainer's script; ends with a newline. */
+export function installScript(inputs: InstallScriptInputs = DEFAULT_INSTALL_SCRIPT_INPUTS): string {
+  const { steps, models, target, modelDir } = inputs;
+  checkPath("install target", target);
+  checkPath("model directory", modelDir);
+  for (const step of steps) step.requirements.forEach(checkRequirement);
+
+  const fixes = fixesFor(steps);
+  const total = steps.length + (fixes.numpyReasons.length > 0 ? 1 : 0);
+  const lines: string[] = ["set -e", 'echo "=== Installing heavy ML dependencies ==="'];
+
+  steps.forEach((step, i) => {
+    lines.push("", `# [${i + 1}/${total}] ${step.title}`);
+    for (const r of step.requirements) if (r.why) lines.push(`#   ${requirementSpec(r)}: ${r.why}`);
+    const args = step.requirements.map((r) => shellQuote(requirementSpec(r)));
+    if (step.indexUrl) args.push("--index-url", shellQuote(step.indexUrl));
+    lines.push(...pipInstall(target, args));
+  });
+
+  if (fixes.numpyReasons.length > 0) {
+    lines.push(
+      "",
+      `# [${total}/${total}] Re-pin ${requirementSpec(NUMPY_PIN)} after every install (${fixes.numpyReasons.join("; ")})`,
+      ...pipInstall(target, [shellQuote(requirementSpec(NUMPY_PIN))], true),
+    );
+  }
+
+  if (fixes.conflicts.length > 0) {
+    lines.push("", "# Remove packages that shadow the versions Ray needs");
+    for (const c of fixes.conflicts) {
+      const paths = RAY_CONFLICT_PATHS[c.package].map((glob) => `${target}/${glob}`);
+      paths.forEach((p) => checkPath(`${c.package} cleanup path`, p.replace(/\*/g, "")));
+      lines.push(`# ${c.package}: ${c.why}`, `rm -rf ${paths.join(" ")} 2>/dev/null || true`);
+    }
+  }
+
+  const checks = steps.flatMap((s) => s.importChecks ?? []);
+  if (checks.length > 0) {
+    lines.push("", "# Verify", `export PYTHONPATH=${shellQuote(target)}`);
+    for (const c of checks) {
+      if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(c.module) || /["'\\$`]/.test(c.label))
+        throw new Error(`import check "${c.module}" has an unsafe module name or label`);
+      const command = `python -c "import ${c.module}; print('${c.label}:', ${c.module}.__version__)"`;
+      lines.push(c.optional ? `${command} || echo "${c.module} skipped"` : command);
+    }
+  }
+
+  if (models.length > 0) {
+    lines.push("", "# Download models to the model cache (each skipped when already present)", `mkdir -p ${shellQuote(modelDir)}`);
+    for (const m of models) {
+      if (!/^[A-Za-z0-9 _.-]+$/.test(m.name)) throw new Error(`model name "${m.name}" must be letters, digits, spaces, "_", "." and "-"`);
+      if (!SAFE_FILE.test(m.file)) throw new Error(`model file "${m.file}" must be a plain file name`);
+      if (!/^https:\/\/[^\s'"`$\\]+$/.test(m.url)) throw new Error(`model ${m.name}: "${m.url}" is not an https URL`);
+      const file = `${modelDir}/${m.file}`;
+      // Download beside the final name and rename: an interrupted download never looks like a present model,
+      // and replicas starting together on the shared volume do not write the same file.
+      const part = `"${file}.part-$HOSTNAME"`;
+      lines.push(
+        `if [ -f ${file} ]; then`,
+        `  echo "${m.name} already in ${modelDir}"`,
+        "else",
+        `  echo "Downloading ${m.name}"`,
+        `  wget -q -O ${part} ${shellQuote(m.url)}`,
+        `  mv ${part} ${file}`,
+        "fi",
+      );
+    }
+  }
+
+  lines.push("", 'echo "=== Done ==="');
+  return `${lines.join("\n")}\n`;
+}

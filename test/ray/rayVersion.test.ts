@@ -1,0 +1,76 @@
+// One Ray version: a per-stack rayVersion override moves every Ray image of the RayService and
+// rayClusterConfig.rayVersion, and nothing else.
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as YAML from "yaml";
+import { PROJECT_DIR, runStack } from "../harness";
+import { imagesIn, Loose, rayServiceOf, withoutImagesAndRayVersion } from "./fixtures";
+
+let current: Loose;
+let bumped: Loose;
+
+beforeAll(async () => {
+  current = rayServiceOf(await runStack());
+  bumped = rayServiceOf(await runStack({ config: { rayVersion: "2.53.0" } }));
+});
+
+describe("rayVersion override", () => {
+  it("the default stack renders the guide's three Ray images in ray-service.yaml and rayVersion at 2.52.0", () => {
+    expect(imagesIn(current.spec)).toEqual([
+      { path: ".rayClusterConfig.headGroupSpec.template.spec.containers[0].image", image: "rayproject/ray:2.52.0-py310" },
+      { path: ".rayClusterConfig.workerGroupSpecs[0].template.spec.containers[0].image", image: "rayproject/ray:2.52.0-py310" },
+      {
+        path: ".rayClusterConfig.workerGroupSpecs[1].template.spec.containers[0].image",
+        image: "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:build-1",
+      },
+      { path: ".rayClusterConfig.workerGroupSpecs[1].template.spec.initContainers[0].image", image: "rayproject/ray:2.52.0-py310-cu121" },
+    ]);
+    expect(current.spec.rayClusterConfig.rayVersion).toBe("2.52.0");
+  });
+
+  it("moves every Ray image and rayVersion to 2.53.0; the worker image (built by the pipeline) stays", () => {
+    expect(imagesIn(bumped.spec)).toEqual([
+      { path: ".rayClusterConfig.headGroupSpec.template.spec.containers[0].image", image: "rayproject/ray:2.53.0-py310" },
+      { path: ".rayClusterConfig.workerGroupSpecs[0].template.spec.containers[0].image", image: "rayproject/ray:2.53.0-py310" },
+      {
+        path: ".rayClusterConfig.workerGroupSpecs[1].template.spec.containers[0].image",
+        image: "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:build-1",
+      },
+      { path: ".rayClusterConfig.workerGroupSpecs[1].template.spec.initContainers[0].image", image: "rayproject/ray:2.53.0-py310-cu121" },
+    ]);
+    expect(bumped.spec.rayClusterConfig.rayVersion).toBe("2.53.0");
+  });
+
+  it("changes nothing else", () => {
+    expect(withoutImagesAndRayVersion(bumped)).toEqual(withoutImagesAndRayVersion(current));
+    expect(bumped).not.toEqual(current);
+  });
+});
+
+describe("npm run plan -- --config rayVersion=2.53.0", () => {
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-plan-"));
+  afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
+
+  it("plans cleanly and renders no 2.52.0 anywhere in the RayService", () => {
+    const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--config", "rayVersion=2.53.0", "--out", outDir], {
+      cwd: PROJECT_DIR,
+      encoding: "utf8",
+    });
+    expect(result.stderr.replace(/^npm warn .*\n/gm, "")).toBe("");
+    expect(result.status).toBe(0);
+
+    const manifest = fs.readFileSync(path.join(outDir, "dev", "manifests", "ray", "rayservice-rayservice.yaml"), "utf8");
+    expect(manifest).not.toContain("2.52.0");
+    expect(manifest.match(/2\.53\.0/g)).toHaveLength(4);
+
+    const preview = JSON.parse(fs.readFileSync(path.join(outDir, "dev", "preview.json"), "utf8")) as Loose;
+    const steps = preview.steps.filter((s: Loose) => s.newState.type === "kubernetes:ray.io/v1:RayService");
+    expect(steps).toHaveLength(1);
+    const inputs = JSON.stringify(steps[0].newState.inputs);
+    expect(inputs).not.toContain("2.52.0");
+    expect(YAML.parse(manifest)).toEqual(steps[0].newState.inputs);
+  }, 60_000);
+});
