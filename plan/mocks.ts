@@ -9,12 +9,50 @@ export type InvokeMock = (args: Record<string, unknown>) => Record<string, unkno
 export type OutputMock = (name: string, inputs: Record<string, unknown>) => Record<string, unknown>;
 
 /** Answers for the invokes the program makes; fake, obviously so. */
-export const DEFAULT_INVOKE_MOCKS: Readonly<Record<string, InvokeMock>> = {};
+export const DEFAULT_INVOKE_MOCKS: Readonly<Record<string, InvokeMock>> = {
+  "azure-native:authorization:getClientConfig": () => ({
+    clientId: "00000000-0000-0000-0000-000000000000",
+    objectId: "00000000-0000-0000-0000-000000000000",
+    subscriptionId: "00000000-0000-0000-0000-000000000000",
+    tenantId: "00000000-0000-0000-0000-000000000000",
+  }),
+  "azuredevops:index/getProject:getProject": (args) => ({
+    id: `fake-project-id-${String(args.name)}`,
+    projectId: `fake-project-id-${String(args.name)}`,
+    name: String(args.name),
+    description: "",
+    visibility: "private",
+    versionControl: "Git",
+    workItemTemplate: "Agile",
+    processTemplateId: "fake-process-template-id",
+    features: {},
+  }),
+  "azuredevops:index/getGitRepository:getGitRepository": (args) => ({
+    id: `fake-repo-id-${String(args.name)}`,
+    name: String(args.name),
+    projectId: String(args.projectId),
+    defaultBranch: "refs/heads/main",
+    disabled: false,
+    isFork: false,
+    size: 0,
+    remoteUrl: `https://example.invalid/_git/${String(args.name)}`,
+    sshUrl: `git@example.invalid:v3/${String(args.name)}`,
+    url: `https://example.invalid/_apis/git/repositories/${String(args.name)}`,
+    webUrl: `https://example.invalid/_git/${String(args.name)}`,
+  }),
+};
 
 /** Outputs real providers compute that the program reads back. */
 export const DEFAULT_OUTPUT_MOCKS: Readonly<Record<string, OutputMock>> = {
   "azure-native:containerregistry:Registry": (_name, inputs) => ({
     loginServer: `${String(inputs.registryName).toLowerCase()}.azurecr.io`,
+  }),
+  // Azure DevOps numbers build definitions and the provider reports the number as the id; the branch policy
+  // needs it as an integer. A fake number, stable per logical name. (Takes effect once newResource lets an
+  // output mock supply the id; today every id is `<name>-id`.)
+  "azuredevops:index/buildDefinition:BuildDefinition": (name) => ({
+    id: String(9000 + ([...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 999, 0) + 1)),
+    revision: 1,
   }),
 };
 

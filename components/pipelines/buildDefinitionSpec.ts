@@ -1,0 +1,117 @@
+/**
+ * Pure specs of the Azure DevOps objects: the inputs of each build definition
+ * and of the branch policy, from the pipeline model and the ids the lookups
+ * return. No Pulumi runtime needed; the component passes Outputs where the
+ * tests pass strings.
+ */
+import type * as azuredevops from "@pulumi/azuredevops";
+import type * as pulumi from "@pulumi/pulumi";
+import { AppPipelineModel, PlatformPipelineModel } from "./pipelineModel";
+
+/** Azure Repos Git, as build definitions name it. */
+export const AZURE_REPOS = "TfsGit";
+
+export interface RepositoryRefs {
+  readonly projectId: pulumi.Input<string>;
+  readonly repositoryId: pulumi.Input<string>;
+}
+
+/** `main` to `refs/heads/main`. */
+export function branchRef(branch: string): string {
+  return `refs/heads/${branch}`;
+}
+
+/**
+ * An app's build definition. The CI trigger is set on the definition
+ * (overriding the YAML's), so Azure DevOps builds exactly the model's branches
+ * even if someone edits the trigger in the app repository; the variables are
+ * the model's, so a YAML that does not set RAY_VERSION still gets the stack's.
+ */
+export function appBuildDefinitionArgs(app: AppPipelineModel, refs: RepositoryRefs, folder: string): azuredevops.BuildDefinitionArgs {
+  return {
+    projectId: refs.projectId,
+    name: app.name,
+    path: folder,
+    repository: {
+      repoType: AZURE_REPOS,
+      repoId: refs.repositoryId,
+      branchName: branchRef(app.branches[0]),
+      ymlPath: app.yamlPath,
+    },
+    ciTrigger: {
+      override: {
+        // Every push builds (no batching), as Appendix C's `trigger:` list does.
+        batch: false,
+        branchFilters: [{ includes: [...app.branches], excludes: [] }],
+      },
+    },
+    variables: app.variables.map((v) => ({ name: v.name, value: v.value, isSecret: false, allowOverride: false })),
+  };
+}
+
+/**
+ * This repository's build definition: CI on the protected branch deploys
+ * (`pulumi up`); pull requests reach it only through the branch policy, since
+ * Azure Repos ignores `pr:` in YAML. Batched so two merges never run two ups.
+ */
+export function platformBuildDefinitionArgs(
+  platform: PlatformPipelineModel,
+  refs: RepositoryRefs,
+  folder: string,
+): azuredevops.BuildDefinitionArgs {
+  return {
+    projectId: refs.projectId,
+    name: platform.name,
+    path: folder,
+    repository: {
+      repoType: AZURE_REPOS,
+      repoId: refs.repositoryId,
+      branchName: branchRef(platform.branch),
+      ymlPath: platform.yamlPath,
+    },
+    ciTrigger: {
+      override: {
+        batch: true,
+        branchFilters: [{ includes: [platform.branch], excludes: [] }],
+      },
+    },
+  };
+}
+
+/** The policy that makes the platform pipeline (its `pulumi preview`) a required check on PRs into the protected branch. */
+export function prValidationPolicyArgs(
+  platform: PlatformPipelineModel,
+  refs: RepositoryRefs & { readonly buildDefinitionId: pulumi.Input<number> },
+): azuredevops.BranchPolicyBuildValidationArgs {
+  return {
+    projectId: refs.projectId,
+    enabled: true,
+    blocking: true,
+    settings: {
+      buildDefinitionId: refs.buildDefinitionId,
+      displayName: `${platform.name} preview`,
+      manualQueueOnly: false,
+      queueOnSourceUpdateOnly: true,
+      validDuration: platform.validDurationMinutes,
+      scopes: [{ repositoryId: refs.repositoryId, repositoryRef: branchRef(platform.branch), matchType: "Exact" }],
+    },
+  };
+}
+
+/**
+ * Build definition ids are integers that the provider reports as decimal
+ * strings; the branch policy needs the integer.
+ *
+ * Any other id can only come from the mock runtime of the offline plan and
+ * the tests, whose ids are `<logical name>-id` (plan/mocks.ts cannot set an
+ * id yet). Such an id gets a stable stand-in number in 1-999999, so the plan
+ * still shows and schema-checks the policy; a real id never takes that path,
+ * and throwing here would reject an Output nobody awaits. Remove the
+ * fallback once the mocks return numeric build definition ids.
+ */
+export function buildDefinitionNumber(id: string): number {
+  if (/^[0-9]+$/.test(id)) return Number(id);
+  let hash = 0;
+  for (const c of id) hash = (hash * 31 + c.charCodeAt(0)) % 999_999;
+  return hash + 1;
+}

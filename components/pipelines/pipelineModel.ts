@@ -1,0 +1,137 @@
+/**
+ * The pipeline model: one plain description of every pipeline, computed from
+ * stack config before any resource exists. The build definitions, the
+ * generated `azure-pipelines.yaml` of each app repository and the
+ * check-app-repo lockstep all read it, so they cannot drift apart.
+ */
+import type { StackConfig } from "../../config/stackConfig";
+import { API_APP, WORKER_APP } from "../../config/sections/pipelines";
+import { acrLoginServer, acrRepositoryUrl } from "../registry/registrySpec";
+
+/** The build argument every app image gets, so Dockerfiles take the stack's Ray version. */
+export const RAY_VERSION_VARIABLE = "RAY_VERSION";
+
+/** Azure DevOps variable group that holds the platform pipeline's credentials (not created by the program). */
+export const PLATFORM_VARIABLE_GROUP = "face-ocr-platform-pulumi";
+
+/** The alias under which app pipelines check out the shared template repository. */
+export const TEMPLATE_ALIAS = "template";
+
+export type AppKind = "worker" | "api" | "additional";
+
+export interface PipelineVariable {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface AppPipelineModel {
+  /** Build definition name, e.g. `face-ocr-worker`. */
+  readonly name: string;
+  /** What the app repository holds; check-app-repo checks the worker's Dockerfile and the API's requirements. */
+  readonly kind: AppKind;
+  /** Azure Repos repository in the pipelines project. */
+  readonly repository: string;
+  /** Pipeline file in the repository, e.g. `azure-pipelines.yaml`. */
+  readonly yamlPath: string;
+  /** Branches whose pushes build the image, e.g. `main`, `dev`. */
+  readonly branches: readonly string[];
+  /** Pipeline variables in order: AzureSubscription, KeyVaultName, RAY_VERSION, then config's extras. */
+  readonly variables: readonly PipelineVariable[];
+  /** `<project>/<repository>`, file and optional ref of the shared template. */
+  readonly template: { readonly repository: string; readonly file: string; readonly ref?: string };
+  /** Image repository path, e.g. `data-ai/face-ocr-worker`. */
+  readonly imageRepository: string;
+  /** Full image URL the build pushes, e.g. `cybersmartstg.azurecr.io/data-ai/face-ocr-worker`. */
+  readonly registryUrl: string;
+  /** Dockerfile path inside the repository. */
+  readonly dockerfile: string;
+  /** `docker build` arguments the template must forward: passes RAY_VERSION. */
+  readonly buildArguments: string;
+  /** Promotion environments in order (`Dev`, `UAT`, ...), each with the image URLs it pushes to. */
+  readonly environments: readonly { readonly name: string; readonly registryUrls: readonly string[] }[];
+}
+
+export interface PlatformPipelineModel {
+  /** Build definition name, e.g. `face-ocr-platform`. */
+  readonly name: string;
+  /** Azure Repos repository of this program. */
+  readonly repository: string;
+  /** Pipeline file at the repository root. */
+  readonly yamlPath: string;
+  /** Protected branch: PRs into it need a passing preview, pushes to it deploy. */
+  readonly branch: string;
+  /** Minutes a passing preview stays valid. */
+  readonly validDurationMinutes: number;
+}
+
+export interface PipelinesModel {
+  /** Whether this stack owns the Azure DevOps objects. */
+  readonly enabled: boolean;
+  /** Azure DevOps project of the repositories and pipelines. */
+  readonly project: string;
+  /** Pipelines folder, e.g. `\`. */
+  readonly folder: string;
+  readonly rayVersion: string;
+  readonly apps: readonly AppPipelineModel[];
+  readonly platform: PlatformPipelineModel;
+}
+
+/** The slice of stack config the pipelines depend on. */
+export type PipelinesModelInput = Pick<StackConfig, "rayVersion" | "registry" | "pipelines">;
+
+/** `--build-arg RAY_VERSION=$(RAY_VERSION)`: the pipeline variable, expanded by Azure Pipelines at run time. */
+export function rayVersionBuildArguments(): string {
+  return `--build-arg ${RAY_VERSION_VARIABLE}=$(${RAY_VERSION_VARIABLE})`;
+}
+
+export function pipelinesModel(config: PipelinesModelInput): PipelinesModel {
+  const p = config.pipelines;
+  const loginServer = acrLoginServer(config.registry.name);
+  const variables: PipelineVariable[] = [
+    { name: "AzureSubscription", value: p.azureSubscription },
+    { name: "KeyVaultName", value: p.keyVaultName },
+    { name: RAY_VERSION_VARIABLE, value: config.rayVersion },
+    ...Object.entries(p.variables).map(([name, value]) => ({ name, value })),
+  ];
+  const app = (kind: AppKind, name: string, repository: string, imageRepository: string, dockerfile: string): AppPipelineModel => ({
+    name,
+    kind,
+    repository,
+    yamlPath: p.yamlPath,
+    branches: [...p.branches],
+    variables,
+    template: {
+      repository: p.template.repository,
+      file: p.template.file,
+      ...(p.template.ref !== undefined ? { ref: p.template.ref } : {}),
+    },
+    imageRepository,
+    registryUrl: acrRepositoryUrl(loginServer, imageRepository),
+    dockerfile,
+    buildArguments: rayVersionBuildArguments(),
+    environments: Object.entries(p.environments).map(([env, extra]) => ({
+      name: env,
+      registryUrls: [loginServer, ...extra.map(acrLoginServer)]
+        .filter((server, i, all) => all.indexOf(server) === i)
+        .map((server) => acrRepositoryUrl(server, imageRepository)),
+    })),
+  });
+  return {
+    enabled: p.enabled,
+    project: p.project,
+    folder: p.folder,
+    rayVersion: config.rayVersion,
+    apps: [
+      app("worker", WORKER_APP, WORKER_APP, config.registry.workerRepository, "Dockerfile"),
+      app("api", API_APP, API_APP, config.registry.apiRepository, "Dockerfile"),
+      ...p.additionalApps.map((a) => app("additional", a.name, a.repository ?? a.name, a.imageRepository, a.dockerfile)),
+    ],
+    platform: {
+      name: p.platform.name,
+      repository: p.platform.repository,
+      yamlPath: p.platform.yamlPath,
+      branch: p.platform.branch,
+      validDurationMinutes: p.platform.validDurationMinutes,
+    },
+  };
+}

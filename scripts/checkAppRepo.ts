@@ -1,0 +1,144 @@
+/**
+ * npm run check-app-repo -- [--worker PATH] [--api PATH] [--stack NAME] [--config KEY=VALUE]...
+ *
+ * Checks app repository checkouts against the stack: the worker Dockerfile's
+ * Ray base image (or its ARG RAY_VERSION default), the API's ray[client] pin
+ * and each repository's azure-pipelines.yaml. Prints one line per problem as
+ * FILE:LINE: message.
+ *
+ * Exit codes: 0 in lockstep; 1 skew found; 2 bad arguments or invalid config.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import { AppPipelineModel, pipelinesModel } from "../components/pipelines/pipelineModel";
+import { checkAppRepo, Finding, formatFinding, RayExpectation } from "../components/pipelines/appRepoCheck";
+import { API_APP, WORKER_APP } from "../config/sections/pipelines";
+import { isStackConfigError } from "../config/errors";
+import { parseStackConfigOrThrow } from "../config/load";
+import { secretKeyNames } from "../config/secrets";
+import { OBJECT_CONFIG_KEYS, StackConfig } from "../config/stackConfig";
+import { PROJECT_NAME } from "../plan/runProgram";
+import { buildPlanConfig, parseOverride, PlanInputError } from "../plan/stackConfigFile";
+
+export const EXIT_OK = 0;
+export const EXIT_SKEW = 1;
+export const EXIT_USAGE = 2;
+
+export const USAGE = "usage: npm run check-app-repo -- [--worker PATH] [--api PATH] [--stack NAME] [--config KEY=VALUE]...";
+
+export interface CheckResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The stack's config as the program would see it (stack file, then overrides), secrets left out. */
+export function stackConfigFor(projectDir: string, stack: string, overrides: readonly string[]): StackConfig {
+  const planConfig = buildPlanConfig(
+    projectDir,
+    stack,
+    overrides.map((o) => parseOverride(o, false)),
+  );
+  const secret = new Set([...planConfig.secretKeys, ...secretKeyNames().map((k) => `${PROJECT_NAME}:${k}`)]);
+  const raw: Record<string, unknown> = {};
+  for (const [fullKey, value] of Object.entries(planConfig.config)) {
+    if (!fullKey.startsWith(`${PROJECT_NAME}:`) || secret.has(fullKey)) continue;
+    const key = fullKey.slice(PROJECT_NAME.length + 1);
+    raw[key] = OBJECT_CONFIG_KEYS.includes(key) ? parseObject(key, value) : value;
+  }
+  return parseStackConfigOrThrow(raw, stack);
+}
+
+function parseObject(key: string, value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new PlanInputError(`config ${key} is not an object: ${value}`);
+  }
+}
+
+function readerFor(dir: string) {
+  return (relativePath: string) => {
+    const file = path.join(dir, relativePath);
+    return fs.existsSync(file) && fs.statSync(file).isFile() ? fs.readFileSync(file, "utf8") : undefined;
+  };
+}
+
+/** The whole command, without touching process: testable, and `main` only prints and exits. */
+export function runCheckAppRepo(argv: readonly string[], projectDir: string): CheckResult {
+  let values;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: {
+        worker: { type: "string" },
+        api: { type: "string" },
+        stack: { type: "string", default: "dev" },
+        config: { type: "string", multiple: true, default: [] },
+        help: { type: "boolean", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    return { exitCode: EXIT_USAGE, stdout: "", stderr: `${(err as Error).message}\n${USAGE}\n` };
+  }
+  if (values.help) return { exitCode: EXIT_OK, stdout: `${USAGE}\n`, stderr: "" };
+  if (values.worker === undefined && values.api === undefined) {
+    return { exitCode: EXIT_USAGE, stdout: "", stderr: `give at least one checkout: --worker PATH and/or --api PATH\n${USAGE}\n` };
+  }
+  const checkouts: [string, string][] = [];
+  if (values.worker !== undefined) checkouts.push([WORKER_APP, values.worker]);
+  if (values.api !== undefined) checkouts.push([API_APP, values.api]);
+  for (const [app, dir] of checkouts) {
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+      return { exitCode: EXIT_USAGE, stdout: "", stderr: `--${app === WORKER_APP ? "worker" : "api"} ${dir}: not a directory\n${USAGE}\n` };
+    }
+  }
+
+  let config: StackConfig;
+  try {
+    config = stackConfigFor(projectDir, values.stack, values.config);
+  } catch (err) {
+    if (err instanceof PlanInputError) return { exitCode: EXIT_USAGE, stdout: "", stderr: `${err.message}\n${USAGE}\n` };
+    if (isStackConfigError(err)) return { exitCode: EXIT_USAGE, stdout: "", stderr: `${err.message}\n` };
+    throw err;
+  }
+  const model = pipelinesModel(config);
+  const expect: RayExpectation = {
+    stack: values.stack,
+    rayVersion: config.rayVersion,
+    pythonTag: config.pythonTag,
+    cudaTag: config.cudaTag,
+  };
+  const findings: Finding[] = [];
+  const lines: string[] = [];
+  for (const [appName, dir] of checkouts) {
+    const app = model.apps.find((a) => a.name === appName) as AppPipelineModel;
+    const found = checkAppRepo(app, expect, readerFor(dir), (relativePath) => path.join(dir, relativePath));
+    findings.push(...found);
+    lines.push(
+      found.length === 0 ? `ok   ${appName} (${dir})` : `FAIL ${appName} (${dir}): ${found.length} problem${found.length === 1 ? "" : "s"}`,
+    );
+  }
+  const header = `check-app-repo: stack "${values.stack}", Ray ${config.rayVersion} (${config.pythonTag}, ${config.cudaTag})`;
+  if (findings.length === 0) return { exitCode: EXIT_OK, stdout: [header, ...lines, ""].join("\n"), stderr: "" };
+  return {
+    exitCode: EXIT_SKEW,
+    stdout: [header, ...lines, ""].join("\n"),
+    stderr: [
+      ...findings.map(formatFinding),
+      "",
+      "Fix the app repository (or the stack's config), then re-run; the generated pipeline is under out/<stack>/app-repos/ after `npm run plan`.",
+      "",
+    ].join("\n"),
+  };
+}
+
+if (require.main === module) {
+  const result = runCheckAppRepo(process.argv.slice(2), path.resolve(__dirname, ".."));
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exit(result.exitCode);
+}

@@ -1,0 +1,264 @@
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { describe, expect, it } from "vitest";
+import {
+  checkApiRequirements,
+  checkAppRepo,
+  checkPipelineYaml,
+  checkWorkerDockerfile,
+  RayExpectation,
+} from "../../components/pipelines/appRepoCheck";
+import { pipelinesModel } from "../../components/pipelines/pipelineModel";
+import { parseStackConfigOrThrow } from "../../config/load";
+import { runCheckAppRepo, USAGE } from "../../scripts/checkAppRepo";
+import { PROJECT_DIR } from "../harness";
+
+const FIXTURES = "test/fixtures/app-repos";
+const fixture = (name: string) => path.join(FIXTURES, name);
+/** The fixtures are written for Ray 2.52.0 (the guide's version); pin it so a bump of the default does not move them. */
+const PIN = ["--config", "rayVersion=2.52.0"];
+const EXPECT: RayExpectation = { stack: "dev", rayVersion: "2.52.0", pythonTag: "py310", cudaTag: "cu121" };
+const model = pipelinesModel(parseStackConfigOrThrow({ registry: { resourceGroupName: "rg-example" } }, "dev"));
+const worker = model.apps[0];
+const api = model.apps[1];
+
+function check(...args: string[]) {
+  return runCheckAppRepo(args, PROJECT_DIR);
+}
+
+describe("npm run check-app-repo on the fixture checkouts", () => {
+  it("passes repositories in lockstep with the stack", () => {
+    expect(check("--worker", fixture("face-ocr-worker"), "--api", fixture("face-ocr-api"), ...PIN)).toEqual({
+      exitCode: 0,
+      stdout: [
+        'check-app-repo: stack "dev", Ray 2.52.0 (py310, cu121)',
+        `ok   face-ocr-worker (${fixture("face-ocr-worker")})`,
+        `ok   face-ocr-api (${fixture("face-ocr-api")})`,
+        "",
+      ].join("\n"),
+      stderr: "",
+    });
+  });
+
+  it.each([
+    [
+      "a Dockerfile FROM on another Ray",
+      ["--worker", fixture("skew-worker-from")],
+      `${fixture("skew-worker-from")}/Dockerfile:1: FROM rayproject/ray:2.51.0-py310-cu121 uses Ray 2.51.0, but stack "dev" runs Ray 2.52.0; expected FROM rayproject/ray:2.52.0-py310-cu121`,
+    ],
+    [
+      "a Dockerfile ARG RAY_VERSION default on another Ray",
+      ["--worker", fixture("skew-worker-arg")],
+      `${fixture("skew-worker-arg")}/Dockerfile:3: ARG RAY_VERSION defaults to "2.51.0", but stack "dev" runs Ray 2.52.0; expected ARG RAY_VERSION=2.52.0`,
+    ],
+    [
+      "a requirements.txt ray[client] pin on another Ray",
+      ["--api", fixture("skew-api-requirements")],
+      `${fixture("skew-api-requirements")}/requirements.txt:6: ray[client]==2.51.0 pins Ray 2.51.0, but stack "dev" runs Ray 2.52.0; expected ray[client]==2.52.0`,
+    ],
+    [
+      "a pipeline whose RAY_VERSION is another Ray",
+      ["--api", fixture("skew-api-pipeline")],
+      `${fixture("skew-api-pipeline")}/azure-pipelines.yaml:9: variables.RAY_VERSION is "2.51.0"; expected "2.52.0" (stack "dev" runs Ray 2.52.0; the build passes it to the Dockerfile as --build-arg)`,
+    ],
+  ])("fails on %s, naming file and line, with exit code 1", (_, args, line) => {
+    const result = check(...args, ...PIN);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.split("\n")[0]).toBe(line);
+    expect(result.stderr.split("\n").filter((l) => /^test\//.test(l))).toEqual([line]);
+    expect(result.stdout).toContain("FAIL face-ocr-");
+  });
+
+  it("checks against the stack's Ray, so a rayVersion override turns the matching checkouts into skew", () => {
+    const result = check("--worker", fixture("face-ocr-worker"), "--api", fixture("face-ocr-api"), "--config", "rayVersion=2.53.0");
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.split("\n").filter((l) => l.startsWith("test/"))).toEqual([
+      `${fixture("face-ocr-worker")}/azure-pipelines.yaml:9: variables.RAY_VERSION is "2.52.0"; expected "2.53.0" (stack "dev" runs Ray 2.53.0; the build passes it to the Dockerfile as --build-arg)`,
+      `${fixture("face-ocr-worker")}/Dockerfile:2: ARG RAY_VERSION defaults to "2.52.0", but stack "dev" runs Ray 2.53.0; expected ARG RAY_VERSION=2.53.0`,
+      `${fixture("face-ocr-api")}/azure-pipelines.yaml:9: variables.RAY_VERSION is "2.52.0"; expected "2.53.0" (stack "dev" runs Ray 2.53.0; the build passes it to the Dockerfile as --build-arg)`,
+      `${fixture("face-ocr-api")}/requirements.txt:6: ray[client]==2.52.0 pins Ray 2.52.0, but stack "dev" runs Ray 2.53.0; expected ray[client]==2.53.0`,
+    ]);
+  });
+
+  it.each([
+    [["--worker"], "Option '--worker <value>' argument missing"],
+    [["--verbose"], "Unknown option '--verbose'"],
+    [[], "give at least one checkout: --worker PATH and/or --api PATH"],
+    [["--api", fixture("does-not-exist")], `--api ${fixture("does-not-exist")}: not a directory`],
+    [["--api", fixture("face-ocr-api"), "--stack", "nope"], 'no stack file Pulumi.nope.yaml for stack "nope"; stacks here: dev'],
+    [
+      ["--api", fixture("face-ocr-api"), "--config", "rayVersion"],
+      '--config "rayVersion": expected KEY=VALUE, e.g. --config rayVersion=2.53.0',
+    ],
+  ])("exits 2 with usage on bad arguments %j", (args, message) => {
+    expect(check(...args)).toEqual({ exitCode: 2, stdout: "", stderr: `${message}\n${USAGE}\n` });
+  });
+
+  it("exits 2 on invalid stack config, with the program's message", () => {
+    expect(check("--api", fixture("face-ocr-api"), "--config", "rayVersion=latest")).toEqual({
+      exitCode: 2,
+      stdout: "",
+      stderr:
+        'Invalid config for stack "dev":\n  - rayVersion = "latest": expected an exact Ray version MAJOR.MINOR.PATCH, such as "2.52.0"; set it with `pulumi config set rayVersion <value>`\n',
+    });
+  });
+
+  it("runs as a command with those exit codes", async () => {
+    const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(tsx, ["scripts/checkAppRepo.ts", ...args], { cwd: PROJECT_DIR }, (err, stdout, stderr) =>
+          resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr }),
+        );
+      });
+    const [ok, skew] = await Promise.all([
+      run(["--api", fixture("face-ocr-api"), ...PIN]),
+      run(["--api", fixture("skew-api-requirements"), ...PIN]),
+    ]);
+    expect([ok.code, skew.code]).toEqual([0, 1]);
+    expect(skew.stderr).toContain(`${fixture("skew-api-requirements")}/requirements.txt:6: `);
+  });
+});
+
+describe("checkWorkerDockerfile", () => {
+  it("accepts the literal FROM of the guide's Appendix A at the stack's version", () => {
+    expect(checkWorkerDockerfile("FROM rayproject/ray:2.52.0-py310-cu121\nUSER ray\n", "Dockerfile", EXPECT)).toEqual([]);
+  });
+
+  it("accepts ARG RAY_VERSION without a default, which only the pipeline's build argument fills", () => {
+    expect(checkWorkerDockerfile("ARG RAY_VERSION\nFROM rayproject/ray:${RAY_VERSION}-py310-cu121\n", "Dockerfile", EXPECT)).toEqual([]);
+  });
+
+  it("flags a FROM that reads RAY_VERSION with no ARG before it", () => {
+    expect(checkWorkerDockerfile("FROM rayproject/ray:$RAY_VERSION-py310-cu121\nARG RAY_VERSION=2.52.0\n", "Dockerfile", EXPECT)).toEqual([
+      {
+        file: "Dockerfile",
+        line: 1,
+        message:
+          "FROM rayproject/ray:$RAY_VERSION-py310-cu121 reads ${RAY_VERSION}, but no ARG RAY_VERSION comes before the first FROM, so the pipeline's build argument never reaches it; add ARG RAY_VERSION=2.52.0 above it",
+      },
+    ]);
+  });
+
+  it("flags the python or CUDA tag when only those differ", () => {
+    expect(checkWorkerDockerfile("FROM rayproject/ray:2.52.0-py311-cu121 AS base\n", "Dockerfile", EXPECT)).toEqual([
+      {
+        file: "Dockerfile",
+        line: 1,
+        message:
+          'FROM rayproject/ray:2.52.0-py311-cu121 has python/CUDA tags py311-cu121, but stack "dev" uses py310-cu121; expected FROM rayproject/ray:2.52.0-py310-cu121',
+      },
+    ]);
+  });
+
+  it("checks every Ray stage of a multi-stage build, on its own line", () => {
+    const text = [
+      "FROM rayproject/ray:2.52.0-py310-cu121 AS deps",
+      "RUN true",
+      "",
+      "FROM --platform=linux/amd64 rayproject/ray:2.50.1-py310-cu121",
+      "COPY --from=deps /x /x",
+    ].join("\n");
+    expect(checkWorkerDockerfile(text, "Dockerfile", EXPECT).map((f) => f.line)).toEqual([4]);
+  });
+
+  it("says when there is no Ray base image at all", () => {
+    expect(checkWorkerDockerfile("FROM python:3.10-slim\n", "Dockerfile", EXPECT)).toEqual([
+      {
+        file: "Dockerfile",
+        message: "no FROM rayproject/ray:... line; the GPU worker image must build on rayproject/ray:2.52.0-py310-cu121",
+      },
+    ]);
+  });
+});
+
+describe("checkApiRequirements", () => {
+  it("accepts the exact pin with other extras, spacing and markers", () => {
+    expect(
+      checkApiRequirements("fastapi\nRay[default, client] == 2.52.0 ; python_version >= '3.10'  # cluster\n", "requirements.txt", EXPECT),
+    ).toEqual([]);
+  });
+
+  it.each([
+    ["ray==2.52.0", "ray==2.52.0 has no [client] extra; the API connects through Ray Client and needs ray[client]==2.52.0"],
+    ["ray[client]>=2.52.0", "ray[client]>=2.52.0 does not pin one exact Ray version; expected ray[client]==2.52.0"],
+    ["ray[client]", "ray[client] does not pin one exact Ray version; expected ray[client]==2.52.0"],
+  ])("flags %s on its line", (line, message) => {
+    expect(checkApiRequirements(`httpx\n${line}\n`, "requirements.txt", EXPECT)).toEqual([{ file: "requirements.txt", line: 2, message }]);
+  });
+
+  it("says when there is no ray[client] requirement, ignoring comments and options", () => {
+    expect(checkApiRequirements("# ray[client]==2.52.0\n-r base.txt\nrayon-tools==1.0\n", "requirements.txt", EXPECT)).toEqual([
+      {
+        file: "requirements.txt",
+        message: "no ray[client] requirement; the API connects through Ray Client and must pin ray[client]==2.52.0",
+      },
+    ]);
+  });
+});
+
+describe("checkPipelineYaml", () => {
+  const matching = fs.readFileSync(path.join(PROJECT_DIR, FIXTURES, "face-ocr-worker", "azure-pipelines.yaml"), "utf8");
+
+  it("accepts the generated pipeline written in list-form variables", () => {
+    const listForm = matching.replace(
+      /variables:\n(?: {2}\w+: .*\n)+/,
+      'variables:\n  - name: AzureSubscription\n    value: S2T Sela-data-ai\n  - name: KeyVaultName\n    value: predicintel-devops-kv\n  - name: RAY_VERSION\n    value: "2.52.0"\n',
+    );
+    expect(listForm).not.toBe(matching);
+    expect(checkPipelineYaml(listForm, "p.yaml", worker, EXPECT)).toEqual([]);
+  });
+
+  it("flags a missing build argument, an extra key and a wrong trigger, each on its line", () => {
+    const edited = matching
+      .replace('        buildArguments: "--build-arg RAY_VERSION=$(RAY_VERSION)"\n', "")
+      .replace("  - dev\n", "  - release\n")
+      .replace("    registryHybrid: false\n", "    registryHybrid: false\n    pushOnPullRequest: true\n");
+    expect(checkPipelineYaml(edited, "p.yaml", worker, EXPECT)).toEqual([
+      { file: "p.yaml", line: 2, message: 'trigger is ["main","release"]; expected ["main","dev"]' },
+      {
+        file: "p.yaml",
+        line: 23,
+        message: 'extends.parameters.DockerFiles[0].buildArguments is missing; expected "--build-arg RAY_VERSION=$(RAY_VERSION)"',
+      },
+      { file: "p.yaml", line: 21, message: "extends.parameters.pushOnPullRequest is not in the generated pipeline" },
+    ]);
+  });
+
+  it("flags the other repository's registry URL", () => {
+    expect(checkPipelineYaml(matching, "p.yaml", api, EXPECT).map((f) => [f.line, f.message])).toEqual([
+      [
+        22,
+        'extends.parameters.DockerFiles[0].registryUrl is "cybersmartstg.azurecr.io/data-ai/face-ocr-worker"; expected "cybersmartstg.azurecr.io/data-ai/face-ocr-api"',
+      ],
+      [
+        29,
+        'extends.parameters.DevRegistries[0].registryUrl is "cybersmartstg.azurecr.io/data-ai/face-ocr-worker"; expected "cybersmartstg.azurecr.io/data-ai/face-ocr-api"',
+      ],
+      [
+        31,
+        'extends.parameters.UATRegistries[0].registryUrl is "cybersmartstg.azurecr.io/data-ai/face-ocr-worker"; expected "cybersmartstg.azurecr.io/data-ai/face-ocr-api"',
+      ],
+    ]);
+  });
+
+  it("reports YAML it cannot parse at the line of the error", () => {
+    const [finding] = checkPipelineYaml("trigger:\n  - main\nvariables: [unclosed\n", "p.yaml", worker, EXPECT);
+    expect(finding.file).toBe("p.yaml");
+    expect(finding.message).toMatch(/^not valid YAML: /);
+    expect(finding.line).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("checkAppRepo", () => {
+  it("reports a missing file instead of passing", () => {
+    const findings = checkAppRepo(
+      api,
+      EXPECT,
+      (p) => (p === "azure-pipelines.yaml" ? undefined : "ray[client]==2.52.0\n"),
+      (p) => `repo/${p}`,
+    );
+    expect(findings).toEqual([{ file: "repo/azure-pipelines.yaml", message: "not found" }]);
+  });
+});
