@@ -169,14 +169,19 @@ function toPolicyResource(r: PlanResource, byUrn: Map<string, PlanResource>, dep
   };
 }
 
+/** Steps whose resource is not part of the new state. */
+const GONE_OPS = new Set(["delete", "delete-replaced", "discard", "discard-replaced", "read-discard", "remove-pending-replace"]);
+
 /** Resources as the policies see them, from a preview document (offline plan or `pulumi preview --json`). */
 export function resourcesFromPreview(doc: { steps?: { op?: string; urn?: string; newState?: Record<string, unknown> }[] }): PlanResource[] {
-  const out: PlanResource[] = [];
+  // `--show-replacement-steps` lists a replaced resource twice (create-replacement, replace): keep one, the last.
+  const byUrn = new Map<string, PlanResource>();
   for (const step of doc.steps ?? []) {
     const state = step.newState;
-    if (!state || step.op === "delete") continue;
+    if (!state || GONE_OPS.has(String(step.op))) continue;
     const urn = String(state.urn ?? step.urn ?? "");
-    out.push({
+    byUrn.delete(urn);
+    byUrn.set(urn, {
       urn,
       type: String(state.type ?? ""),
       name: urn.slice(urn.lastIndexOf("::") + 2),
@@ -186,5 +191,5 @@ export function resourcesFromPreview(doc: { steps?: { op?: string; urn?: string;
       dependencies: Array.isArray(state.dependencies) ? (state.dependencies as string[]) : [],
     });
   }
-  return out;
+  return [...byUrn.values()];
 }

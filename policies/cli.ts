@@ -1,0 +1,196 @@
+/**
+ * npm run policy -- FILE|- [--stack NAME] [--config FILE]
+ *
+ * Runs the policy pack over a preview document: the offline plan's
+ * `out/<stack>/preview.json`, or a real `pulumi preview --json --show-sames`
+ * (`-` reads it from stdin). Enforcement comes from the stack's policy config,
+ * `policies/config/<stack>.json`, as with `npm run plan`.
+ *
+ * Exit codes: 0 no mandatory violation; 1 a mandatory violation; 2 unreadable
+ * input (file, JSON, preview shape, policy config or arguments).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import type { PolicyPackConfig } from "@pulumi/policy";
+import { DEFAULT_ENFORCEMENT_LEVEL, POLICIES, POLICY_PACK_NAME } from "./pack";
+import { PolicyReport, resourcesFromPreview, runPolicies } from "./runner";
+
+export const EXIT_OK = 0;
+export const EXIT_POLICY = 1;
+export const EXIT_INVALID_INPUT = 2;
+
+export const USAGE = "usage: npm run policy -- FILE|- [--stack NAME] [--config FILE]";
+
+const PROJECT_DIR = path.resolve(__dirname, "..");
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Reads all of stdin, for FILE `-`. */
+  readonly readStdin: () => string;
+  /** Where `policies/config/` is looked up; relative FILE and --config paths resolve against `cwd`. */
+  readonly projectDir?: string;
+  readonly cwd?: string;
+}
+
+class InputError extends Error {}
+
+interface PreviewLike {
+  steps: { op?: string; urn?: string; newState?: Record<string, unknown> }[];
+  changeSummary?: Record<string, unknown>;
+}
+
+function readPreview(file: string, io: CliIo, cwd: string): { doc: PreviewLike; source: string } {
+  let text: string;
+  const source = file === "-" ? "stdin" : path.resolve(cwd, file);
+  try {
+    text = file === "-" ? io.readStdin() : fs.readFileSync(source, "utf8");
+  } catch (err) {
+    throw new InputError(`can't read ${source}: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(
+      `${source} is not JSON (${(err as Error).message}); pass the output of \`pulumi preview --json\` or the offline plan's out/<stack>/preview.json`,
+    );
+  }
+  const steps = (doc as { steps?: unknown } | null)?.steps;
+  if (!doc || typeof doc !== "object" || !Array.isArray(steps) || steps.some((s) => !s || typeof s !== "object")) {
+    throw new InputError(
+      `${source} is not a preview document: expected an object with a "steps" array, as \`pulumi preview --json\` prints`,
+    );
+  }
+  return { doc: doc as PreviewLike, source };
+}
+
+/** The stack named by the URNs (`urn:pulumi:<stack>::...`), when they name exactly one. */
+export function stackOfPreview(doc: PreviewLike): string | undefined {
+  const stacks = new Set<string>();
+  for (const step of doc.steps) {
+    const urn = String(step.newState?.urn ?? step.urn ?? "");
+    const m = /^urn:pulumi:([^:]+)::/.exec(urn);
+    if (m) stacks.add(m[1]);
+  }
+  return stacks.size === 1 ? [...stacks][0] : undefined;
+}
+
+function readPolicyConfig(file: string, required: boolean): PolicyPackConfig | undefined {
+  if (!fs.existsSync(file)) {
+    if (required) throw new InputError(`can't read policy config ${file}: no such file`);
+    return undefined;
+  }
+  let config: unknown;
+  try {
+    config = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new InputError(`policy config ${file} is not JSON: ${(err as Error).message}`);
+  }
+  if (!config || typeof config !== "object" || Array.isArray(config)) {
+    throw new InputError(
+      `policy config ${file} must be an object keyed by policy name, e.g. {"no-mutable-images": {"environment": "dev"}}`,
+    );
+  }
+  const known = new Set(POLICIES.map((p) => p.name));
+  for (const [name, value] of Object.entries(config)) {
+    if (!known.has(name))
+      throw new InputError(`policy config ${file}: "${name}" is not a policy of this pack; known: ${[...known].join(", ")}`);
+    const level = typeof value === "string" ? value : (value as { enforcementLevel?: unknown } | null)?.enforcementLevel;
+    if (level !== undefined && !["advisory", "mandatory", "remediate", "disabled"].includes(String(level))) {
+      throw new InputError(
+        `policy config ${file}: "${name}" has enforcement level ${JSON.stringify(level)}; use advisory, mandatory or disabled`,
+      );
+    }
+  }
+  return config as PolicyPackConfig;
+}
+
+export function formatReport(report: PolicyReport): string {
+  const mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+  const lines = [
+    `Policies: ${report.policiesRun.length} run, ${mandatory} mandatory and ${report.violations.length - mandatory} advisory violations`,
+  ];
+  for (const v of report.violations) {
+    lines.push(`  [${v.enforcementLevel}] ${v.policyName}: ${v.message}`);
+    if (v.urn) lines.push(`      at ${v.urn}`);
+  }
+  return lines.join("\n");
+}
+
+export async function runPolicyCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const projectDir = io.projectDir ?? PROJECT_DIR;
+  const cwd = io.cwd ?? process.cwd();
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: { stack: { type: "string" }, config: { type: "string" }, help: { type: "boolean", default: false } },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (err) {
+    io.stderr(`${(err as Error).message}\n${USAGE}\n`);
+    return EXIT_INVALID_INPUT;
+  }
+  if (parsed.values.help) {
+    io.stdout(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+  if (parsed.positionals.length !== 1) {
+    io.stderr(`expected one preview file (or - for stdin), got ${parsed.positionals.length}\n${USAGE}\n`);
+    return EXIT_INVALID_INPUT;
+  }
+  try {
+    const { doc, source } = readPreview(parsed.positionals[0], io, cwd);
+    const inferred = stackOfPreview(doc);
+    const stack = parsed.values.stack ?? inferred;
+    let configFile: string | undefined;
+    let config: PolicyPackConfig | undefined;
+    if (parsed.values.config !== undefined) {
+      configFile = path.resolve(cwd, parsed.values.config);
+      config = readPolicyConfig(configFile, true);
+    } else if (stack !== undefined) {
+      configFile = path.join(projectDir, "policies", "config", `${stack}.json`);
+      config = readPolicyConfig(configFile, false);
+    }
+    const resources = resourcesFromPreview(doc);
+    const configText = config
+      ? path.relative(cwd, configFile as string) || configFile
+      : "none (every policy at the pack's level and defaults)";
+    const stackText = stack === undefined ? "unknown" : parsed.values.stack === undefined ? `${stack} (from the URNs)` : stack;
+    io.stdout(
+      `Policy pack ${POLICY_PACK_NAME} on ${source}: ${resources.length} resources, stack ${stackText}, policy config ${configText}\n`,
+    );
+    const sames = Number(doc.changeSummary?.same ?? 0);
+    if (sames > 0 && !doc.steps.some((s) => s.op === "same")) {
+      io.stderr(
+        `warning: the preview leaves out ${sames} unchanged resources; cross-resource checks (ray-version-lockstep) see only the changed ones. Save it with \`pulumi preview --json --show-sames\`.\n`,
+      );
+    }
+    const report = await runPolicies(resources, { policies: POLICIES, packEnforcementLevel: DEFAULT_ENFORCEMENT_LEVEL, config });
+    io.stdout(`${formatReport(report)}\n`);
+    return report.violations.some((v) => v.enforcementLevel === "mandatory") ? EXIT_POLICY : EXIT_OK;
+  } catch (err) {
+    if (err instanceof InputError) {
+      io.stderr(`${err.message}\n`);
+      return EXIT_INVALID_INPUT;
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) {
+  runPolicyCli(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    readStdin: () => fs.readFileSync(0, "utf8"),
+  }).then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`policy check failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(70);
+    },
+  );
+}

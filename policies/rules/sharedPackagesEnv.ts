@@ -1,0 +1,109 @@
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { get, isOpaque, items, pathJoin, resourceLabel, str } from "../lib/read";
+import { containerScript, parseShell, pipInstalls } from "../lib/shell";
+import { ContainerSite, containerSites, mountPathOf, podSites, volumeAt } from "../lib/workloads";
+
+export const SHARED_PACKAGES_ENV = "shared-packages-env";
+
+const ONNX_GPU = "onnxruntime-gpu";
+
+export function targetNotMountedMessage(where: string, target: string): string {
+  return (
+    `${where} installs ${ONNX_GPU} into ${target}, which is not a volume mount of the initContainer: the packages vanish when it exits. ` +
+    `Mount the shared emptyDir (python-packages) at ${target} in the initContainer and in the Ray container.`
+  );
+}
+
+export function volumeNotMountedMessage(where: string, init: string, volume: string, target: string): string {
+  return (
+    `${where}: ${init} installs ${ONNX_GPU} into volume "${volume}" (${target}) but no container mounts that volume, so the worker never sees the packages. ` +
+    `Mount "${volume}" at ${target} in the Ray container.`
+  );
+}
+
+export function missingLdLibraryPathMessage(where: string, init: string, dir: string, current: string | undefined): string {
+  return (
+    `${where} LD_LIBRARY_PATH ${current === undefined ? "is not set, so it lacks" : `("${current}") has no entry`} "${dir}/nvidia/cudnn/lib", but ${init} installs ${ONNX_GPU} and cuDNN 9 into ${dir}: ` +
+    `ONNX Runtime can't load cuDNN and silently runs on CPU (deployment guide, Troubleshooting: "ONNX on CPU not GPU"). ` +
+    `Set LD_LIBRARY_PATH to "${dir}/nvidia/cudnn/lib:${dir}/nvidia/cuda_runtime/lib".`
+  );
+}
+
+export function missingPythonPathMessage(where: string, init: string, dir: string, current: string | undefined): string {
+  return (
+    `${where} PYTHONPATH ${current === undefined ? "is not set, so it lacks" : `("${current}") has no entry`} "${dir}", but ${init} installs the heavy packages into ${dir}: ` +
+    `the worker can't import them (deployment guide, "Environment Variables on GPU Worker"). Set PYTHONPATH to "${dir}:/app".`
+  );
+}
+
+function envVar(container: unknown, name: string): { index: number; value: unknown; fromRef: boolean } | undefined {
+  const env = items(get(container, "env"));
+  for (let i = env.length - 1; i >= 0; i--) {
+    if (str(get(env[i], "name")) === name)
+      return { index: i, value: get(env[i], "value"), fromRef: get(env[i], "valueFrom") !== undefined };
+  }
+  return undefined;
+}
+
+function hasEntry(value: string, dir: string): boolean {
+  const norm = (p: string) => p.trim().replace(/\/+$/, "");
+  return value.split(":").some((e) => norm(e) === norm(dir));
+}
+
+/** A worker whose initContainer installs onnxruntime-gpu into a shared directory can load it: PYTHONPATH and the cuDNN library path. */
+export function sharedPackagesEnv(): ResourceValidationPolicy {
+  return {
+    name: SHARED_PACKAGES_ENV,
+    description: `When an initContainer installs ${ONNX_GPU} into a shared volume (/shared-packages), the containers that mount it have <dir> on PYTHONPATH and <dir>/nvidia/cudnn/lib on LD_LIBRARY_PATH.`,
+    validateResource: (args, reportViolation) => {
+      const label = resourceLabel(args.type, args.name);
+      for (const pod of podSites(args.type, args.props)) {
+        const sites = containerSites(pod);
+        const mains = sites.filter((c) => c.kind === "containers");
+        for (const init of sites.filter((c) => c.kind === "initContainers")) {
+          const script = containerScript(init.container, init.path);
+          if (!script || isOpaque(script.text)) continue;
+          const targets = new Set(
+            pipInstalls(parseShell(script.text))
+              .filter((p) => p.target !== undefined && p.requirements.some((r) => r.name === ONNX_GPU))
+              .map((p) => p.target as string),
+          );
+          for (const target of targets) {
+            const initWhere = `${label} ${script.path} (${init.label} in ${pod.label})`;
+            const volume = volumeAt(init.container, target);
+            if (!volume) {
+              reportViolation(targetNotMountedMessage(initWhere, target));
+              continue;
+            }
+            const rel = target.slice(volume.mountPath.length);
+            const readers = mains
+              .map((c): [ContainerSite, string | undefined] => [c, mountPathOf(c.container, volume.volume)])
+              .filter((x): x is [ContainerSite, string] => x[1] !== undefined);
+            if (readers.length === 0) {
+              reportViolation(volumeNotMountedMessage(`${label} ${pod.path} (${pod.label})`, init.label, volume.volume, target));
+              continue;
+            }
+            for (const [c, mountPath] of readers) {
+              const dir = `${mountPath.replace(/\/+$/, "")}${rel}`;
+              const where = (v: { index: number } | undefined) =>
+                `${label} ${v ? pathJoin(pathJoin(pathJoin(c.path, "env"), v.index), "value") : pathJoin(c.path, "env")} (${c.label} in ${pod.label})`;
+              const ld = envVar(c.container, "LD_LIBRARY_PATH");
+              if (!ld?.fromRef && !isOpaque(ld?.value)) {
+                const current = str(ld?.value);
+                if (current === undefined || !hasEntry(current, `${dir}/nvidia/cudnn/lib`)) {
+                  reportViolation(missingLdLibraryPathMessage(where(ld), init.label, dir, current));
+                }
+              }
+              const py = envVar(c.container, "PYTHONPATH");
+              if (!py?.fromRef && !isOpaque(py?.value)) {
+                const current = str(py?.value);
+                if (current === undefined || !hasEntry(current, dir))
+                  reportViolation(missingPythonPathMessage(where(py), init.label, dir, current));
+              }
+            }
+          }
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { sharedPackagesEnv } from "../../policies/rules/sharedPackagesEnv";
+import { at, planResource, RAY_SERVICE, rayServiceProps } from "./fixtures";
+import { messagesOf, violationsOf } from "./helpers";
+
+const policy = sharedPackagesEnv();
+const SPEC = ["spec", "rayClusterConfig", "workerGroupSpecs", 1, "template", "spec"] as const;
+const ENV = [...SPEC, "containers", 0, "env"] as const;
+const ENV_PATH = 'RayService "rayservice" spec.rayClusterConfig.workerGroupSpecs[1].template.spec.containers[0].env';
+const IN = '(container "ray-worker" in worker group "gpu-worker-group")';
+
+function rayService() {
+  return planResource(RAY_SERVICE, "rayservice", rayServiceProps());
+}
+
+describe("shared-packages-env", () => {
+  it("passes the GPU worker of Appendix D", async () => {
+    expect(await violationsOf(policy, rayService())).toEqual([]);
+  });
+
+  it("rejects a worker without LD_LIBRARY_PATH", async () => {
+    const rs = rayService();
+    at(rs.props, ...ENV).splice(3, 1);
+    expect(await messagesOf(policy, rs)).toEqual([
+      `${ENV_PATH} ${IN} LD_LIBRARY_PATH is not set, so it lacks "/shared-packages/nvidia/cudnn/lib", but initContainer "install-heavy-deps" installs onnxruntime-gpu and cuDNN 9 into /shared-packages: ` +
+        'ONNX Runtime can\'t load cuDNN and silently runs on CPU (deployment guide, Troubleshooting: "ONNX on CPU not GPU"). ' +
+        'Set LD_LIBRARY_PATH to "/shared-packages/nvidia/cudnn/lib:/shared-packages/nvidia/cuda_runtime/lib".',
+    ]);
+  });
+
+  it("rejects an LD_LIBRARY_PATH without the cuDNN directory", async () => {
+    const rs = rayService();
+    at(rs.props, ...ENV, 3).value = "/shared-packages/nvidia/cuda_runtime/lib";
+    expect(await messagesOf(policy, rs)).toEqual([
+      `${ENV_PATH}[3].value ${IN} LD_LIBRARY_PATH ("/shared-packages/nvidia/cuda_runtime/lib") has no entry "/shared-packages/nvidia/cudnn/lib", but initContainer "install-heavy-deps" installs onnxruntime-gpu and cuDNN 9 into /shared-packages: ` +
+        'ONNX Runtime can\'t load cuDNN and silently runs on CPU (deployment guide, Troubleshooting: "ONNX on CPU not GPU"). ' +
+        'Set LD_LIBRARY_PATH to "/shared-packages/nvidia/cudnn/lib:/shared-packages/nvidia/cuda_runtime/lib".',
+    ]);
+  });
+
+  it("rejects a PYTHONPATH without /shared-packages", async () => {
+    const rs = rayService();
+    at(rs.props, ...ENV, 2).value = "/app";
+    expect(await messagesOf(policy, rs)).toEqual([
+      `${ENV_PATH}[2].value ${IN} PYTHONPATH ("/app") has no entry "/shared-packages", but initContainer "install-heavy-deps" installs the heavy packages into /shared-packages: ` +
+        'the worker can\'t import them (deployment guide, "Environment Variables on GPU Worker"). Set PYTHONPATH to "/shared-packages:/app".',
+    ]);
+  });
+
+  it("rejects a worker that does not mount the packages volume", async () => {
+    const rs = rayService();
+    at(rs.props, ...SPEC, "containers", 0).volumeMounts.splice(2, 1);
+    expect(await messagesOf(policy, rs)).toEqual([
+      'RayService "rayservice" spec.rayClusterConfig.workerGroupSpecs[1].template.spec (worker group "gpu-worker-group"): initContainer "install-heavy-deps" installs onnxruntime-gpu into volume "python-packages" (/shared-packages) but no container mounts that volume, so the worker never sees the packages. ' +
+        'Mount "python-packages" at /shared-packages in the Ray container.',
+    ]);
+  });
+
+  it("rejects an install target that is not a volume", async () => {
+    const rs = rayService();
+    at(rs.props, ...SPEC, "initContainers", 0).volumeMounts.splice(0, 1);
+    expect(await messagesOf(policy, rs)).toEqual([
+      'RayService "rayservice" spec.rayClusterConfig.workerGroupSpecs[1].template.spec.initContainers[0].args[0] (initContainer "install-heavy-deps" in worker group "gpu-worker-group") installs onnxruntime-gpu into /shared-packages, which is not a volume mount of the initContainer: the packages vanish when it exits. ' +
+        "Mount the shared emptyDir (python-packages) at /shared-packages in the initContainer and in the Ray container.",
+    ]);
+  });
+
+  it("follows the worker's own mount path of the volume", async () => {
+    const rs = rayService();
+    at(rs.props, ...SPEC, "containers", 0, "volumeMounts", 2).mountPath = "/opt/pkgs";
+    at(rs.props, ...ENV, 2).value = "/opt/pkgs:/app";
+    at(rs.props, ...ENV, 3).value = "/opt/pkgs/nvidia/cudnn/lib";
+    expect(await violationsOf(policy, rs)).toEqual([]);
+  });
+
+  it("does not apply when nothing installs onnxruntime-gpu", async () => {
+    const rs = rayService();
+    at(rs.props, ...SPEC, "initContainers", 0).args = ["pip install --target=/shared-packages torch"];
+    at(rs.props, ...ENV).splice(2, 2);
+    expect(await violationsOf(policy, rs)).toEqual([]);
+  });
+});
