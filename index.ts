@@ -2,7 +2,12 @@
  * The composition root: read the stack's config, build the components, export
  * what operators look up. No logic lives here.
  */
+import { API_SECRET_KEYS, FaceOcrApi } from "./components/api";
+import { BuildPipelines } from "./components/pipelines/buildPipelines";
+import { pipelinesModel } from "./components/pipelines/pipelineModel";
 import { ContainerRegistry } from "./components/registry/containerRegistry";
+import { PULL_PASSWORD_CONFIG_KEY } from "./components/registry/registrySpec";
+import { RayCluster } from "./components/ray/rayCluster";
 import { loadStackConfig } from "./config/load";
 
 export = async () => {
@@ -12,16 +17,56 @@ export = async () => {
   const registry = new ContainerRegistry("registry", {
     registryName: config.registry.name,
     resourceGroupName: config.registry.resourceGroupName,
+    untaggedRetentionDays: config.registry.untaggedRetentionDays,
+    kubeletAcrPull: config.registry.kubeletAcrPull,
+    kubeletPrincipalId: config.registry.kubeletPrincipalId,
+    pullSecrets: config.registry.pullSecrets,
+    pullSecretUsername: config.registry.pullSecretUsername,
+    pullSecretPassword: config.secrets[PULL_PASSWORD_CONFIG_KEY],
   });
 
   // --- ray (components/ray) ---
+  const ray = new RayCluster("ray", {
+    rayVersion: config.rayVersion,
+    pythonTag: config.pythonTag,
+    cudaTag: config.cudaTag,
+    environment: config.environment,
+    registryLoginServer: registry.loginServer,
+    workerRepository: config.registry.workerRepository,
+    imagePullSecrets: registry.imagePullSecrets(config.ray.namespace),
+    settings: config.ray,
+  });
 
   // --- api (components/api) ---
+  const api = new FaceOcrApi("api", {
+    config: config.api,
+    environment: config.environment,
+    imageRepository: registry.repositoryUrl(config.registry.apiRepository),
+    registryLoginServer: registry.loginServer,
+    registryPullAccess: registry,
+    rayAddress: ray.clientAddress,
+    rayNamespace: ray.actorNamespace,
+    databasePassword: config.secrets[API_SECRET_KEYS.databasePassword],
+    chromaToken: config.secrets[API_SECRET_KEYS.chromaToken],
+    dosashopKey: config.secrets[API_SECRET_KEYS.dosashopKey],
+  });
 
   // --- pipelines (components/pipelines) ---
+  const pipelineModel = pipelinesModel(config);
+  new BuildPipelines("pipelines", {
+    enabled: pipelineModel.enabled,
+    project: pipelineModel.project,
+    folder: pipelineModel.folder,
+    apps: pipelineModel.apps,
+    platform: pipelineModel.platform,
+  });
 
   return {
     rayVersion: config.rayVersion,
     registryLoginServer: registry.loginServer,
+    rayClientAddress: ray.clientAddress,
+    apiHelmRelease: api.helmReleaseRef,
+    apiImagePolicy: api.imagePolicyRef,
+    apiImageTagFile: api.imageTagFile,
   };
 };

@@ -24,7 +24,7 @@ export function loadStackConfig(): LoadedStackConfig {
   const { raw, problems } = readRawConfig(project);
   const secretNames = new Set(SECRET_CONFIG_KEYS.map((s) => s.key));
   for (const key of secretNames) delete raw[key];
-  const secretMarked = new Set(Object.keys(raw).filter((key) => pulumi.runtime.isConfigSecret(`${project}:${key}`)));
+  const secretMarked = new Set(Object.keys(raw).filter((key) => isConfigSecret(`${project}:${key}`)));
   const result = parseStackConfig(raw, secretMarked);
   const lines = [...problems, ...(result.ok ? [] : result.problems), ...missingSecrets(stack)];
   if (lines.length > 0 || !result.ok) throw new StackConfigError(configErrorMessage(stack, lines));
@@ -32,6 +32,11 @@ export function loadStackConfig(): LoadedStackConfig {
   const secrets: Record<string, pulumi.Output<string>> = {};
   for (const { key } of SECRET_CONFIG_KEYS) secrets[key] = cfg.requireSecret(key);
   return { ...result.config, stack, secrets };
+}
+
+/** Whether a key was set with `--secret`; the runtime exports this without declaring it. */
+function isConfigSecret(fullKey: string): boolean {
+  return (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret(fullKey);
 }
 
 export type ParseResult = { ok: true; config: StackConfig } | { ok: false; problems: string[] };

@@ -44,7 +44,7 @@ describe("runProgram (the mock recorder)", () => {
   });
 
   it("fails an invoke that has no mock, naming the token", async () => {
-    const token = "azuredevops:index/getProject:getProject";
+    const token = "example:index/getUnmocked:getUnmocked";
     await expect(runComponent(() => pulumi.runtime.invoke(token, { name: "data-ai" }))).rejects.toThrow(
       new UnmockedInvokeError(token).message,
     );
