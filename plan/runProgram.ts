@@ -120,20 +120,35 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     registerOutputs(req, cb);
   };
 
-  // A program error is caught inside the stack and rethrown after the run: rejecting the stack's own
-  // outputs would leave the runtime's derived promises rejected with nobody listening.
-  let programError: unknown;
-  await pulumi.runtime.runInPulumiStack(async () => {
-    try {
-      return (await options.program()) as pulumi.Inputs | undefined;
-    } catch (err) {
-      programError = err ?? new Error("the program failed without an error");
-      return undefined;
-    }
-  });
-  // Outputs resolve before every registration has finished; drain the queue.
-  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-  if (programError !== undefined) throw programError;
+  // The runtime reports a failed registration (say, an input Output that rejected) as an unhandled
+  // rejection, for the engine to turn into a failed run. Here the runner is the engine: it takes those
+  // over for the length of the run and fails the run with the first one, instead of letting the
+  // resource silently drop out of the plan.
+  const failures: unknown[] = [];
+  const onRejection = (reason: unknown) => failures.push(reason ?? new Error("a promise was rejected without a reason"));
+  const previous = process.listeners("unhandledRejection");
+  process.removeAllListeners("unhandledRejection");
+  process.on("unhandledRejection", onRejection);
+  try {
+    // A program error is caught inside the stack and rethrown after the run: rejecting the stack's own
+    // outputs would only add derived rejections with nobody listening.
+    await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        return (await options.program()) as pulumi.Inputs | undefined;
+      } catch (err) {
+        failures.unshift(err ?? new Error("the program failed without an error"));
+        return undefined;
+      }
+    });
+    // Outputs resolve before every registration has finished; drain the queue, then give the process
+    // a turn to report rejections that nothing handled.
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.removeListener("unhandledRejection", onRejection);
+    for (const listener of previous) process.on("unhandledRejection", listener);
+  }
+  if (failures.length > 0) throw failures[0];
   return {
     project: PROJECT_NAME,
     stack: options.stack,

@@ -50,6 +50,22 @@ describe("runProgram (the mock recorder)", () => {
     );
   });
 
+  it("fails the run when an input Output rejects, instead of dropping the resource from the plan", async () => {
+    const broken = new Error("the id was not a number");
+    const attempt = runComponent(() => {
+      new k8s.core.v1.Namespace("ok", { metadata: { name: "ok" } });
+      new k8s.core.v1.ConfigMap("cm", { metadata: { name: "cm" }, data: { id: pulumi.output(Promise.reject(broken)) } });
+      return {};
+    });
+    await expect(attempt).rejects.toBe(broken);
+  });
+
+  it("leaves the process's own unhandled-rejection listeners in place after a run", async () => {
+    const before = process.listeners("unhandledRejection");
+    await runComponent(() => new k8s.core.v1.Namespace("a", { metadata: { name: "a" } }));
+    expect(process.listeners("unhandledRejection")).toEqual(before);
+  });
+
   it("answers mocked invokes and records them", async () => {
     const token = "example:index/getThing:getThing";
     let answer: unknown;
