@@ -42,7 +42,7 @@ export const DEFAULT_INVOKE_MOCKS: Readonly<Record<string, InvokeMock>> = {
   }),
 };
 
-/** Outputs real providers compute that the program reads back. */
+/** Outputs real providers compute that the program reads back; an `id` here becomes the resource's id. */
 export const DEFAULT_OUTPUT_MOCKS: Readonly<Record<string, OutputMock>> = {
   "azure-native:containerregistry:Registry": (_name, inputs) => ({
     loginServer: `${String(inputs.registryName).toLowerCase()}.azurecr.io`,
@@ -87,9 +87,11 @@ export class PlanMocks implements pulumi.runtime.Mocks {
     this.outputMocks = { ...DEFAULT_OUTPUT_MOCKS, ...options.outputs };
   }
 
+  /** Custom resources get the id the output mock names, else `<name>-id`; components get none. */
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
-    const extra = this.outputMocks[args.type]?.(args.name, args.inputs as Record<string, unknown>) ?? {};
-    return { id: args.custom === false ? undefined : `${args.name}-id`, state: { ...args.inputs, ...extra } };
+    const { id, ...extra } = this.outputMocks[args.type]?.(args.name, args.inputs as Record<string, unknown>) ?? {};
+    if (args.custom === false) return { id: undefined, state: { ...args.inputs, ...extra } };
+    return { id: typeof id === "string" ? id : `${args.name}-id`, state: { ...args.inputs, ...extra } };
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {

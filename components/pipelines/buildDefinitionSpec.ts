@@ -101,17 +101,8 @@ export function prValidationPolicyArgs(
 /**
  * Build definition ids are integers that the provider reports as decimal
  * strings; the branch policy needs the integer.
- *
- * Any other id can only come from the mock runtime of the offline plan and
- * the tests, whose ids are `<logical name>-id` (plan/mocks.ts cannot set an
- * id yet). Such an id gets a stable stand-in number in 1-999999, so the plan
- * still shows and schema-checks the policy; a real id never takes that path,
- * and throwing here would reject an Output nobody awaits. Remove the
- * fallback once the mocks return numeric build definition ids.
  */
 export function buildDefinitionNumber(id: string): number {
-  if (/^[0-9]+$/.test(id)) return Number(id);
-  let hash = 0;
-  for (const c of id) hash = (hash * 31 + c.charCodeAt(0)) % 999_999;
-  return hash + 1;
+  if (!/^[0-9]+$/.test(id)) throw new Error(`build definition id "${id}" is not the decimal integer Azure DevOps reports`);
+  return Number(id);
 }

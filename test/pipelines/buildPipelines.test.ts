@@ -1,11 +1,11 @@
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as YAML from "yaml";
 import { BuildPipelines } from "../../components/pipelines/buildPipelines";
 import { buildDefinitionNumber, prValidationPolicyArgs } from "../../components/pipelines/buildDefinitionSpec";
 import { pipelinesModel } from "../../components/pipelines/pipelineModel";
 import { pipelineYamlFiles } from "../../components/pipelines/pipelineYaml";
 import { parseStackConfigOrThrow } from "../../config/load";
-import { DEFAULT_OUTPUT_MOCKS, PlanMocks } from "../../plan/mocks";
+import { DEFAULT_OUTPUT_MOCKS } from "../../plan/mocks";
 import { stackConfigFor } from "../../scripts/checkAppRepo";
 import { validateAzureDevOpsInputs } from "../../validation/azureDevOpsSchema";
 import { PROJECT_DIR, RecordedRun, runComponent, runStack } from "../harness";
@@ -19,18 +19,6 @@ const COMPONENT = "face-ocr:pipelines:BuildPipelines";
 /** What the mocks answer for lookups (plan/mocks.ts): fake ids named after what was looked up. */
 const PROJECT_ID = "fake-project-id-data-ai";
 const repoId = (repo: string) => `fake-repo-id-${repo}`;
-
-// The mock runtime gives every resource the id `<name>-id`. Azure DevOps gives build definitions numbers, and
-// plan/mocks.ts's output mock for BuildDefinition carries one as `id`; honour it here, as the runtime should,
-// so these tests see what a real run sees: a numeric definition id.
-beforeAll(() => {
-  const original = PlanMocks.prototype.newResource;
-  vi.spyOn(PlanMocks.prototype, "newResource").mockImplementation(function (this: PlanMocks, args) {
-    const result = original.call(this, args);
-    const id = (result.state as { id?: unknown }).id;
-    return typeof id === "string" && args.type === BUILD_DEFINITION ? { ...result, id } : result;
-  });
-});
 
 function appDefinition(repo: string, rayVersion: string) {
   return {
@@ -192,11 +180,10 @@ describe("build definition ids", () => {
     expect(buildDefinitionNumber("42")).toBe(42);
   });
 
-  it("stand in with a stable positive integer for a mock id, so the offline plan still schema-checks the policy", () => {
-    const n = buildDefinitionNumber("pipelines-face-ocr-platform-id");
-    expect(Number.isInteger(n) && n >= 1 && n <= 999_999).toBe(true);
-    expect(buildDefinitionNumber("pipelines-face-ocr-platform-id")).toBe(n);
-    expect(buildDefinitionNumber("other-id")).not.toBe(n);
+  it("refuse anything but the decimal integer the provider reports", () => {
+    expect(() => buildDefinitionNumber("pipelines-face-ocr-platform-id")).toThrow(
+      new Error('build definition id "pipelines-face-ocr-platform-id" is not the decimal integer Azure DevOps reports'),
+    );
   });
 
   it("land in the policy unchanged", () => {

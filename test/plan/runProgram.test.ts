@@ -66,6 +66,19 @@ describe("runProgram (the mock recorder)", () => {
     expect(process.listeners("unhandledRejection")).toEqual(before);
   });
 
+  it("gives a resource the id its output mock names, and <name>-id otherwise", async () => {
+    let ids: string[] = [];
+    await runComponent(
+      async () => {
+        const numbered = new k8s.core.v1.Namespace("numbered", { metadata: { name: "numbered" } });
+        const configMap = new k8s.core.v1.ConfigMap("plain", { metadata: { name: "plain" } });
+        ids = await Promise.all([unwrap(numbered.id), unwrap(configMap.id)]);
+      },
+      { outputs: { "kubernetes:core/v1:Namespace": () => ({ id: "4242" }) } },
+    );
+    expect(ids).toEqual(["4242", "plain-id"]);
+  });
+
   it("answers mocked invokes and records them", async () => {
     const token = "example:index/getThing:getThing";
     let answer: unknown;
