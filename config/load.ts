@@ -13,25 +13,47 @@ import { OBJECT_CONFIG_KEYS, StackConfig, stackConfigSchema } from "./stackConfi
 export interface LoadedStackConfig extends StackConfig {
   /** The stack's name, e.g. `dev`. */
   readonly stack: string;
-  /** Secret config values by key, each a secret Output. */
+  /** Secret config values by key, each a secret Output; an optional key that is not set is absent. */
   readonly secrets: Readonly<Record<string, pulumi.Output<string>>>;
 }
 
 /** Reads, validates and defaults the current stack's config. */
 export function loadStackConfig(): LoadedStackConfig {
   const stack = pulumi.getStack();
-  const project = pulumi.getProject();
-  const { raw, problems } = readRawConfig(project);
-  const secretNames = new Set(SECRET_CONFIG_KEYS.map((s) => s.key));
-  for (const key of secretNames) delete raw[key];
-  const secretMarked = new Set(Object.keys(raw).filter((key) => isConfigSecret(`${project}:${key}`)));
-  const result = parseStackConfig(raw, secretMarked);
-  const lines = [...problems, ...(result.ok ? [] : result.problems), ...missingSecrets(stack)];
+  const config = pulumi.runtime.allConfig();
+  const secretKeys = Object.keys(config).filter((key) => isConfigSecret(key));
+  const result = stackConfigFromStrings(config, pulumi.getProject(), secretKeys);
+  const lines = [...(result.ok ? [] : result.problems), ...missingSecrets(stack)];
   if (lines.length > 0 || !result.ok) throw new StackConfigError(configErrorMessage(stack, lines));
   const cfg = new pulumi.Config();
   const secrets: Record<string, pulumi.Output<string>> = {};
-  for (const { key } of SECRET_CONFIG_KEYS) secrets[key] = cfg.requireSecret(key);
+  for (const { key, required } of SECRET_CONFIG_KEYS) {
+    if (required) secrets[key] = cfg.requireSecret(key);
+    else {
+      const value = cfg.getSecret(key);
+      if (value !== undefined) secrets[key] = value;
+    }
+  }
   return { ...result.config, stack, secrets };
+}
+
+/**
+ * Validates config as the Pulumi CLI hands it over: fully qualified keys to strings, objects as
+ * JSON. The secret keys of config/secrets.ts are left out (they never pass through the schema), and
+ * the values of other keys marked secret are never echoed in a message.
+ */
+export function stackConfigFromStrings(
+  config: Readonly<Record<string, string>>,
+  project: string,
+  secretKeys: readonly string[],
+): ParseResult {
+  const { raw, problems } = rawConfig(config, project);
+  for (const { key } of SECRET_CONFIG_KEYS) delete raw[key];
+  const prefix = `${project}:`;
+  const secretMarked = new Set(secretKeys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
+  const result = parseStackConfig(raw, secretMarked);
+  if (problems.length === 0) return result;
+  return { ok: false, problems: [...problems, ...(result.ok ? [] : result.problems)] };
 }
 
 /** Whether a key was set with `--secret`; the runtime exports this without declaring it. */
@@ -62,11 +84,11 @@ export function configErrorMessage(stack: string, problems: readonly string[]): 
   return [`Invalid config for stack "${stack}":`, ...problems.map((p) => `  - ${p}`)].join("\n");
 }
 
-function readRawConfig(project: string): { raw: Record<string, unknown>; problems: string[] } {
+function rawConfig(config: Readonly<Record<string, string>>, project: string): { raw: Record<string, unknown>; problems: string[] } {
   const prefix = `${project}:`;
   const raw: Record<string, unknown> = {};
   const problems: string[] = [];
-  for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
+  for (const [fullKey, value] of Object.entries(config)) {
     if (!fullKey.startsWith(prefix)) continue;
     const key = fullKey.slice(prefix.length);
     if (!OBJECT_CONFIG_KEYS.includes(key)) {
@@ -86,7 +108,7 @@ function readRawConfig(project: string): { raw: Record<string, unknown>; problem
 
 function missingSecrets(stack: string): string[] {
   const cfg = new pulumi.Config();
-  return SECRET_CONFIG_KEYS.filter(({ key }) => cfg.get(key) === undefined).map(
+  return SECRET_CONFIG_KEYS.filter(({ key, required }) => required && cfg.get(key) === undefined).map(
     ({ key, description }) =>
       `${key} is missing (${description}); set it with \`pulumi config set --secret ${key} <value> --stack ${stack}\``,
   );

@@ -6,6 +6,8 @@
 export interface SecretConfigKey {
   readonly key: string;
   readonly description: string;
+  /** A required key stops `pulumi up` when it is not set; an optional one is read only when set. */
+  readonly required: boolean;
 }
 
 /** The face-ocr-api secrets: each lands in the Secret the HelmRelease reads through `valuesFrom`. */
@@ -19,17 +21,30 @@ export const SECRET_CONFIG_KEYS: readonly SecretConfigKey[] = [
   {
     key: API_SECRET_KEYS.databasePassword,
     description: "password of the face-ocr-api PostgreSQL user; composed into DATABASE_URL",
+    required: true,
   },
   {
     key: API_SECRET_KEYS.chromaToken,
     description: "face-ocr-api CHROMA_TOKEN, the ChromaDB auth token",
+    required: true,
   },
   {
     key: API_SECRET_KEYS.dosashopKey,
     description: "face-ocr-api DOSASHOP_KEY, the DOSASHOP blob storage key",
+    required: true,
+  },
+  {
+    key: "registryPullPassword",
+    description: "password of registry.pullSecretUsername, for the image pull secrets the program creates (registry.pullSecrets)",
+    required: false,
   },
 ];
 
 export function secretKeyNames(): string[] {
   return SECRET_CONFIG_KEYS.map((s) => s.key);
+}
+
+/** The keys a run cannot go without; the offline plan gives these masked placeholders when unset. */
+export function requiredSecretKeyNames(): string[] {
+  return SECRET_CONFIG_KEYS.filter((s) => s.required).map((s) => s.key);
 }

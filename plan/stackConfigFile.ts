@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { secretKeyNames } from "../config/secrets";
+import { requiredSecretKeyNames } from "../config/secrets";
 import { PROJECT_NAME } from "./runProgram";
 
 /** Stands in for a secret the offline plan cannot know. */
@@ -105,7 +105,7 @@ export function buildPlanConfig(projectDir: string, stack: string, overrides: re
   }
   for (const o of overrides) applyOverride(values, secret, o);
   const placeholders: string[] = [];
-  for (const key of secretKeyNames().map(qualify)) {
+  for (const key of requiredSecretKeyNames().map(qualify)) {
     if (values[key] === undefined) {
       values[key] = OFFLINE_SECRET_PLACEHOLDER;
       secret.add(key);
@@ -119,11 +119,24 @@ export function buildPlanConfig(projectDir: string, stack: string, overrides: re
   return { config, secretKeys: [...secret].sort(), placeholders: placeholders.sort() };
 }
 
+/** `pullSecrets[0].name` to `["pullSecrets", 0, "name"]`, as `pulumi config set --path` reads it. */
+function pathSegments(path: string, key: string): (string | number)[] {
+  const segments: (string | number)[] = [];
+  for (const part of path.split(".")) {
+    const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
+    if (!match || (match[1] === "" && match[2] === ""))
+      throw new PlanInputError(`--config ${key}: "${path}" is not a config path like a.b[0].c`);
+    if (match[1] !== "") segments.push(match[1]);
+    for (const index of match[2].matchAll(/\[(\d+)\]/g)) segments.push(Number(index[1]));
+  }
+  return segments;
+}
+
 function applyOverride(values: Record<string, unknown>, secret: Set<string>, o: ConfigOverride): void {
   const colon = o.key.indexOf(":");
   const namespace = colon >= 0 ? o.key.slice(0, colon + 1) : `${PROJECT_NAME}:`;
-  const [top, ...rest] = (colon >= 0 ? o.key.slice(colon + 1) : o.key).split(".");
-  const full = `${namespace}${top}`;
+  const [top, ...rest] = pathSegments(colon >= 0 ? o.key.slice(colon + 1) : o.key, o.key);
+  const full = `${namespace}${String(top)}`;
   if (o.secret) secret.add(full);
   if (rest.length === 0) {
     values[full] = o.value;
@@ -134,22 +147,32 @@ function applyOverride(values: Record<string, unknown>, secret: Set<string>, o: 
     try {
       node = JSON.parse(node);
     } catch {
-      throw new PlanInputError(`--config ${o.key}: "${top}" holds a plain value, not an object, so it has no field "${rest.join(".")}"`);
+      throw new PlanInputError(
+        `--config ${o.key}: "${String(top)}" holds a plain value, not an object, so it has no field "${rest.join(".")}"`,
+      );
     }
   }
-  if (node === undefined) node = {};
-  if (typeof node !== "object" || node === null || Array.isArray(node)) {
-    throw new PlanInputError(`--config ${o.key}: "${top}" is not an object, so it has no field "${rest.join(".")}"`);
+  if (node === undefined) node = typeof rest[0] === "number" ? [] : {};
+  if (typeof node !== "object" || node === null) {
+    throw new PlanInputError(`--config ${o.key}: "${String(top)}" is not an object, so it has no field "${rest.join(".")}"`);
   }
   values[full] = node;
-  let cursor = node as Record<string, unknown>;
-  for (const seg of rest.slice(0, -1)) {
-    const next = cursor[seg];
-    if (next === undefined) cursor[seg] = {};
-    else if (typeof next !== "object" || next === null) {
-      throw new PlanInputError(`--config ${o.key}: "${seg}" is not an object`);
+  let cursor = node as Record<string | number, unknown>;
+  rest.forEach((seg, i) => {
+    if ((typeof seg === "number") !== Array.isArray(cursor)) {
+      const kind = typeof seg === "number" ? "a list" : "an object";
+      throw new PlanInputError(`--config ${o.key}: the value before "${String(seg)}" is not ${kind}`);
     }
-    cursor = cursor[seg] as Record<string, unknown>;
-  }
-  cursor[rest[rest.length - 1]] = parsePathValue(o.value);
+    if (i === rest.length - 1) {
+      cursor[seg] = parsePathValue(o.value);
+      return;
+    }
+    const next = cursor[seg];
+    if (next === undefined || next === null) cursor[seg] = typeof rest[i + 1] === "number" ? [] : {};
+    else if (typeof next !== "object") {
+      const kind = typeof rest[i + 1] === "number" ? "a list" : "an object";
+      throw new PlanInputError(`--config ${o.key}: "${String(seg)}" holds a plain value, not ${kind}`);
+    }
+    cursor = cursor[seg] as Record<string | number, unknown>;
+  });
 }

@@ -14,10 +14,9 @@ import { parseArgs } from "util";
 import { AppPipelineModel, pipelinesModel } from "../components/pipelines/pipelineModel";
 import { checkAppRepo, Finding, formatFinding, RayExpectation } from "../components/pipelines/appRepoCheck";
 import { API_APP, WORKER_APP } from "../config/sections/pipelines";
-import { isStackConfigError } from "../config/errors";
-import { parseStackConfigOrThrow } from "../config/load";
-import { secretKeyNames } from "../config/secrets";
-import { OBJECT_CONFIG_KEYS, StackConfig } from "../config/stackConfig";
+import { isStackConfigError, StackConfigError } from "../config/errors";
+import { configErrorMessage, stackConfigFromStrings } from "../config/load";
+import { StackConfig } from "../config/stackConfig";
 import { PROJECT_NAME } from "../plan/runProgram";
 import { buildPlanConfig, parseOverride, PlanInputError } from "../plan/stackConfigFile";
 
@@ -40,22 +39,9 @@ export function stackConfigFor(projectDir: string, stack: string, overrides: rea
     stack,
     overrides.map((o) => parseOverride(o, false)),
   );
-  const secret = new Set([...planConfig.secretKeys, ...secretKeyNames().map((k) => `${PROJECT_NAME}:${k}`)]);
-  const raw: Record<string, unknown> = {};
-  for (const [fullKey, value] of Object.entries(planConfig.config)) {
-    if (!fullKey.startsWith(`${PROJECT_NAME}:`) || secret.has(fullKey)) continue;
-    const key = fullKey.slice(PROJECT_NAME.length + 1);
-    raw[key] = OBJECT_CONFIG_KEYS.includes(key) ? parseObject(key, value) : value;
-  }
-  return parseStackConfigOrThrow(raw, stack);
-}
-
-function parseObject(key: string, value: string): unknown {
-  try {
-    return JSON.parse(value);
-  } catch {
-    throw new PlanInputError(`config ${key} is not an object: ${value}`);
-  }
+  const result = stackConfigFromStrings(planConfig.config, PROJECT_NAME, planConfig.secretKeys);
+  if (!result.ok) throw new StackConfigError(configErrorMessage(stack, result.problems));
+  return result.config;
 }
 
 function readerFor(dir: string) {

@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildPlanConfig, OFFLINE_SECRET_PLACEHOLDER, parseOverride, PlanInputError } from "../../plan/stackConfigFile";
-import { secretKeyNames } from "../../config/secrets";
+import { requiredSecretKeyNames } from "../../config/secrets";
 
 let dir: string;
 
@@ -18,7 +18,7 @@ function writeStack(stack: string, yaml: string): void {
   fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), yaml);
 }
 
-const placeholders = () => Object.fromEntries(secretKeyNames().map((k) => [`face-ocr-platform:${k}`, OFFLINE_SECRET_PLACEHOLDER]));
+const placeholders = () => Object.fromEntries(requiredSecretKeyNames().map((k) => [`face-ocr-platform:${k}`, OFFLINE_SECRET_PLACEHOLDER]));
 
 describe("the offline plan's stack config", () => {
   it("qualifies bare keys with the project, JSON-encodes objects and keeps provider keys", () => {
@@ -57,6 +57,28 @@ describe("the offline plan's stack config", () => {
     expect(planConfig.secretKeys).not.toContain("face-ocr-platform:rayVersion");
   });
 
+  it("reads list indices in paths, as pulumi config set --path does", () => {
+    writeStack("dev", "config:\n  face-ocr-platform:registry:\n    name: cybersmartstg\n");
+    const planConfig = buildPlanConfig(dir, "dev", [
+      parseOverride("registry.pullSecrets[0].namespace=ray", false),
+      parseOverride("registry.pullSecrets[0].name=regcred", false),
+      parseOverride("registry.pullSecrets[1].existing=true", false),
+    ]);
+    expect(JSON.parse(planConfig.config["face-ocr-platform:registry"])).toEqual({
+      name: "cybersmartstg",
+      pullSecrets: [{ namespace: "ray", name: "regcred" }, { existing: true }],
+    });
+    expect(() => buildPlanConfig(dir, "dev", [parseOverride("registry.name[0]=x", false)])).toThrow(
+      new PlanInputError('--config registry.name[0]: "name" holds a plain value, not a list'),
+    );
+    expect(() =>
+      buildPlanConfig(dir, "dev", [parseOverride("registry.pullSecrets[0]=x", false), parseOverride("registry.pullSecrets.name=y", false)]),
+    ).toThrow(new PlanInputError('--config registry.pullSecrets.name: the value before "name" is not an object'));
+    expect(() => buildPlanConfig(dir, "dev", [parseOverride("registry..name=x", false)])).toThrow(
+      new PlanInputError('--config registry..name: "registry..name" is not a config path like a.b[0].c'),
+    );
+  });
+
   it("keeps an empty value as given, so validation can name it", () => {
     writeStack("dev", "config: {}\n");
     expect(buildPlanConfig(dir, "dev", [parseOverride("rayVersion=", false)]).config["face-ocr-platform:rayVersion"]).toBe("");
@@ -66,7 +88,7 @@ describe("the offline plan's stack config", () => {
     writeStack("dev", "config: {}\n");
     const planConfig = buildPlanConfig(dir, "dev", []);
     expect(planConfig.placeholders).toEqual(
-      secretKeyNames()
+      requiredSecretKeyNames()
         .map((k) => `face-ocr-platform:${k}`)
         .sort(),
     );

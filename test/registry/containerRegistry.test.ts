@@ -196,3 +196,26 @@ describe("ContainerRegistry with pull secrets", () => {
     );
   });
 });
+
+describe("the registryPullPassword secret key, end to end", () => {
+  const pullSecretConfig = {
+    "registry.kubeletAcrPull": "false",
+    "registry.pullSecretUsername": "example-pull-token",
+    "registry.pullSecrets[0].namespace": "ray",
+    "registry.pullSecrets[0].name": "regcred",
+  };
+
+  it("is optional: the dev stack plans without it", async () => {
+    const run = await runStack();
+    expect(run.ofType(SECRET).map((r) => r.name)).not.toContain("registry-pull-ray-regcred");
+  });
+
+  it("reaches the pull secret from --secret, masked in the plan", async () => {
+    const run = await runStack({ config: pullSecretConfig, secrets: { registryPullPassword: FAKE_PASSWORD } });
+    const secret = run.one(SECRET, "registry-pull-ray-regcred");
+    expect(secret.inputs.stringData).toBe(SECRET_MASK);
+    const docker = JSON.parse((secret.plainInputs.stringData as Record<string, string>)[".dockerconfigjson"]);
+    expect(docker.auths["cybersmartstg.azurecr.io"].password).toBe(FAKE_PASSWORD);
+    expect(JSON.stringify([run.outputs, ...run.resources.map((r) => r.inputs)])).not.toContain(FAKE_PASSWORD);
+  });
+});
