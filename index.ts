@@ -5,6 +5,8 @@
 import { API_SECRET_KEYS, FaceOcrApi } from "./components/api";
 import { BuildPipelines } from "./components/pipelines/buildPipelines";
 import { pipelinesModel } from "./components/pipelines/pipelineModel";
+import { pipelineYamlFiles } from "./components/pipelines/pipelineYaml";
+import { generatedFiles } from "./components/generatedFiles";
 import { ContainerRegistry } from "./components/registry/containerRegistry";
 import { PULL_PASSWORD_CONFIG_KEY } from "./components/registry/registrySpec";
 import { RayCluster } from "./components/ray/rayCluster";
@@ -67,6 +69,6 @@ export = async () => {
     rayClientAddress: ray.clientAddress,
     apiHelmRelease: api.helmReleaseRef,
     apiImagePolicy: api.imagePolicyRef,
-    apiImageTagFile: api.imageTagFile,
+    generatedFiles: generatedFiles(pipelineYamlFiles(config, { stack: config.stack }), [api.imageTagFile]),
   };
 };

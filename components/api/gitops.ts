@@ -5,6 +5,8 @@
  * ConfigMap; the HelmRelease only reads it through `valuesFrom`. So a new
  * image never shows up as a Pulumi diff, and Pulumi never resets it.
  */
+import type * as k8s from "@pulumi/kubernetes";
+import * as YAML from "yaml";
 import type { ApiConfig } from "../../config/sections/api";
 import { FLUX_WATCH_LABEL } from "./specs";
 import { ApiNames, imagePolicySetter } from "./names";
@@ -40,22 +42,22 @@ export function imageTagFilePath(config: ApiConfig, environment: string): string
 export function apiImageTagFile(inputs: ImageTagFileInputs): GitopsFile {
   const { names } = inputs;
   const policy = `${names.imageAutomationNamespace}/${names.imagePolicyName}`;
-  const [labelKey, labelValue] = Object.entries(FLUX_WATCH_LABEL)[0];
-  const content = [
-    `# Image tag of the ${names.releaseName} HelmRelease (${names.releaseNamespace}/${names.releaseName}), read through valuesFrom (targetPath image.tag).`,
-    `# Flux's ImageUpdateAutomation rewrites the tag from ImagePolicy ${policy}; do not edit it by hand`,
-    "# and never remove the $imagepolicy marker. Written once by the face-ocr platform plan (components/api);",
-    "# Pulumi does not manage this ConfigMap.",
-    "apiVersion: v1",
-    "kind: ConfigMap",
-    "metadata:",
-    `  name: ${names.imageTagConfigMapName}`,
-    `  namespace: ${names.releaseNamespace}`,
-    "  labels:",
-    `    ${labelKey}: ${labelValue}`,
-    "data:",
-    `  ${names.imageTagKey}: ${JSON.stringify(inputs.initialTag)} # ${imagePolicySetter(names, "tag")}`,
-    "",
+  const configMap: k8s.types.input.core.v1.ConfigMap = {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: names.imageTagConfigMapName, namespace: names.releaseNamespace, labels: { ...FLUX_WATCH_LABEL } },
+    data: { [names.imageTagKey]: inputs.initialTag },
+  };
+  const doc = new YAML.Document(configMap);
+  doc.commentBefore = [
+    ` Image tag of the ${names.releaseName} HelmRelease (${names.releaseNamespace}/${names.releaseName}), read through valuesFrom (targetPath image.tag).`,
+    ` Flux's ImageUpdateAutomation rewrites the tag from ImagePolicy ${policy}; do not edit it by hand`,
+    " and never remove the $imagepolicy marker. Written once by the face-ocr platform plan (components/api);",
+    " Pulumi does not manage this ConfigMap.",
   ].join("\n");
-  return { path: inputs.path, content };
+  // The setter sits on the tag's own line, where Flux's ImageUpdateAutomation looks for it.
+  const tag = doc.getIn(["data", names.imageTagKey], true) as YAML.Scalar;
+  tag.type = YAML.Scalar.QUOTE_DOUBLE;
+  tag.comment = ` ${imagePolicySetter(names, "tag")}`;
+  return { path: inputs.path, content: doc.toString({ lineWidth: 0 }) };
 }

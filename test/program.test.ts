@@ -1,0 +1,77 @@
+import * as YAML from "yaml";
+import { describe, expect, it } from "vitest";
+import { runStack } from "./harness";
+
+function countsByType(types: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const t of types) counts[t] = (counts[t] ?? 0) + 1;
+  return counts;
+}
+
+describe("the dev stack, composed (index.ts)", () => {
+  it("registers exactly the system of the deployment guide", async () => {
+    const run = await runStack();
+    expect(countsByType(run.resources.map((r) => r.type))).toEqual({
+      "pulumi:pulumi:Stack": 1,
+      "face-ocr:registry:ContainerRegistry": 1,
+      "azure-native:containerregistry:Registry": 1,
+      "azure-native:authorization:RoleAssignment": 1,
+      "face-ocr:ray:RayCluster": 1,
+      "kubernetes:core/v1:Namespace": 2,
+      "kubernetes:scheduling.k8s.io/v1:PriorityClass": 1,
+      "kubernetes:core/v1:PersistentVolumeClaim": 1,
+      "kubernetes:ray.io/v1:RayService": 1,
+      "face-ocr:api:FaceOcrApi": 1,
+      "kubernetes:core/v1:Secret": 1,
+      "kubernetes:source.toolkit.fluxcd.io/v1:HelmRepository": 1,
+      "kubernetes:image.toolkit.fluxcd.io/v1:ImageRepository": 1,
+      "kubernetes:image.toolkit.fluxcd.io/v1:ImagePolicy": 1,
+      "kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease": 1,
+      "face-ocr:pipelines:BuildPipelines": 1,
+      "azuredevops:index/buildDefinition:BuildDefinition": 3,
+      "azuredevops:index/branchPolicyBuildValidation:BranchPolicyBuildValidation": 1,
+    });
+    const stackUrn = "urn:pulumi:dev::face-ocr-platform::pulumi:pulumi:Stack::face-ocr-platform-dev";
+    const components = run.resources.filter((r) => r.type.startsWith("face-ocr:"));
+    expect(components.map((c) => [c.name, c.parent])).toEqual([
+      ["registry", stackUrn],
+      ["ray", stackUrn],
+      ["api", stackUrn],
+      ["pipelines", stackUrn],
+    ]);
+    const componentUrns = new Set(components.map((c) => c.urn));
+    const orphans = run.resources.filter((r) => r.custom && !componentUrns.has(r.parent ?? ""));
+    expect(orphans.map((r) => r.name)).toEqual([]);
+  });
+
+  it("exports the values operators look up, derived rather than retyped", async () => {
+    const run = await runStack();
+    expect(Object.keys(run.outputs).sort()).toEqual([
+      "apiHelmRelease",
+      "apiImagePolicy",
+      "generatedFiles",
+      "rayClientAddress",
+      "rayVersion",
+      "registryLoginServer",
+    ]);
+    expect(run.outputs.rayVersion).toBe("2.52.0");
+    expect(run.outputs.registryLoginServer).toBe("cybersmartstg.azurecr.io");
+    expect(run.outputs.rayClientAddress).toBe("ray://rayservice-head-svc.ray.svc.cluster.local:10001");
+  });
+
+  it("generates the app repos' pipelines and the GitOps image-tag file, following a Ray override", async () => {
+    const run = await runStack({ config: { rayVersion: "2.53.0" } });
+    const files = run.outputs.generatedFiles as Record<string, string>;
+    expect(Object.keys(files).sort()).toEqual([
+      "app-repos/face-ocr-api/azure-pipelines.yaml",
+      "app-repos/face-ocr-worker/azure-pipelines.yaml",
+      "gitops/draft-deployment/dev/face-ocr-api-image-tag.yaml",
+    ]);
+    for (const repo of ["face-ocr-worker", "face-ocr-api"]) {
+      const pipeline = YAML.parse(files[`app-repos/${repo}/azure-pipelines.yaml`]);
+      expect(pipeline.variables.RAY_VERSION).toBe("2.53.0");
+      expect(pipeline.extends.parameters.DockerFiles[0].registryUrl).toBe(`cybersmartstg.azurecr.io/data-ai/${repo}`);
+    }
+    expect(YAML.parse(files["gitops/draft-deployment/dev/face-ocr-api-image-tag.yaml"]).data).toEqual({ tag: "1.0.0-alpha.1770916300" });
+  });
+});
