@@ -32,7 +32,6 @@ export = async () => {
     rayVersion: config.rayVersion,
     pythonTag: config.pythonTag,
     cudaTag: config.cudaTag,
-    environment: config.environment,
     registryLoginServer: registry.loginServer,
     workerRepository: config.registry.workerRepository,
     imagePullSecrets: registry.imagePullSecrets(config.ray.namespace),

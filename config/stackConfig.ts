@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CUDA_TAG_PATTERN, PYTHON_TAG_PATTERN, RAY_VERSION_PATTERN } from "./imageRef";
+import { CUDA_TAG_PATTERN, isMutableImageRef, MUTABLE_TAGS, PYTHON_TAG_PATTERN, RAY_VERSION_PATTERN } from "./imageRef";
 import { DEFAULT_CUDA_TAG, DEFAULT_PYTHON_TAG, RAY_VERSION } from "./rayVersion";
 import { apiConfigSchema } from "./sections/api";
 import { pipelinesConfigSchema } from "./sections/pipelines";
@@ -37,7 +37,21 @@ export const stackConfigSchema = z
     ray: rayConfigSchema,
     api: apiConfigSchema,
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    // Production runs one known build of the GPU worker; a moving tag would change it under the plan.
+    const image = config.ray.gpuWorker.image;
+    if (config.environment === "prod" && isMutableImageRef({ repository: "worker", tag: image.tag, digest: image.digest })) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ray", "gpuWorker", "image", "tag"],
+        input: image.tag,
+        message:
+          `a moving tag (${MUTABLE_TAGS.join(", ")}) is not allowed when environment is "prod"; ` +
+          `pin one build with its build tag (such as "build-4711") or with ray.gpuWorker.image.digest`,
+      });
+    }
+  });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 

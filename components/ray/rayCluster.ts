@@ -1,16 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfigError } from "../../config/errors";
 import { formatImageRef } from "../../config/imageRef";
-import { configErrorMessage } from "../../config/load";
 import type { RayConfig } from "../../config/sections/ray";
-import type { Environment } from "../../config/stackConfig";
 import { RAY_SERVICE } from "../../types/crds";
 import { modelCacheClaimArgs } from "./modelCache";
 import { clientAddress, headServiceName, serveServiceName } from "./naming";
 import { priorityClassArgs } from "./priorityClass";
 import { rayServiceObject } from "./rayService";
-import { workerImageProblems, workerImageRef } from "./workerImage";
+import { workerImageRef } from "./workerImage";
 
 export interface RayClusterArgs {
   /** Exact Ray version of every Ray image and of `rayClusterConfig.rayVersion`. */
@@ -19,8 +16,6 @@ export interface RayClusterArgs {
   readonly pythonTag: string;
   /** CUDA tag of the initContainer's Ray image, e.g. `cu121`. */
   readonly cudaTag: string;
-  /** `prod` refuses a moving worker image tag. */
-  readonly environment: Environment;
   /** The registry's login server, e.g. `cybersmartstg.azurecr.io`. */
   readonly registryLoginServer: pulumi.Input<string>;
   /** Repository of the GPU worker image, e.g. `data-ai/face-ocr-worker`. */
@@ -55,9 +50,6 @@ export class RayCluster extends pulumi.ComponentResource {
   public readonly actorNamespace: pulumi.Output<string>;
 
   constructor(name: string, args: RayClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    // A config mistake stops the run here, before this component registers anything.
-    const problems = workerImageProblems(args.environment, args.settings.gpuWorker.image);
-    if (problems.length > 0) throw new StackConfigError(configErrorMessage(pulumi.getStack(), problems));
     super("face-ocr:ray:RayCluster", name, {}, opts);
     const s = args.settings;
 

@@ -4,9 +4,8 @@
  * as a change of this reference, visible in the plan; nothing is restarted by
  * hand.
  */
-import { checkImageRef, ImageRef, isMutableImageRef, MUTABLE_TAGS } from "../../config/imageRef";
+import { checkImageRef, ImageRef, isMutableImageRef } from "../../config/imageRef";
 import type { GpuWorkerConfig } from "../../config/sections/ray";
-import type { Environment } from "../../config/stackConfig";
 
 export interface WorkerImageInputs {
   /** e.g. `cybersmartstg.azurecr.io`, from the registry component. */
@@ -27,14 +26,4 @@ export function workerImageRef(inputs: WorkerImageInputs): ImageRef {
  */
 export function workerPullPolicy(ref: ImageRef): "IfNotPresent" | "Always" {
   return isMutableImageRef(ref) ? "Always" : "IfNotPresent";
-}
-
-/** Config problems of the worker image for this environment, worded as the config loader words them. */
-export function workerImageProblems(environment: Environment, image: GpuWorkerConfig["image"]): string[] {
-  if (environment !== "prod" || !isMutableImageRef({ repository: "worker", tag: image.tag, digest: image.digest })) return [];
-  const key = "ray.gpuWorker.image.tag";
-  return [
-    `${key} = ${JSON.stringify(image.tag)}: a moving tag (${MUTABLE_TAGS.join(", ")}) is not allowed when environment is "prod"; ` +
-      `pin one build with its build tag (such as "build-4711") or with ray.gpuWorker.image.digest; set it with \`pulumi config set --path ${key} <value>\``,
-  ];
 }

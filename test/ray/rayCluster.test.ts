@@ -172,7 +172,6 @@ describe("names are derived, not retyped", () => {
         rayVersion: "2.52.0",
         pythonTag: "py310",
         cudaTag: "cu121",
-        environment: "dev",
         registryLoginServer: "example.azurecr.io",
         workerRepository: "team/worker",
         settings: ray,
