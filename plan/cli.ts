@@ -6,6 +6,7 @@
  */
 import * as path from "path";
 import { parseArgs } from "util";
+import { PolicyConfigError } from "../policies/policyConfig";
 import { EXIT_INVALID_INPUT, offlinePlan } from "./offlinePlan";
 import { ConfigOverride, parseOverride, PlanInputError } from "./stackConfigFile";
 import { formatSummary } from "./summary";
@@ -57,6 +58,10 @@ async function main(): Promise<number> {
     process.stdout.write(`${formatSummary(result, outDir)}\n`);
     return result.exitCode;
   } catch (err) {
+    if (err instanceof PolicyConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return EXIT_INVALID_INPUT;
+    }
     if (err instanceof PlanInputError) {
       process.stderr.write(`${err.message}\n${USAGE}\n`);
       return EXIT_INVALID_INPUT;

@@ -4,9 +4,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { Policies, PolicyPackConfig } from "@pulumi/policy";
+import type { Policies } from "@pulumi/policy";
 import { isStackConfigError } from "../config/errors";
 import { DEFAULT_ENFORCEMENT_LEVEL, POLICIES } from "../policies/pack";
+import { policyConfigPath, readPolicyConfig } from "../policies/policyConfig";
 import { PolicyReport, resourcesFromPreview, runPolicies } from "../policies/runner";
 import { SchemaReport, validateResources } from "../validation/validateResources";
 import { formatFinding } from "../validation/finding";
@@ -49,17 +50,9 @@ export type OfflinePlanResult =
 /** The stack output that carries files for other repositories: `{ "<relative path>": "<content>" }`. */
 export const GENERATED_FILES_OUTPUT = "generatedFiles";
 
-export function policyConfigPath(projectDir: string, stack: string): string {
-  return path.join(projectDir, "policies", "config", `${stack}.json`);
-}
-
-function readPolicyConfig(projectDir: string, stack: string): PolicyPackConfig {
-  const file = policyConfigPath(projectDir, stack);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as PolicyPackConfig) : {};
-}
-
 export async function offlinePlan(options: OfflinePlanOptions): Promise<OfflinePlanResult> {
   const planConfig = buildPlanConfig(options.projectDir, options.stack, options.overrides);
+  const policyConfig = readPolicyConfig(policyConfigPath(options.projectDir, options.stack), false);
   let run: ProgramRun;
   try {
     run = await runProgram({
@@ -77,7 +70,7 @@ export async function offlinePlan(options: OfflinePlanOptions): Promise<OfflineP
   const policy = await runPolicies(resourcesFromPreviewRun(run), {
     policies: options.policies ?? POLICIES,
     packEnforcementLevel: DEFAULT_ENFORCEMENT_LEVEL,
-    config: readPolicyConfig(options.projectDir, options.stack),
+    config: policyConfig,
   });
   const diagnostics: PreviewDiagnostic[] = [
     ...schema.findings.map((f) => ({ severity: "error" as const, message: `schema: ${formatFinding(f)}` })),

@@ -14,6 +14,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { DEFAULT_ENFORCEMENT_LEVEL, POLICIES, POLICY_PACK_NAME } from "./pack";
+import { PolicyConfigError, policyConfigPath, readPolicyConfig } from "./policyConfig";
 import { PolicyReport, resourcesFromPreview, runPolicies } from "./runner";
 
 export const EXIT_OK = 0;
@@ -77,36 +78,6 @@ export function stackOfPreview(doc: PreviewLike): string | undefined {
   return stacks.size === 1 ? [...stacks][0] : undefined;
 }
 
-function readPolicyConfig(file: string, required: boolean): PolicyPackConfig | undefined {
-  if (!fs.existsSync(file)) {
-    if (required) throw new InputError(`can't read policy config ${file}: no such file`);
-    return undefined;
-  }
-  let config: unknown;
-  try {
-    config = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new InputError(`policy config ${file} is not JSON: ${(err as Error).message}`);
-  }
-  if (!config || typeof config !== "object" || Array.isArray(config)) {
-    throw new InputError(
-      `policy config ${file} must be an object keyed by policy name, e.g. {"no-mutable-images": {"environment": "dev"}}`,
-    );
-  }
-  const known = new Set(POLICIES.map((p) => p.name));
-  for (const [name, value] of Object.entries(config)) {
-    if (!known.has(name))
-      throw new InputError(`policy config ${file}: "${name}" is not a policy of this pack; known: ${[...known].join(", ")}`);
-    const level = typeof value === "string" ? value : (value as { enforcementLevel?: unknown } | null)?.enforcementLevel;
-    if (level !== undefined && !["advisory", "mandatory", "remediate", "disabled"].includes(String(level))) {
-      throw new InputError(
-        `policy config ${file}: "${name}" has enforcement level ${JSON.stringify(level)}; use advisory, mandatory or disabled`,
-      );
-    }
-  }
-  return config as PolicyPackConfig;
-}
-
 export function formatReport(report: PolicyReport): string {
   const mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
   const lines = [
@@ -152,7 +123,7 @@ export async function runPolicyCli(argv: readonly string[], io: CliIo): Promise<
       configFile = path.resolve(cwd, parsed.values.config);
       config = readPolicyConfig(configFile, true);
     } else if (stack !== undefined) {
-      configFile = path.join(projectDir, "policies", "config", `${stack}.json`);
+      configFile = policyConfigPath(projectDir, stack);
       config = readPolicyConfig(configFile, false);
     }
     const resources = resourcesFromPreview(doc);
@@ -173,7 +144,7 @@ export async function runPolicyCli(argv: readonly string[], io: CliIo): Promise<
     io.stdout(`${formatReport(report)}\n`);
     return report.violations.some((v) => v.enforcementLevel === "mandatory") ? EXIT_POLICY : EXIT_OK;
   } catch (err) {
-    if (err instanceof InputError) {
+    if (err instanceof InputError || err instanceof PolicyConfigError) {
       io.stderr(`${err.message}\n`);
       return EXIT_INVALID_INPUT;
     }

@@ -9,6 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_POLICY, EXIT_SCHEMA, offlinePlan, OfflinePlanOptions } from "../../plan/offlinePlan";
 import { parseOverride } from "../../plan/stackConfigFile";
 import { loadStackConfig } from "../../config/load";
+import { POLICIES } from "../../policies/pack";
+import { PolicyConfigError } from "../../policies/policyConfig";
 import { loadIndex, PROJECT_DIR } from "../harness";
 
 const FAKE_SECRET = "fake-token-for-tests-0000";
@@ -189,6 +191,27 @@ describe("offline plan output", () => {
         urn: "urn:pulumi:dev::face-ocr-platform::kubernetes:core/v1:Namespace::ray",
       },
     ]);
+  });
+
+  it("refuses a policy config that names a policy the pack does not have, before running anything", async () => {
+    const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-project-"));
+    try {
+      fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), path.join(projectDir, "Pulumi.dev.yaml"));
+      fs.mkdirSync(path.join(projectDir, "policies", "config"), { recursive: true });
+      const file = path.join(projectDir, "policies", "config", "dev.json");
+      fs.writeFileSync(file, JSON.stringify({ "no-mutable-image": { environment: "dev" } }));
+      let ran = false;
+      const attempt = offlinePlan(options({ projectDir, program: () => (ran = true) }));
+      await expect(attempt).rejects.toThrow(
+        new PolicyConfigError(
+          `policy config ${file}: "no-mutable-image" is not a policy of this pack; known: ${POLICIES.map((p) => p.name).join(", ")}`,
+        ),
+      );
+      expect(ran).toBe(false);
+      expect(fs.readdirSync(outDir)).toEqual([]);
+    } finally {
+      fs.rmSync(projectDir, { recursive: true, force: true });
+    }
   });
 
   it("exits 2 with the config message and writes nothing when config is invalid", async () => {
