@@ -2,7 +2,9 @@
  * Test harness: run the whole program (or one component) under the mock
  * runtime and get back every registered resource, as the offline plan does.
  */
+import * as fs from "fs";
 import * as path from "path";
+import * as YAML from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { InvokeMock, OutputMock } from "../plan/mocks";
 import { ProgramRun, RecordedResource, runProgram } from "../plan/runProgram";
@@ -89,4 +91,15 @@ export async function runComponent(build: () => unknown, options: StackRunOption
 /** The value inside an Output, for asserting on component outputs. */
 export function unwrap<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((value) => resolve(value)));
+}
+
+/** One config section of the dev stack file (e.g. `registry`), to override a field of it in a test. */
+export function devStackSection(key: string): Record<string, unknown> {
+  const doc = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
+  return { ...(doc.config[`face-ocr-platform:${key}`] as Record<string, unknown>) };
+}
+
+/** The dev stack's registry with pulls through the kubelet identity only (no pull secrets): the registry's default. */
+export function kubeletOnlyRegistry(): Record<string, unknown> {
+  return { ...devStackSection("registry"), pullSecrets: [] };
 }

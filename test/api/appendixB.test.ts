@@ -3,7 +3,7 @@
 // Fields the program renders differently on purpose are asserted as such, with the reason; the parity
 // table in docs/api.md lists the same.
 import { beforeAll, describe, expect, it } from "vitest";
-import { RecordedRun, runStack } from "../harness";
+import { RecordedRun, runStack, kubeletOnlyRegistry } from "../harness";
 import { devRegistryWithGuidePullSecrets, FAKE_SECRETS, inputsOf, Loose, TYPES } from "./fixtures";
 
 let run: RecordedRun;
@@ -71,7 +71,7 @@ describe("Appendix B: values", () => {
     expect(values().imagePullSecrets).toEqual([{ name: "regcred-acr" }]);
   });
   it("imagePullSecrets under the kubelet identity (registry default, deviation): none, the kubelet pulls", async () => {
-    const kubelet = await runStack();
+    const kubelet = await runStack({ config: { registry: kubeletOnlyRegistry() } });
     expect(inputsOf(kubelet.one(TYPES.helmRelease)).spec.values.imagePullSecrets).toEqual([]);
     expect(inputsOf(kubelet.one(TYPES.helmRelease)).spec.values.imageAutoUpdate).not.toHaveProperty("fluxPullSecret");
   });

@@ -8,7 +8,7 @@ import { apiImageTagFile, apiNames, imageTagFilePath } from "../../components/ap
 import { parseStackConfigOrThrow } from "../../config/load";
 import { validateCoreObject } from "../../validation/kubernetesSchemas";
 import { validateResources } from "../../validation/validateResources";
-import { RecordedRun, runStack } from "../harness";
+import { RecordedRun, runStack, kubeletOnlyRegistry } from "../harness";
 import { apiResources, devRegistryWithGuidePullSecrets, FAKE_SECRETS, inputsOf, Loose, TYPES } from "./fixtures";
 
 /**
@@ -66,9 +66,14 @@ describe("ImagePolicy", () => {
     expect(run.one(TYPES.imagePolicy).dependencies).toContain(run.one(TYPES.imageRepository).urn);
   });
 
-  it("authenticates with Flux's Azure identity when the registry lists no pull secret for flux-system (the dev default)", () => {
-    expect(repository.spec).toEqual({ image: "cybersmartstg.azurecr.io/data-ai/face-ocr-api", interval: "1m", provider: "azure" });
-    expect(inputsOf(run.one(TYPES.helmRepository)).spec).toEqual({
+  it("authenticates with Flux's Azure identity when the registry lists no pull secret for flux-system", async () => {
+    const kubelet = await runStack({ config: { registry: kubeletOnlyRegistry() } });
+    expect(inputsOf(kubelet.one(TYPES.imageRepository)).spec).toEqual({
+      image: "cybersmartstg.azurecr.io/data-ai/face-ocr-api",
+      interval: "1m",
+      provider: "azure",
+    });
+    expect(inputsOf(kubelet.one(TYPES.helmRepository)).spec).toEqual({
       type: "oci",
       url: "oci://cybersmartstg.azurecr.io/helm",
       provider: "azure",

@@ -4,7 +4,7 @@
 // reference explicitly, each with its reason; docs/ray.md's parity table lists the same ones.
 import { beforeAll, describe, expect, it } from "vitest";
 import * as YAML from "yaml";
-import { RecordedRun, runStack } from "../harness";
+import { RecordedRun, runStack, kubeletOnlyRegistry } from "../harness";
 import { Loose, workerGroupOf } from "./fixtures";
 
 const APPENDIX_D = `
@@ -177,7 +177,10 @@ let withRegcred: Loose;
 let byDefault: Loose;
 
 beforeAll(async () => {
-  const [regcredRun, defaultRun]: RecordedRun[] = [await runStack({ config: { registry: REGCRED_REGISTRY } }), await runStack()];
+  const [regcredRun, defaultRun]: RecordedRun[] = [
+    await runStack({ config: { registry: REGCRED_REGISTRY } }),
+    await runStack({ config: { registry: kubeletOnlyRegistry() } }),
+  ];
   withRegcred = workerGroupOf(regcredRun, "gpu-worker-group");
   byDefault = workerGroupOf(defaultRun, "gpu-worker-group");
 });

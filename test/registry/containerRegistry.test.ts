@@ -4,7 +4,7 @@ import { ContainerRegistry } from "../../components/registry/containerRegistry";
 import { pipelineYamlFiles } from "../../components/pipelines/pipelineYaml";
 import { parseStackConfigOrThrow } from "../../config/load";
 import { SECRET_MASK } from "../../plan/secrets";
-import { runComponent, runStack, unwrap } from "../harness";
+import { kubeletOnlyRegistry, runComponent, runStack, unwrap } from "../harness";
 import * as YAML from "yaml";
 
 const REGISTRY = "azure-native:containerregistry:Registry";
@@ -60,7 +60,7 @@ describe("ContainerRegistry in the dev stack", () => {
   });
 
   it("stops the run with one config message when AcrPull is off and nothing else pulls", async () => {
-    await expect(runStack({ config: { "registry.kubeletAcrPull": "false" } })).rejects.toThrow(
+    await expect(runStack({ config: { registry: { ...kubeletOnlyRegistry(), kubeletAcrPull: false } } })).rejects.toThrow(
       'Invalid config for stack "dev":\n  - registry.kubeletAcrPull = false: with no registry.pullSecrets either, no cluster could pull from the registry;',
     );
   });
@@ -199,10 +199,12 @@ describe("ContainerRegistry with pull secrets", () => {
 
 describe("the registryPullPassword secret key, end to end", () => {
   const pullSecretConfig = {
-    "registry.kubeletAcrPull": "false",
-    "registry.pullSecretUsername": "example-pull-token",
-    "registry.pullSecrets[0].namespace": "ray",
-    "registry.pullSecrets[0].name": "regcred",
+    registry: {
+      ...kubeletOnlyRegistry(),
+      kubeletAcrPull: false,
+      pullSecretUsername: "example-pull-token",
+      pullSecrets: [{ namespace: "ray", name: "regcred" }],
+    },
   };
 
   it("is optional: the dev stack plans without it", async () => {
