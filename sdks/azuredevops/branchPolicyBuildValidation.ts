@@ -31,15 +31,11 @@ export class BranchPolicyBuildValidation extends pulumi.CustomResource {
     state?: BranchPolicyBuildValidationState,
     opts?: pulumi.CustomResourceOptions,
   ): BranchPolicyBuildValidation {
-    return new BranchPolicyBuildValidation(name, <any>state, {
-      ...opts,
-      id: id,
-    });
+    return new BranchPolicyBuildValidation(name, <any>state, { ...opts, id: id });
   }
 
   /** @internal */
-  public static readonly __pulumiType =
-    "azuredevops:index/branchPolicyBuildValidation:BranchPolicyBuildValidation";
+  public static readonly __pulumiType = "azuredevops:index/branchPolicyBuildValidation:BranchPolicyBuildValidation";
 
   /**
    * Returns true if the given object is an instance of BranchPolicyBuildValidation.  This is designed to work even
@@ -76,18 +72,13 @@ export class BranchPolicyBuildValidation extends pulumi.CustomResource {
    * @param args The arguments to use to populate this resource's properties.
    * @param opts A bag of options that control this resource's behavior.
    */
+  constructor(name: string, args: BranchPolicyBuildValidationArgs, opts?: pulumi.CustomResourceOptions);
   constructor(
     name: string,
-    args: BranchPolicyBuildValidationArgs,
-    opts?: pulumi.CustomResourceOptions,
-  );
-  constructor(
-    name: string,
-    argsOrState?:
-      BranchPolicyBuildValidationArgs | BranchPolicyBuildValidationState,
+    argsOrState?: BranchPolicyBuildValidationArgs | BranchPolicyBuildValidationState,
     opts?: pulumi.CustomResourceOptions,
   ) {
-    let resourceInputs: pulumi.Inputs = {};
+    const resourceInputs: pulumi.Inputs = {};
     opts = opts || {};
     if (opts.id) {
       const state = argsOrState as BranchPolicyBuildValidationState | undefined;
@@ -109,13 +100,7 @@ export class BranchPolicyBuildValidation extends pulumi.CustomResource {
       resourceInputs["settings"] = args ? args.settings : undefined;
     }
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
-    const aliasOpts = {
-      aliases: [
-        {
-          type: "azuredevops:Policy/branchPolicyBuildValidation:BranchPolicyBuildValidation",
-        },
-      ],
-    };
+    const aliasOpts = { aliases: [{ type: "azuredevops:Policy/branchPolicyBuildValidation:BranchPolicyBuildValidation" }] };
     opts = pulumi.mergeOptions(opts, aliasOpts);
     const replaceOnChanges = { replaceOnChanges: ["projectId"] };
     opts = pulumi.mergeOptions(opts, replaceOnChanges);

@@ -35,8 +35,7 @@ export class BuildDefinition extends pulumi.CustomResource {
   }
 
   /** @internal */
-  public static readonly __pulumiType =
-    "azuredevops:index/buildDefinition:BuildDefinition";
+  public static readonly __pulumiType = "azuredevops:index/buildDefinition:BuildDefinition";
 
   /**
    * Returns true if the given object is an instance of BuildDefinition.  This is designed to work even
@@ -60,33 +59,23 @@ export class BuildDefinition extends pulumi.CustomResource {
   /**
    * A `buildCompletionTrigger` block as documented below.
    */
-  declare public readonly buildCompletionTriggers: pulumi.Output<
-    outputs.BuildDefinitionBuildCompletionTrigger[] | undefined
-  >;
+  declare public readonly buildCompletionTriggers: pulumi.Output<outputs.BuildDefinitionBuildCompletionTrigger[] | undefined>;
   /**
    * A `ciTrigger` block as documented below.
    */
-  declare public readonly ciTrigger: pulumi.Output<
-    outputs.BuildDefinitionCiTrigger | undefined
-  >;
+  declare public readonly ciTrigger: pulumi.Output<outputs.BuildDefinitionCiTrigger | undefined>;
   /**
    * A `features` blocks as documented below.
    */
-  declare public readonly features: pulumi.Output<
-    outputs.BuildDefinitionFeature[] | undefined
-  >;
+  declare public readonly features: pulumi.Output<outputs.BuildDefinitionFeature[] | undefined>;
   /**
    * The job authorization scope for builds queued against this definition. Possible values are: `project`, `projectCollection`. Defaults to `projectCollection`.
    */
-  declare public readonly jobAuthorizationScope: pulumi.Output<
-    string | undefined
-  >;
+  declare public readonly jobAuthorizationScope: pulumi.Output<string | undefined>;
   /**
    * A `jobs` blocks as documented below.
    */
-  declare public readonly jobs: pulumi.Output<
-    outputs.BuildDefinitionJob[] | undefined
-  >;
+  declare public readonly jobs: pulumi.Output<outputs.BuildDefinitionJob[] | undefined>;
   /**
    * The name of the build definition.
    */
@@ -102,9 +91,7 @@ export class BuildDefinition extends pulumi.CustomResource {
   /**
    * A `pullRequestTrigger` block as documented below.
    */
-  declare public readonly pullRequestTrigger: pulumi.Output<
-    outputs.BuildDefinitionPullRequestTrigger | undefined
-  >;
+  declare public readonly pullRequestTrigger: pulumi.Output<outputs.BuildDefinitionPullRequestTrigger | undefined>;
   /**
    * The queue status of the build definition. Possible values are: `enabled` or `paused` or `disabled`. Defaults to `enabled`.
    */
@@ -117,9 +104,7 @@ export class BuildDefinition extends pulumi.CustomResource {
    * The revision of the build definition
    */
   declare public readonly /*out*/ revision: pulumi.Output<number>;
-  declare public readonly schedules: pulumi.Output<
-    outputs.BuildDefinitionSchedule[] | undefined
-  >;
+  declare public readonly schedules: pulumi.Output<outputs.BuildDefinitionSchedule[] | undefined>;
   /**
    * A list of variable group IDs (integers) to link to the build definition.
    */
@@ -127,9 +112,7 @@ export class BuildDefinition extends pulumi.CustomResource {
   /**
    * A list of `variable` blocks, as documented below.
    */
-  declare public readonly variables: pulumi.Output<
-    outputs.BuildDefinitionVariable[] | undefined
-  >;
+  declare public readonly variables: pulumi.Output<outputs.BuildDefinitionVariable[] | undefined>;
 
   /**
    * Create a BuildDefinition resource with the given unique name, arguments, and options.
@@ -138,46 +121,28 @@ export class BuildDefinition extends pulumi.CustomResource {
    * @param args The arguments to use to populate this resource's properties.
    * @param opts A bag of options that control this resource's behavior.
    */
-  constructor(
-    name: string,
-    args: BuildDefinitionArgs,
-    opts?: pulumi.CustomResourceOptions,
-  );
-  constructor(
-    name: string,
-    argsOrState?: BuildDefinitionArgs | BuildDefinitionState,
-    opts?: pulumi.CustomResourceOptions,
-  ) {
-    let resourceInputs: pulumi.Inputs = {};
+  constructor(name: string, args: BuildDefinitionArgs, opts?: pulumi.CustomResourceOptions);
+  constructor(name: string, argsOrState?: BuildDefinitionArgs | BuildDefinitionState, opts?: pulumi.CustomResourceOptions) {
+    const resourceInputs: pulumi.Inputs = {};
     opts = opts || {};
     if (opts.id) {
       const state = argsOrState as BuildDefinitionState | undefined;
       resourceInputs["agentPoolName"] = state ? state.agentPoolName : undefined;
-      resourceInputs["agentSpecification"] = state
-        ? state.agentSpecification
-        : undefined;
-      resourceInputs["buildCompletionTriggers"] = state
-        ? state.buildCompletionTriggers
-        : undefined;
+      resourceInputs["agentSpecification"] = state ? state.agentSpecification : undefined;
+      resourceInputs["buildCompletionTriggers"] = state ? state.buildCompletionTriggers : undefined;
       resourceInputs["ciTrigger"] = state ? state.ciTrigger : undefined;
       resourceInputs["features"] = state ? state.features : undefined;
-      resourceInputs["jobAuthorizationScope"] = state
-        ? state.jobAuthorizationScope
-        : undefined;
+      resourceInputs["jobAuthorizationScope"] = state ? state.jobAuthorizationScope : undefined;
       resourceInputs["jobs"] = state ? state.jobs : undefined;
       resourceInputs["name"] = state ? state.name : undefined;
       resourceInputs["path"] = state ? state.path : undefined;
       resourceInputs["projectId"] = state ? state.projectId : undefined;
-      resourceInputs["pullRequestTrigger"] = state
-        ? state.pullRequestTrigger
-        : undefined;
+      resourceInputs["pullRequestTrigger"] = state ? state.pullRequestTrigger : undefined;
       resourceInputs["queueStatus"] = state ? state.queueStatus : undefined;
       resourceInputs["repository"] = state ? state.repository : undefined;
       resourceInputs["revision"] = state ? state.revision : undefined;
       resourceInputs["schedules"] = state ? state.schedules : undefined;
-      resourceInputs["variableGroups"] = state
-        ? state.variableGroups
-        : undefined;
+      resourceInputs["variableGroups"] = state ? state.variableGroups : undefined;
       resourceInputs["variables"] = state ? state.variables : undefined;
     } else {
       const args = argsOrState as BuildDefinitionArgs | undefined;
@@ -188,24 +153,16 @@ export class BuildDefinition extends pulumi.CustomResource {
         throw new Error("Missing required property 'repository'");
       }
       resourceInputs["agentPoolName"] = args ? args.agentPoolName : undefined;
-      resourceInputs["agentSpecification"] = args
-        ? args.agentSpecification
-        : undefined;
-      resourceInputs["buildCompletionTriggers"] = args
-        ? args.buildCompletionTriggers
-        : undefined;
+      resourceInputs["agentSpecification"] = args ? args.agentSpecification : undefined;
+      resourceInputs["buildCompletionTriggers"] = args ? args.buildCompletionTriggers : undefined;
       resourceInputs["ciTrigger"] = args ? args.ciTrigger : undefined;
       resourceInputs["features"] = args ? args.features : undefined;
-      resourceInputs["jobAuthorizationScope"] = args
-        ? args.jobAuthorizationScope
-        : undefined;
+      resourceInputs["jobAuthorizationScope"] = args ? args.jobAuthorizationScope : undefined;
       resourceInputs["jobs"] = args ? args.jobs : undefined;
       resourceInputs["name"] = args ? args.name : undefined;
       resourceInputs["path"] = args ? args.path : undefined;
       resourceInputs["projectId"] = args ? args.projectId : undefined;
-      resourceInputs["pullRequestTrigger"] = args
-        ? args.pullRequestTrigger
-        : undefined;
+      resourceInputs["pullRequestTrigger"] = args ? args.pullRequestTrigger : undefined;
       resourceInputs["queueStatus"] = args ? args.queueStatus : undefined;
       resourceInputs["repository"] = args ? args.repository : undefined;
       resourceInputs["schedules"] = args ? args.schedules : undefined;
@@ -235,9 +192,7 @@ export interface BuildDefinitionState {
   /**
    * A `buildCompletionTrigger` block as documented below.
    */
-  buildCompletionTriggers?: pulumi.Input<
-    pulumi.Input<inputs.BuildDefinitionBuildCompletionTrigger>[]
-  >;
+  buildCompletionTriggers?: pulumi.Input<pulumi.Input<inputs.BuildDefinitionBuildCompletionTrigger>[]>;
   /**
    * A `ciTrigger` block as documented below.
    */
@@ -308,9 +263,7 @@ export interface BuildDefinitionArgs {
   /**
    * A `buildCompletionTrigger` block as documented below.
    */
-  buildCompletionTriggers?: pulumi.Input<
-    pulumi.Input<inputs.BuildDefinitionBuildCompletionTrigger>[]
-  >;
+  buildCompletionTriggers?: pulumi.Input<pulumi.Input<inputs.BuildDefinitionBuildCompletionTrigger>[]>;
   /**
    * A `ciTrigger` block as documented below.
    */

@@ -23,18 +23,12 @@ export class BuildFolder extends pulumi.CustomResource {
    * @param state Any extra arguments used during the lookup.
    * @param opts Optional settings to control the behavior of the CustomResource.
    */
-  public static get(
-    name: string,
-    id: pulumi.Input<pulumi.ID>,
-    state?: BuildFolderState,
-    opts?: pulumi.CustomResourceOptions,
-  ): BuildFolder {
+  public static get(name: string, id: pulumi.Input<pulumi.ID>, state?: BuildFolderState, opts?: pulumi.CustomResourceOptions): BuildFolder {
     return new BuildFolder(name, <any>state, { ...opts, id: id });
   }
 
   /** @internal */
-  public static readonly __pulumiType =
-    "azuredevops:index/buildFolder:BuildFolder";
+  public static readonly __pulumiType = "azuredevops:index/buildFolder:BuildFolder";
 
   /**
    * Returns true if the given object is an instance of BuildFolder.  This is designed to work even
@@ -67,17 +61,9 @@ export class BuildFolder extends pulumi.CustomResource {
    * @param args The arguments to use to populate this resource's properties.
    * @param opts A bag of options that control this resource's behavior.
    */
-  constructor(
-    name: string,
-    args: BuildFolderArgs,
-    opts?: pulumi.CustomResourceOptions,
-  );
-  constructor(
-    name: string,
-    argsOrState?: BuildFolderArgs | BuildFolderState,
-    opts?: pulumi.CustomResourceOptions,
-  ) {
-    let resourceInputs: pulumi.Inputs = {};
+  constructor(name: string, args: BuildFolderArgs, opts?: pulumi.CustomResourceOptions);
+  constructor(name: string, argsOrState?: BuildFolderArgs | BuildFolderState, opts?: pulumi.CustomResourceOptions) {
+    const resourceInputs: pulumi.Inputs = {};
     opts = opts || {};
     if (opts.id) {
       const state = argsOrState as BuildFolderState | undefined;

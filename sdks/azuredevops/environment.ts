@@ -23,18 +23,12 @@ export class Environment extends pulumi.CustomResource {
    * @param state Any extra arguments used during the lookup.
    * @param opts Optional settings to control the behavior of the CustomResource.
    */
-  public static get(
-    name: string,
-    id: pulumi.Input<pulumi.ID>,
-    state?: EnvironmentState,
-    opts?: pulumi.CustomResourceOptions,
-  ): Environment {
+  public static get(name: string, id: pulumi.Input<pulumi.ID>, state?: EnvironmentState, opts?: pulumi.CustomResourceOptions): Environment {
     return new Environment(name, <any>state, { ...opts, id: id });
   }
 
   /** @internal */
-  public static readonly __pulumiType =
-    "azuredevops:index/environment:Environment";
+  public static readonly __pulumiType = "azuredevops:index/environment:Environment";
 
   /**
    * Returns true if the given object is an instance of Environment.  This is designed to work even
@@ -67,17 +61,9 @@ export class Environment extends pulumi.CustomResource {
    * @param args The arguments to use to populate this resource's properties.
    * @param opts A bag of options that control this resource's behavior.
    */
-  constructor(
-    name: string,
-    args: EnvironmentArgs,
-    opts?: pulumi.CustomResourceOptions,
-  );
-  constructor(
-    name: string,
-    argsOrState?: EnvironmentArgs | EnvironmentState,
-    opts?: pulumi.CustomResourceOptions,
-  ) {
-    let resourceInputs: pulumi.Inputs = {};
+  constructor(name: string, args: EnvironmentArgs, opts?: pulumi.CustomResourceOptions);
+  constructor(name: string, argsOrState?: EnvironmentArgs | EnvironmentState, opts?: pulumi.CustomResourceOptions) {
+    const resourceInputs: pulumi.Inputs = {};
     opts = opts || {};
     if (opts.id) {
       const state = argsOrState as EnvironmentState | undefined;

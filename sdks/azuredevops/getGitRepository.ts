@@ -8,10 +8,7 @@ import * as utilities from "./utilities";
  * Use this data source to access information about a **single** (existing) Git Repository within Azure DevOps.
  * To read information about **multiple** Git Repositories use the data source `azuredevops.getRepositories`
  */
-export function getGitRepository(
-  args: GetGitRepositoryArgs,
-  opts?: pulumi.InvokeOptions,
-): Promise<GetGitRepositoryResult> {
+export function getGitRepository(args: GetGitRepositoryArgs, opts?: pulumi.InvokeOptions): Promise<GetGitRepositoryResult> {
   opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
   return pulumi.runtime.invoke(
     "azuredevops:index/getGitRepository:getGitRepository",

@@ -7,10 +7,7 @@ import * as utilities from "./utilities";
 /**
  * Use this data source to get an existing Git Repository File.
  */
-export function getGitRepositoryFile(
-  args: GetGitRepositoryFileArgs,
-  opts?: pulumi.InvokeOptions,
-): Promise<GetGitRepositoryFileResult> {
+export function getGitRepositoryFile(args: GetGitRepositoryFileArgs, opts?: pulumi.InvokeOptions): Promise<GetGitRepositoryFileResult> {
   opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
   return pulumi.runtime.invoke(
     "azuredevops:index/getGitRepositoryFile:getGitRepositoryFile",

@@ -7,10 +7,7 @@ import * as utilities from "./utilities";
 /**
  * Use this data source to access information about an existing Project within Azure DevOps.
  */
-export function getProject(
-  args?: GetProjectArgs,
-  opts?: pulumi.InvokeOptions,
-): Promise<GetProjectResult> {
+export function getProject(args?: GetProjectArgs, opts?: pulumi.InvokeOptions): Promise<GetProjectResult> {
   args = args || {};
   opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
   return pulumi.runtime.invoke(
@@ -76,10 +73,7 @@ export interface GetProjectResult {
 /**
  * Use this data source to access information about an existing Project within Azure DevOps.
  */
-export function getProjectOutput(
-  args?: GetProjectOutputArgs,
-  opts?: pulumi.InvokeOutputOptions,
-): pulumi.Output<GetProjectResult> {
+export function getProjectOutput(args?: GetProjectOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetProjectResult> {
   args = args || {};
   opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});
   return pulumi.runtime.invokeOutput(

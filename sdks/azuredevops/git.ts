@@ -25,12 +25,7 @@ export class Git extends pulumi.CustomResource {
    * @param state Any extra arguments used during the lookup.
    * @param opts Optional settings to control the behavior of the CustomResource.
    */
-  public static get(
-    name: string,
-    id: pulumi.Input<pulumi.ID>,
-    state?: GitState,
-    opts?: pulumi.CustomResourceOptions,
-  ): Git {
+  public static get(name: string, id: pulumi.Input<pulumi.ID>, state?: GitState, opts?: pulumi.CustomResourceOptions): Git {
     return new Git(name, <any>state, { ...opts, id: id });
   }
 
@@ -105,25 +100,17 @@ export class Git extends pulumi.CustomResource {
    * @param opts A bag of options that control this resource's behavior.
    */
   constructor(name: string, args: GitArgs, opts?: pulumi.CustomResourceOptions);
-  constructor(
-    name: string,
-    argsOrState?: GitArgs | GitState,
-    opts?: pulumi.CustomResourceOptions,
-  ) {
-    let resourceInputs: pulumi.Inputs = {};
+  constructor(name: string, argsOrState?: GitArgs | GitState, opts?: pulumi.CustomResourceOptions) {
+    const resourceInputs: pulumi.Inputs = {};
     opts = opts || {};
     if (opts.id) {
       const state = argsOrState as GitState | undefined;
       resourceInputs["defaultBranch"] = state ? state.defaultBranch : undefined;
       resourceInputs["disabled"] = state ? state.disabled : undefined;
-      resourceInputs["initialization"] = state
-        ? state.initialization
-        : undefined;
+      resourceInputs["initialization"] = state ? state.initialization : undefined;
       resourceInputs["isFork"] = state ? state.isFork : undefined;
       resourceInputs["name"] = state ? state.name : undefined;
-      resourceInputs["parentRepositoryId"] = state
-        ? state.parentRepositoryId
-        : undefined;
+      resourceInputs["parentRepositoryId"] = state ? state.parentRepositoryId : undefined;
       resourceInputs["projectId"] = state ? state.projectId : undefined;
       resourceInputs["remoteUrl"] = state ? state.remoteUrl : undefined;
       resourceInputs["size"] = state ? state.size : undefined;
@@ -142,9 +129,7 @@ export class Git extends pulumi.CustomResource {
       resourceInputs["disabled"] = args ? args.disabled : undefined;
       resourceInputs["initialization"] = args ? args.initialization : undefined;
       resourceInputs["name"] = args ? args.name : undefined;
-      resourceInputs["parentRepositoryId"] = args
-        ? args.parentRepositoryId
-        : undefined;
+      resourceInputs["parentRepositoryId"] = args ? args.parentRepositoryId : undefined;
       resourceInputs["projectId"] = args ? args.projectId : undefined;
       resourceInputs["isFork"] = undefined; /*out*/
       resourceInputs["remoteUrl"] = undefined; /*out*/

@@ -57,39 +57,11 @@ const _module = {
     }
   },
 };
-pulumi.runtime.registerResourceModule(
-  "azuredevops",
-  "index/branchPolicyBuildValidation",
-  _module,
-);
-pulumi.runtime.registerResourceModule(
-  "azuredevops",
-  "index/buildDefinition",
-  _module,
-);
-pulumi.runtime.registerResourceModule(
-  "azuredevops",
-  "index/buildFolder",
-  _module,
-);
-pulumi.runtime.registerResourceModule(
-  "azuredevops",
-  "index/environment",
-  _module,
-);
+pulumi.runtime.registerResourceModule("azuredevops", "index/branchPolicyBuildValidation", _module);
+pulumi.runtime.registerResourceModule("azuredevops", "index/buildDefinition", _module);
+pulumi.runtime.registerResourceModule("azuredevops", "index/buildFolder", _module);
+pulumi.runtime.registerResourceModule("azuredevops", "index/environment", _module);
 pulumi.runtime.registerResourceModule("azuredevops", "index/git", _module);
-pulumi.runtime.registerResourceModule(
-  "azuredevops",
-  "index/serviceEndpointAzureRM",
-  _module,
-);
-pulumi.runtime.registerResourceModule(
-  "azuredevops",
-  "index/serviceEndpointDockerRegistry",
-  _module,
-);
-pulumi.runtime.registerResourceModule(
-  "azuredevops",
-  "index/variableGroup",
-  _module,
-);
+pulumi.runtime.registerResourceModule("azuredevops", "index/serviceEndpointAzureRM", _module);
+pulumi.runtime.registerResourceModule("azuredevops", "index/serviceEndpointDockerRegistry", _module);
+pulumi.runtime.registerResourceModule("azuredevops", "index/variableGroup", _module);

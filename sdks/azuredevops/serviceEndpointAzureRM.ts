@@ -35,8 +35,7 @@ export class ServiceEndpointAzureRM extends pulumi.CustomResource {
   }
 
   /** @internal */
-  public static readonly __pulumiType =
-    "azuredevops:index/serviceEndpointAzureRM:ServiceEndpointAzureRM";
+  public static readonly __pulumiType = "azuredevops:index/serviceEndpointAzureRM:ServiceEndpointAzureRM";
 
   /**
    * Returns true if the given object is an instance of ServiceEndpointAzureRM.  This is designed to work even
@@ -49,21 +48,15 @@ export class ServiceEndpointAzureRM extends pulumi.CustomResource {
     return obj["__pulumiType"] === ServiceEndpointAzureRM.__pulumiType;
   }
 
-  declare public readonly /*out*/ authorization: pulumi.Output<{
-    [key: string]: string;
-  }>;
+  declare public readonly /*out*/ authorization: pulumi.Output<{ [key: string]: string }>;
   /**
    * The Management group ID of the Azure targets.
    */
-  declare public readonly azurermManagementGroupId: pulumi.Output<
-    string | undefined
-  >;
+  declare public readonly azurermManagementGroupId: pulumi.Output<string | undefined>;
   /**
    * The Management group Name of the targets.
    */
-  declare public readonly azurermManagementGroupName: pulumi.Output<
-    string | undefined
-  >;
+  declare public readonly azurermManagementGroupName: pulumi.Output<string | undefined>;
   /**
    * The Tenant ID of the service principal.
    */
@@ -71,21 +64,15 @@ export class ServiceEndpointAzureRM extends pulumi.CustomResource {
   /**
    * The Subscription ID of the Azure targets.
    */
-  declare public readonly azurermSubscriptionId: pulumi.Output<
-    string | undefined
-  >;
+  declare public readonly azurermSubscriptionId: pulumi.Output<string | undefined>;
   /**
    * The Subscription Name of the targets.
    */
-  declare public readonly azurermSubscriptionName: pulumi.Output<
-    string | undefined
-  >;
+  declare public readonly azurermSubscriptionName: pulumi.Output<string | undefined>;
   /**
    * A `credentials` block as defined below.
    */
-  declare public readonly credentials: pulumi.Output<
-    outputs.ServiceEndpointAzureRMCredentials | undefined
-  >;
+  declare public readonly credentials: pulumi.Output<outputs.ServiceEndpointAzureRMCredentials | undefined>;
   /**
    * Service connection description.
    */
@@ -97,9 +84,7 @@ export class ServiceEndpointAzureRM extends pulumi.CustomResource {
   /**
    * A `features` block as defined below.
    */
-  declare public readonly features: pulumi.Output<
-    outputs.ServiceEndpointAzureRMFeatures | undefined
-  >;
+  declare public readonly features: pulumi.Output<outputs.ServiceEndpointAzureRMFeatures | undefined>;
   /**
    * The ID of the project.
    */
@@ -115,9 +100,7 @@ export class ServiceEndpointAzureRM extends pulumi.CustomResource {
   /**
    * Specifies the type of Azure Resource Manager Service Endpoint. Possible values are `WorkloadIdentityFederation`, `ManagedServiceIdentity` or `ServicePrincipal`. Defaults to `ServicePrincipal` for backwards compatibility.
    */
-  declare public readonly serviceEndpointAuthenticationScheme: pulumi.Output<
-    string | undefined
-  >;
+  declare public readonly serviceEndpointAuthenticationScheme: pulumi.Output<string | undefined>;
   /**
    * The Service Endpoint Name.
    */
@@ -142,36 +125,18 @@ export class ServiceEndpointAzureRM extends pulumi.CustomResource {
    * @param args The arguments to use to populate this resource's properties.
    * @param opts A bag of options that control this resource's behavior.
    */
-  constructor(
-    name: string,
-    args: ServiceEndpointAzureRMArgs,
-    opts?: pulumi.CustomResourceOptions,
-  );
-  constructor(
-    name: string,
-    argsOrState?: ServiceEndpointAzureRMArgs | ServiceEndpointAzureRMState,
-    opts?: pulumi.CustomResourceOptions,
-  ) {
-    let resourceInputs: pulumi.Inputs = {};
+  constructor(name: string, args: ServiceEndpointAzureRMArgs, opts?: pulumi.CustomResourceOptions);
+  constructor(name: string, argsOrState?: ServiceEndpointAzureRMArgs | ServiceEndpointAzureRMState, opts?: pulumi.CustomResourceOptions) {
+    const resourceInputs: pulumi.Inputs = {};
     opts = opts || {};
     if (opts.id) {
       const state = argsOrState as ServiceEndpointAzureRMState | undefined;
       resourceInputs["authorization"] = state ? state.authorization : undefined;
-      resourceInputs["azurermManagementGroupId"] = state
-        ? state.azurermManagementGroupId
-        : undefined;
-      resourceInputs["azurermManagementGroupName"] = state
-        ? state.azurermManagementGroupName
-        : undefined;
-      resourceInputs["azurermSpnTenantid"] = state
-        ? state.azurermSpnTenantid
-        : undefined;
-      resourceInputs["azurermSubscriptionId"] = state
-        ? state.azurermSubscriptionId
-        : undefined;
-      resourceInputs["azurermSubscriptionName"] = state
-        ? state.azurermSubscriptionName
-        : undefined;
+      resourceInputs["azurermManagementGroupId"] = state ? state.azurermManagementGroupId : undefined;
+      resourceInputs["azurermManagementGroupName"] = state ? state.azurermManagementGroupName : undefined;
+      resourceInputs["azurermSpnTenantid"] = state ? state.azurermSpnTenantid : undefined;
+      resourceInputs["azurermSubscriptionId"] = state ? state.azurermSubscriptionId : undefined;
+      resourceInputs["azurermSubscriptionName"] = state ? state.azurermSubscriptionName : undefined;
       resourceInputs["credentials"] = state ? state.credentials : undefined;
       resourceInputs["description"] = state ? state.description : undefined;
       resourceInputs["environment"] = state ? state.environment : undefined;
@@ -179,21 +144,11 @@ export class ServiceEndpointAzureRM extends pulumi.CustomResource {
       resourceInputs["projectId"] = state ? state.projectId : undefined;
       resourceInputs["resourceGroup"] = state ? state.resourceGroup : undefined;
       resourceInputs["serverUrl"] = state ? state.serverUrl : undefined;
-      resourceInputs["serviceEndpointAuthenticationScheme"] = state
-        ? state.serviceEndpointAuthenticationScheme
-        : undefined;
-      resourceInputs["serviceEndpointName"] = state
-        ? state.serviceEndpointName
-        : undefined;
-      resourceInputs["servicePrincipalId"] = state
-        ? state.servicePrincipalId
-        : undefined;
-      resourceInputs["workloadIdentityFederationIssuer"] = state
-        ? state.workloadIdentityFederationIssuer
-        : undefined;
-      resourceInputs["workloadIdentityFederationSubject"] = state
-        ? state.workloadIdentityFederationSubject
-        : undefined;
+      resourceInputs["serviceEndpointAuthenticationScheme"] = state ? state.serviceEndpointAuthenticationScheme : undefined;
+      resourceInputs["serviceEndpointName"] = state ? state.serviceEndpointName : undefined;
+      resourceInputs["servicePrincipalId"] = state ? state.servicePrincipalId : undefined;
+      resourceInputs["workloadIdentityFederationIssuer"] = state ? state.workloadIdentityFederationIssuer : undefined;
+      resourceInputs["workloadIdentityFederationSubject"] = state ? state.workloadIdentityFederationSubject : undefined;
     } else {
       const args = argsOrState as ServiceEndpointAzureRMArgs | undefined;
       if ((!args || args.projectId === undefined) && !opts.urn) {
@@ -202,21 +157,11 @@ export class ServiceEndpointAzureRM extends pulumi.CustomResource {
       if ((!args || args.serviceEndpointName === undefined) && !opts.urn) {
         throw new Error("Missing required property 'serviceEndpointName'");
       }
-      resourceInputs["azurermManagementGroupId"] = args
-        ? args.azurermManagementGroupId
-        : undefined;
-      resourceInputs["azurermManagementGroupName"] = args
-        ? args.azurermManagementGroupName
-        : undefined;
-      resourceInputs["azurermSpnTenantid"] = args
-        ? args.azurermSpnTenantid
-        : undefined;
-      resourceInputs["azurermSubscriptionId"] = args
-        ? args.azurermSubscriptionId
-        : undefined;
-      resourceInputs["azurermSubscriptionName"] = args
-        ? args.azurermSubscriptionName
-        : undefined;
+      resourceInputs["azurermManagementGroupId"] = args ? args.azurermManagementGroupId : undefined;
+      resourceInputs["azurermManagementGroupName"] = args ? args.azurermManagementGroupName : undefined;
+      resourceInputs["azurermSpnTenantid"] = args ? args.azurermSpnTenantid : undefined;
+      resourceInputs["azurermSubscriptionId"] = args ? args.azurermSubscriptionId : undefined;
+      resourceInputs["azurermSubscriptionName"] = args ? args.azurermSubscriptionName : undefined;
       resourceInputs["credentials"] = args ? args.credentials : undefined;
       resourceInputs["description"] = args ? args.description : undefined;
       resourceInputs["environment"] = args ? args.environment : undefined;
@@ -224,12 +169,8 @@ export class ServiceEndpointAzureRM extends pulumi.CustomResource {
       resourceInputs["projectId"] = args ? args.projectId : undefined;
       resourceInputs["resourceGroup"] = args ? args.resourceGroup : undefined;
       resourceInputs["serverUrl"] = args ? args.serverUrl : undefined;
-      resourceInputs["serviceEndpointAuthenticationScheme"] = args
-        ? args.serviceEndpointAuthenticationScheme
-        : undefined;
-      resourceInputs["serviceEndpointName"] = args
-        ? args.serviceEndpointName
-        : undefined;
+      resourceInputs["serviceEndpointAuthenticationScheme"] = args ? args.serviceEndpointAuthenticationScheme : undefined;
+      resourceInputs["serviceEndpointName"] = args ? args.serviceEndpointName : undefined;
       resourceInputs["authorization"] = undefined; /*out*/
       resourceInputs["servicePrincipalId"] = undefined; /*out*/
       resourceInputs["workloadIdentityFederationIssuer"] = undefined; /*out*/
@@ -237,13 +178,7 @@ export class ServiceEndpointAzureRM extends pulumi.CustomResource {
     }
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
     const replaceOnChanges = {
-      replaceOnChanges: [
-        "environment",
-        "projectId",
-        "resourceGroup",
-        "serverUrl",
-        "serviceEndpointAuthenticationScheme",
-      ],
+      replaceOnChanges: ["environment", "projectId", "resourceGroup", "serverUrl", "serviceEndpointAuthenticationScheme"],
     };
     opts = pulumi.mergeOptions(opts, replaceOnChanges);
     super(ServiceEndpointAzureRM.__pulumiType, name, resourceInputs, opts);

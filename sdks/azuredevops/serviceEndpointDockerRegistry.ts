@@ -29,15 +29,11 @@ export class ServiceEndpointDockerRegistry extends pulumi.CustomResource {
     state?: ServiceEndpointDockerRegistryState,
     opts?: pulumi.CustomResourceOptions,
   ): ServiceEndpointDockerRegistry {
-    return new ServiceEndpointDockerRegistry(name, <any>state, {
-      ...opts,
-      id: id,
-    });
+    return new ServiceEndpointDockerRegistry(name, <any>state, { ...opts, id: id });
   }
 
   /** @internal */
-  public static readonly __pulumiType =
-    "azuredevops:index/serviceEndpointDockerRegistry:ServiceEndpointDockerRegistry";
+  public static readonly __pulumiType = "azuredevops:index/serviceEndpointDockerRegistry:ServiceEndpointDockerRegistry";
 
   /**
    * Returns true if the given object is an instance of ServiceEndpointDockerRegistry.  This is designed to work even
@@ -50,9 +46,7 @@ export class ServiceEndpointDockerRegistry extends pulumi.CustomResource {
     return obj["__pulumiType"] === ServiceEndpointDockerRegistry.__pulumiType;
   }
 
-  declare public readonly /*out*/ authorization: pulumi.Output<{
-    [key: string]: string;
-  }>;
+  declare public readonly /*out*/ authorization: pulumi.Output<{ [key: string]: string }>;
   /**
    * The Service Endpoint description. Defaults to `Managed by Terraform`.
    */
@@ -93,39 +87,25 @@ export class ServiceEndpointDockerRegistry extends pulumi.CustomResource {
    * @param args The arguments to use to populate this resource's properties.
    * @param opts A bag of options that control this resource's behavior.
    */
+  constructor(name: string, args: ServiceEndpointDockerRegistryArgs, opts?: pulumi.CustomResourceOptions);
   constructor(
     name: string,
-    args: ServiceEndpointDockerRegistryArgs,
-    opts?: pulumi.CustomResourceOptions,
-  );
-  constructor(
-    name: string,
-    argsOrState?:
-      ServiceEndpointDockerRegistryArgs | ServiceEndpointDockerRegistryState,
+    argsOrState?: ServiceEndpointDockerRegistryArgs | ServiceEndpointDockerRegistryState,
     opts?: pulumi.CustomResourceOptions,
   ) {
-    let resourceInputs: pulumi.Inputs = {};
+    const resourceInputs: pulumi.Inputs = {};
     opts = opts || {};
     if (opts.id) {
-      const state = argsOrState as
-        ServiceEndpointDockerRegistryState | undefined;
+      const state = argsOrState as ServiceEndpointDockerRegistryState | undefined;
       resourceInputs["authorization"] = state ? state.authorization : undefined;
       resourceInputs["description"] = state ? state.description : undefined;
       resourceInputs["dockerEmail"] = state ? state.dockerEmail : undefined;
-      resourceInputs["dockerPassword"] = state
-        ? state.dockerPassword
-        : undefined;
-      resourceInputs["dockerRegistry"] = state
-        ? state.dockerRegistry
-        : undefined;
-      resourceInputs["dockerUsername"] = state
-        ? state.dockerUsername
-        : undefined;
+      resourceInputs["dockerPassword"] = state ? state.dockerPassword : undefined;
+      resourceInputs["dockerRegistry"] = state ? state.dockerRegistry : undefined;
+      resourceInputs["dockerUsername"] = state ? state.dockerUsername : undefined;
       resourceInputs["projectId"] = state ? state.projectId : undefined;
       resourceInputs["registryType"] = state ? state.registryType : undefined;
-      resourceInputs["serviceEndpointName"] = state
-        ? state.serviceEndpointName
-        : undefined;
+      resourceInputs["serviceEndpointName"] = state ? state.serviceEndpointName : undefined;
     } else {
       const args = argsOrState as ServiceEndpointDockerRegistryArgs | undefined;
       if ((!args || args.projectId === undefined) && !opts.urn) {
@@ -136,31 +116,20 @@ export class ServiceEndpointDockerRegistry extends pulumi.CustomResource {
       }
       resourceInputs["description"] = args ? args.description : undefined;
       resourceInputs["dockerEmail"] = args ? args.dockerEmail : undefined;
-      resourceInputs["dockerPassword"] = args?.dockerPassword
-        ? pulumi.secret(args.dockerPassword)
-        : undefined;
+      resourceInputs["dockerPassword"] = args?.dockerPassword ? pulumi.secret(args.dockerPassword) : undefined;
       resourceInputs["dockerRegistry"] = args ? args.dockerRegistry : undefined;
       resourceInputs["dockerUsername"] = args ? args.dockerUsername : undefined;
       resourceInputs["projectId"] = args ? args.projectId : undefined;
       resourceInputs["registryType"] = args ? args.registryType : undefined;
-      resourceInputs["serviceEndpointName"] = args
-        ? args.serviceEndpointName
-        : undefined;
+      resourceInputs["serviceEndpointName"] = args ? args.serviceEndpointName : undefined;
       resourceInputs["authorization"] = undefined; /*out*/
     }
     opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
     const secretOpts = { additionalSecretOutputs: ["dockerPassword"] };
     opts = pulumi.mergeOptions(opts, secretOpts);
-    const replaceOnChanges = {
-      replaceOnChanges: ["projectId", "registryType"],
-    };
+    const replaceOnChanges = { replaceOnChanges: ["projectId", "registryType"] };
     opts = pulumi.mergeOptions(opts, replaceOnChanges);
-    super(
-      ServiceEndpointDockerRegistry.__pulumiType,
-      name,
-      resourceInputs,
-      opts,
-    );
+    super(ServiceEndpointDockerRegistry.__pulumiType, name, resourceInputs, opts);
   }
 }
 

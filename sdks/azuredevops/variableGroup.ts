@@ -35,8 +35,7 @@ export class VariableGroup extends pulumi.CustomResource {
   }
 
   /** @internal */
-  public static readonly __pulumiType =
-    "azuredevops:index/variableGroup:VariableGroup";
+  public static readonly __pulumiType = "azuredevops:index/variableGroup:VariableGroup";
 
   /**
    * Returns true if the given object is an instance of VariableGroup.  This is designed to work even
@@ -60,9 +59,7 @@ export class VariableGroup extends pulumi.CustomResource {
   /**
    * A list of `keyVault` blocks as documented below.
    */
-  declare public readonly keyVault: pulumi.Output<
-    outputs.VariableGroupKeyVault | undefined
-  >;
+  declare public readonly keyVault: pulumi.Output<outputs.VariableGroupKeyVault | undefined>;
   /**
    * The name of the Variable Group.
    */
@@ -74,9 +71,7 @@ export class VariableGroup extends pulumi.CustomResource {
   /**
    * One or more `variable` blocks as documented below.
    */
-  declare public readonly variables: pulumi.Output<
-    outputs.VariableGroupVariable[]
-  >;
+  declare public readonly variables: pulumi.Output<outputs.VariableGroupVariable[]>;
 
   /**
    * Create a VariableGroup resource with the given unique name, arguments, and options.
@@ -85,17 +80,9 @@ export class VariableGroup extends pulumi.CustomResource {
    * @param args The arguments to use to populate this resource's properties.
    * @param opts A bag of options that control this resource's behavior.
    */
-  constructor(
-    name: string,
-    args: VariableGroupArgs,
-    opts?: pulumi.CustomResourceOptions,
-  );
-  constructor(
-    name: string,
-    argsOrState?: VariableGroupArgs | VariableGroupState,
-    opts?: pulumi.CustomResourceOptions,
-  ) {
-    let resourceInputs: pulumi.Inputs = {};
+  constructor(name: string, args: VariableGroupArgs, opts?: pulumi.CustomResourceOptions);
+  constructor(name: string, argsOrState?: VariableGroupArgs | VariableGroupState, opts?: pulumi.CustomResourceOptions) {
+    const resourceInputs: pulumi.Inputs = {};
     opts = opts || {};
     if (opts.id) {
       const state = argsOrState as VariableGroupState | undefined;

@@ -92,10 +92,7 @@ function cleanDescription(text: string | undefined): string {
     return "";
   }
   return text
-    .replace(
-      /<!--Start PulumiCodeChooser -->[\s\S]*?<!--End PulumiCodeChooser -->/g,
-      "",
-    )
+    .replace(/<!--Start PulumiCodeChooser -->[\s\S]*?<!--End PulumiCodeChooser -->/g, "")
     .replace(/<span pulumi-lang-nodejs="([^"]*)"[^>]*>[\s\S]*?<\/span>/g, "$1")
     .replace(/<br>/g, "\n")
     .replace(/&nbsp;/g, " ")
@@ -115,9 +112,7 @@ function firstParagraph(text: string | undefined): string {
 function topLevelDoc(text: string | undefined): string {
   const intro = firstParagraph(text);
   const importLine = /^\$ (pulumi import .*)$/m.exec(text ?? "");
-  return importLine
-    ? `${intro}\n\n## Import\n\n\`\`\`sh\n$ ${importLine[1]}\n\`\`\``
-    : intro;
+  return importLine ? `${intro}\n\n## Import\n\n\`\`\`sh\n$ ${importLine[1]}\n\`\`\`` : intro;
 }
 
 function jsdoc(text: string, indent: string, deprecation?: string): string {
@@ -131,24 +126,16 @@ function jsdoc(text: string, indent: string, deprecation?: string): string {
   if (!lines.length) {
     return "";
   }
-  return [
-    `${indent}/**`,
-    ...lines.map((l) => (l ? `${indent} * ${l}` : `${indent} *`)),
-    `${indent} */`,
-    "",
-  ].join("\n");
+  return [`${indent}/**`, ...lines.map((l) => (l ? `${indent} * ${l}` : `${indent} *`)), `${indent} */`, ""].join("\n");
 }
 
 type Mode = "input" | "output" | "plain";
 
 /** TypeScript type for a schema property, following pulumi-language-nodejs' typeString. */
 function tsType(p: SchemaProperty, mode: Mode): string {
-  const wrap = (t: string): string =>
-    mode === "input" ? `pulumi.Input<${t}>` : t;
+  const wrap = (t: string): string => (mode === "input" ? `pulumi.Input<${t}>` : t);
   if (p.$ref) {
-    return wrap(
-      `${mode === "output" ? "outputs" : "inputs"}.${refName(p.$ref)}`,
-    );
+    return wrap(`${mode === "output" ? "outputs" : "inputs"}.${refName(p.$ref)}`);
   }
   switch (p.type) {
     case "string":
@@ -174,9 +161,7 @@ function tsType(p: SchemaProperty, mode: Mode): string {
 }
 
 function sorted<T>(record: Record<string, T> | undefined): [string, T][] {
-  return Object.entries(record ?? {}).sort(([a], [b]) =>
-    a < b ? -1 : a > b ? 1 : 0,
-  );
+  return Object.entries(record ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /**
@@ -257,9 +242,7 @@ function genResource(token: string, r: SchemaResource): string {
   // a plain `x!: T` field would be re-initialised to undefined after super() has set it.
   for (const [propName, p] of sorted(r.properties)) {
     const outComment = propName in inputs ? "" : "/*out*/ ";
-    const t =
-      tsType(p, "output") +
-      (requiredOutputs.has(propName) ? "" : " | undefined");
+    const t = tsType(p, "output") + (requiredOutputs.has(propName) ? "" : " | undefined");
     cls += jsdoc(firstParagraph(p.description), "    ", p.deprecationMessage);
     cls += `    declare public readonly ${outComment}${propName}: pulumi.Output<${t}>;\n`;
   }
@@ -273,7 +256,7 @@ function genResource(token: string, r: SchemaResource): string {
      */
     constructor(name: string, args${allOptional ? "?" : ""}: ${argsType}, opts?: pulumi.CustomResourceOptions)
     constructor(name: string, argsOrState?: ${argsType} | ${stateType}, opts?: pulumi.CustomResourceOptions) {
-        let resourceInputs: pulumi.Inputs = {};
+        const resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
         if (opts.id) {
             const state = argsOrState as ${stateType} | undefined;
@@ -290,9 +273,7 @@ function genResource(token: string, r: SchemaResource): string {
     }
   }
   for (const [propName, p] of sorted(inputs)) {
-    const value = p.secret
-      ? `args?.${propName} ? pulumi.secret(args.${propName}) : undefined`
-      : `args ? args.${propName} : undefined`;
+    const value = p.secret ? `args?.${propName} ? pulumi.secret(args.${propName}) : undefined` : `args ? args.${propName} : undefined`;
     cls += `            resourceInputs["${propName}"] = ${value};\n`;
   }
   for (const [propName] of sorted(r.properties)) {
@@ -301,8 +282,7 @@ function genResource(token: string, r: SchemaResource): string {
     }
   }
   cls += "        }\n";
-  cls +=
-    "        opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);\n";
+  cls += "        opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);\n";
   const aliases = (r.aliases ?? []).filter((a) => a.type);
   if (aliases.length) {
     cls += `        const aliasOpts = { aliases: [${aliases.map((a) => `{ type: "${a.type}" }`).join(", ")}] };\n`;
@@ -333,13 +313,7 @@ function genResource(token: string, r: SchemaResource): string {
     "input",
   );
   cls += "\n";
-  cls += genInterface(
-    argsType,
-    `The set of arguments for constructing a ${name} resource.`,
-    inputs,
-    requiredInputs,
-    "input",
-  );
+  cls += genInterface(argsType, `The set of arguments for constructing a ${name} resource.`, inputs, requiredInputs, "input");
 
   return HEADER + "\n" + imports(cls, "./types") + "\n" + cls;
 }
@@ -360,16 +334,9 @@ function genFunction(token: string, f: SchemaFunction): string {
   let body = doc;
   body += `export function ${name}(args${q}: ${title}Args, opts?: pulumi.InvokeOptions): Promise<${title}Result> {\n`;
   body += init;
-  body +=
-    "    opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});\n";
+  body += "    opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});\n";
   body += `    return pulumi.runtime.invoke("${token}", {\n${argList}    }, opts);\n}\n\n`;
-  body += genInterface(
-    `${title}Args`,
-    firstParagraph(f.inputs?.description),
-    inputs,
-    required,
-    "plain",
-  );
+  body += genInterface(`${title}Args`, firstParagraph(f.inputs?.description), inputs, required, "plain");
   body += "\n";
   const outputs = f.outputs?.properties ?? {};
   const outRequired = new Set(f.outputs?.required ?? []);
@@ -379,27 +346,13 @@ function genFunction(token: string, f: SchemaFunction): string {
       description: "The provider-assigned unique ID for this managed resource.",
     };
   }
-  body += genInterface(
-    `${title}Result`,
-    firstParagraph(f.outputs?.description),
-    outputs,
-    outRequired,
-    "output",
-    true,
-  );
+  body += genInterface(`${title}Result`, firstParagraph(f.outputs?.description), outputs, outRequired, "output", true);
   body += "\n" + doc;
   body += `export function ${name}Output(args${q}: ${title}OutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<${title}Result> {\n`;
   body += init;
-  body +=
-    "    opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});\n";
+  body += "    opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts || {});\n";
   body += `    return pulumi.runtime.invokeOutput("${token}", {\n${argList}    }, opts);\n}\n\n`;
-  body += genInterface(
-    `${title}OutputArgs`,
-    firstParagraph(f.inputs?.description),
-    inputs,
-    required,
-    "input",
-  );
+  body += genInterface(`${title}OutputArgs`, firstParagraph(f.inputs?.description), inputs, required, "input");
 
   return HEADER + "\n" + imports(body, "./types") + "\n" + body;
 }
@@ -408,18 +361,8 @@ function genTypes(schema: Schema, mode: "input" | "output"): string {
   let body = "";
   for (const [token, t] of sorted(schema.types)) {
     const required =
-      mode === "output" && t.language?.nodejs?.requiredOutputs
-        ? new Set(t.language.nodejs.requiredOutputs)
-        : new Set(t.required ?? []);
-    body +=
-      "\n" +
-      genInterface(
-        tokenName(token),
-        firstParagraph(t.description),
-        t.properties,
-        required,
-        mode,
-      );
+      mode === "output" && t.language?.nodejs?.requiredOutputs ? new Set(t.language.nodejs.requiredOutputs) : new Set(t.required ?? []);
+    body += "\n" + genInterface(tokenName(token), firstParagraph(t.description), t.properties, required, mode);
   }
   let head = "";
   if (mode === "input") {
@@ -436,20 +379,14 @@ function genTypes(schema: Schema, mode: "input" | "output"): string {
 
 function genIndex(schema: Schema): string {
   const resources = sorted(schema.resources).map(([token]) => token);
-  const files = [...resources, ...Object.keys(schema.functions)]
-    .map(tokenFile)
-    .sort();
+  const files = [...resources, ...Object.keys(schema.functions)].map(tokenFile).sort();
   let out = HEADER + "\n";
-  out +=
-    'import * as pulumi from "@pulumi/pulumi";\nimport * as utilities from "./utilities";\n\n';
+  out += 'import * as pulumi from "@pulumi/pulumi";\nimport * as utilities from "./utilities";\n\n';
   out += "// Export members:\n";
   out += files.map((f) => `export * from "./${f}";\n`).join("");
   out += "\n// Import resources to register:\n";
-  out += resources
-    .map((t) => `import { ${tokenName(t)} } from "./${tokenFile(t)}";\n`)
-    .join("");
-  out +=
-    '\n// Export sub-modules:\nimport * as types from "./types";\n\nexport { types };\n\n';
+  out += resources.map((t) => `import { ${tokenName(t)} } from "./${tokenFile(t)}";\n`).join("");
+  out += '\n// Export sub-modules:\nimport * as types from "./types";\n\nexport { types };\n\n';
   out += `const _module = {
     version: utilities.getVersion(),
     construct: (name: string, type: string, urn: string): pulumi.Resource => {
@@ -467,10 +404,7 @@ ${resources.map((t) => `            case "${t}":\n                return new ${t
 }
 
 function genTypesIndex(): string {
-  return (
-    HEADER +
-    '\nimport * as input from "./input";\nimport * as output from "./output";\n\nexport { input, output };\n'
-  );
+  return HEADER + '\nimport * as input from "./input";\nimport * as output from "./output";\n\nexport { input, output };\n';
 }
 
 function genUtilities(version: string): string {
@@ -498,9 +432,7 @@ async function main(): Promise<void> {
   }
   const schemaPath = schemaArg >= 0 ? argv[schemaArg + 1] : SHARED_SCHEMA;
   const schema = JSON.parse(fs.readFileSync(schemaPath, "utf8")) as Schema;
-  const pkg = JSON.parse(
-    fs.readFileSync(path.join(SDK_DIR, "package.json"), "utf8"),
-  ) as {
+  const pkg = JSON.parse(fs.readFileSync(path.join(SDK_DIR, "package.json"), "utf8")) as {
     pulumi: { version: string };
   };
 
@@ -522,9 +454,7 @@ async function main(): Promise<void> {
     const file = path.join(SDK_DIR, rel);
     const options = (await prettier.resolveConfig(file)) ?? {};
     const text = await prettier.format(raw, { ...options, filepath: file });
-    const current = fs.existsSync(file)
-      ? fs.readFileSync(file, "utf8")
-      : undefined;
+    const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
     if (current === text) {
       continue;
     }
@@ -535,16 +465,10 @@ async function main(): Promise<void> {
     }
   }
   if (check && stale.length) {
-    console.error(
-      `stale generated files (re-run the generator): ${stale.join(", ")}`,
-    );
+    console.error(`stale generated files (re-run the generator): ${stale.join(", ")}`);
     process.exit(1);
   }
-  console.log(
-    check
-      ? "generated files are up to date"
-      : `wrote ${stale.length} of ${files.size} files`,
-  );
+  console.log(check ? "generated files are up to date" : `wrote ${stale.length} of ${files.size} files`);
 }
 
 main().catch((err: unknown) => {

@@ -28,9 +28,7 @@ export interface BranchPolicyBuildValidationSettings {
   /**
    * A `scope` block as defined below. Controls which repositories and branches the policy will be enabled for. This block must be defined at least once.
    */
-  scopes: pulumi.Input<
-    pulumi.Input<inputs.BranchPolicyBuildValidationSettingsScope>[]
-  >;
+  scopes: pulumi.Input<pulumi.Input<inputs.BranchPolicyBuildValidationSettingsScope>[]>;
   /**
    * The number of minutes for which the build is valid. If `0`, the build will not expire. Defaults to `720` (12 hours).
    */
@@ -56,9 +54,7 @@ export interface BuildDefinitionBuildCompletionTrigger {
   /**
    * The branches to include and exclude from the trigger. A `branchFilter` block as documented below.
    */
-  branchFilters: pulumi.Input<
-    pulumi.Input<inputs.BuildDefinitionBuildCompletionTriggerBranchFilter>[]
-  >;
+  branchFilters: pulumi.Input<pulumi.Input<inputs.BuildDefinitionBuildCompletionTriggerBranchFilter>[]>;
   /**
    * The ID of the build pipeline will be triggered.
    */
@@ -95,9 +91,7 @@ export interface BuildDefinitionCiTriggerOverride {
   /**
    * The branches to include and exclude from the trigger. A `branchFilter` block as documented below.
    */
-  branchFilters: pulumi.Input<
-    pulumi.Input<inputs.BuildDefinitionCiTriggerOverrideBranchFilter>[]
-  >;
+  branchFilters: pulumi.Input<pulumi.Input<inputs.BuildDefinitionCiTriggerOverrideBranchFilter>[]>;
   /**
    * The number of max builds per branch. Defaults to `1`.
    */
@@ -105,9 +99,7 @@ export interface BuildDefinitionCiTriggerOverride {
   /**
    * Specify file paths to include or exclude. Note that the wildcard syntax is different between branches/tags and file paths.
    */
-  pathFilters?: pulumi.Input<
-    pulumi.Input<inputs.BuildDefinitionCiTriggerOverridePathFilter>[]
-  >;
+  pathFilters?: pulumi.Input<pulumi.Input<inputs.BuildDefinitionCiTriggerOverridePathFilter>[]>;
   /**
    * How often the external repository is polled. Defaults to `0`.
    */
@@ -159,9 +151,7 @@ export interface BuildDefinitionJob {
   /**
    * A `dependencies` blocks as documented below. Define the job dependencies.
    */
-  dependencies?: pulumi.Input<
-    pulumi.Input<inputs.BuildDefinitionJobDependency>[]
-  >;
+  dependencies?: pulumi.Input<pulumi.Input<inputs.BuildDefinitionJobDependency>[]>;
   /**
    * The job authorization scope for builds queued against this definition. Possible values are: `project`, `projectCollection`. Defaults to `projectCollection`.
    */
@@ -268,15 +258,11 @@ export interface BuildDefinitionPullRequestTriggerOverride {
   /**
    * The branches to include and exclude from the trigger. A `branchFilter` block as documented below.
    */
-  branchFilters: pulumi.Input<
-    pulumi.Input<inputs.BuildDefinitionPullRequestTriggerOverrideBranchFilter>[]
-  >;
+  branchFilters: pulumi.Input<pulumi.Input<inputs.BuildDefinitionPullRequestTriggerOverrideBranchFilter>[]>;
   /**
    * Specify file paths to include or exclude. Note that the wildcard syntax is different between branches/tags and file paths.
    */
-  pathFilters?: pulumi.Input<
-    pulumi.Input<inputs.BuildDefinitionPullRequestTriggerOverridePathFilter>[]
-  >;
+  pathFilters?: pulumi.Input<pulumi.Input<inputs.BuildDefinitionPullRequestTriggerOverridePathFilter>[]>;
 }
 
 export interface BuildDefinitionPullRequestTriggerOverrideBranchFilter {
@@ -340,9 +326,7 @@ export interface BuildDefinitionSchedule {
   /**
    * A `branchFilter` block as defined below.
    */
-  branchFilters: pulumi.Input<
-    pulumi.Input<inputs.BuildDefinitionScheduleBranchFilter>[]
-  >;
+  branchFilters: pulumi.Input<pulumi.Input<inputs.BuildDefinitionScheduleBranchFilter>[]>;
   /**
    * When to build. Possible values are: `Mon`, `Tue`, `Wed`, `Thu`, `Fri`, `Sat`, `Sun`.
    */
