@@ -15,8 +15,8 @@ import { cacheDir, crdDir } from "./paths";
 
 type JsonSchema = Record<string, unknown>;
 
-/** Bump when {@link strictSchema} changes, so cached conversions are rebuilt. */
-const CONVERSION_VERSION = 1;
+/** Bump when the conversion ({@link strictSchema}, {@link shareRepeatedSubschemas}) changes, so cached conversions are rebuilt. */
+const CONVERSION_VERSION = 2;
 
 interface CrdEntry {
   readonly file: string;
@@ -69,8 +69,9 @@ function loadServedSchema(file: string, version: string): JsonSchema | undefined
   const crd = YAML.parse(text) as { spec: { versions: { name: string; served: boolean; schema?: { openAPIV3Schema: JsonSchema } }[] } };
   const served = crd.spec.versions.find((v) => v.name === version && v.served);
   if (!served?.schema) return undefined;
-  const schema = strictSchema(served.schema.openAPIV3Schema);
-  delete (schema.properties as Record<string, unknown> | undefined)?.status;
+  const strict = strictSchema(served.schema.openAPIV3Schema);
+  delete (strict.properties as Record<string, unknown> | undefined)?.status;
+  const schema = shareRepeatedSubschemas(strict);
   writeAtomically(cached, JSON.stringify(schema));
   return schema;
 }
@@ -86,29 +87,71 @@ function writeAtomically(file: string, content: string): void {
   }
 }
 
+/** Rebuilds a schema node, applying `fn` to each sub-schema (property schemas, items, additionalProperties, *Of members). */
+function mapSubschemas(node: JsonSchema, fn: (child: JsonSchema) => JsonSchema): JsonSchema {
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "properties" && value && typeof value === "object") {
+      out.properties = Object.fromEntries(Object.entries(value as Record<string, JsonSchema>).map(([k, v]) => [k, fn(v)]));
+    } else if ((key === "items" || key === "additionalProperties") && value && typeof value === "object") {
+      out[key] = fn(value as JsonSchema);
+    } else if ((key === "anyOf" || key === "allOf" || key === "oneOf") && Array.isArray(value)) {
+      out[key] = (value as JsonSchema[]).map(fn);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
 /**
  * Structural schema to strict JSON schema: objects with declared properties
  * reject unknown ones unless the CRD preserves unknown fields; descriptions are
  * dropped (they only slow compilation).
  */
 export function strictSchema(node: JsonSchema): JsonSchema {
-  const out: JsonSchema = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key === "description") continue;
-    if (key === "properties" && value && typeof value === "object") {
-      out.properties = Object.fromEntries(Object.entries(value as Record<string, JsonSchema>).map(([k, v]) => [k, strictSchema(v)]));
-    } else if ((key === "items" || key === "additionalProperties") && value && typeof value === "object") {
-      out[key] = strictSchema(value as JsonSchema);
-    } else if ((key === "anyOf" || key === "allOf" || key === "oneOf") && Array.isArray(value)) {
-      out[key] = (value as JsonSchema[]).map((v) => strictSchema(v));
-    } else {
-      out[key] = value;
-    }
-  }
+  const { description: _description, ...rest } = node;
+  const out = mapSubschemas(rest, strictSchema);
   if (out.properties && out.additionalProperties === undefined && out["x-kubernetes-preserve-unknown-fields"] !== true) {
     out.additionalProperties = false;
   }
   return out;
+}
+
+/** Sub-schemas smaller than this (as JSON) are not worth sharing. */
+const SHARED_SCHEMA_MIN_SIZE = 1000;
+
+/**
+ * Moves every sub-schema that occurs more than once (the RayService CRD embeds
+ * the full pod and container schemas in each group and container list) into
+ * `definitions`, referenced by `$ref`, so ajv compiles each once: about a
+ * quarter of the compile time, with the same errors at the same data paths.
+ */
+export function shareRepeatedSubschemas(root: JsonSchema): JsonSchema {
+  const text = new Map<JsonSchema, string>();
+  const occurrences = new Map<string, number>();
+  const count = (node: JsonSchema): JsonSchema => {
+    mapSubschemas(node, count);
+    const key = JSON.stringify(node);
+    text.set(node, key);
+    occurrences.set(key, (occurrences.get(key) ?? 0) + 1);
+    return node;
+  };
+  mapSubschemas(root, count);
+  const definitions: Record<string, JsonSchema> = {};
+  const names = new Map<string, string>();
+  const share = (node: JsonSchema): JsonSchema => {
+    const key = text.get(node) as string;
+    if ((occurrences.get(key) ?? 0) < 2 || key.length < SHARED_SCHEMA_MIN_SIZE) return mapSubschemas(node, share);
+    let name = names.get(key);
+    if (name === undefined) {
+      name = `shared${names.size}`;
+      names.set(key, name);
+      definitions[name] = mapSubschemas(node, share);
+    }
+    return { $ref: `#/definitions/${name}` };
+  };
+  return { ...mapSubschemas(root, share), definitions };
 }
 
 /**

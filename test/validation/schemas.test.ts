@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { validateCustomResource } from "../../validation/crdSchemas";
+import * as fs from "fs";
+import * as path from "path";
+import Ajv from "ajv";
+import * as YAML from "yaml";
+import { shareRepeatedSubschemas, strictSchema, validateCustomResource } from "../../validation/crdSchemas";
+import { ajvErrorsToReasons } from "../../validation/finding";
+import { crdDir } from "../../validation/paths";
 import { validateCoreObject } from "../../validation/kubernetesSchemas";
 import { validateAzureDevOpsInputs } from "../../validation/azureDevOpsSchema";
 import { validateResources } from "../../validation/validateResources";
@@ -158,5 +164,48 @@ describe("validateResources over a whole plan", () => {
         reason: "no schema found: neither a core Kubernetes kind nor a served version of a CRD in shared/crds",
       },
     ]);
+  });
+});
+
+describe("sharing repeated sub-schemas", () => {
+  const container = {
+    type: "object",
+    properties: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`field${i}`, { type: "string" }])),
+    additionalProperties: false,
+  };
+  const pod = {
+    type: "object",
+    properties: { containers: { type: "array", items: container }, initContainers: { type: "array", items: container } },
+  };
+
+  it("moves a sub-schema that occurs twice into definitions and references it", () => {
+    const shared = shareRepeatedSubschemas({ type: "object", properties: { head: pod, worker: { type: "object", properties: { pod } } } });
+    expect(shared.definitions).toEqual({
+      shared0: {
+        type: "object",
+        properties: { containers: { $ref: "#/definitions/shared1" }, initContainers: { $ref: "#/definitions/shared1" } },
+      },
+      shared1: { type: "array", items: { $ref: "#/definitions/shared2" } },
+      shared2: container,
+    });
+    expect(shared.properties).toEqual({
+      head: { $ref: "#/definitions/shared0" },
+      worker: { type: "object", properties: { pod: { $ref: "#/definitions/shared0" } } },
+    });
+  });
+
+  it("reports the same errors at the same paths as the unshared schema, for a broken RayService", () => {
+    const crd = YAML.parse(fs.readFileSync(path.join(crdDir(), "ray.io_rayservices.yaml"), "utf8"));
+    const strict = strictSchema(crd.spec.versions.find((v: { name: string }) => v.name === "v1").schema.openAPIV3Schema);
+    const broken = rayService();
+    const head = broken.spec.rayClusterConfig.headGroupSpec.template.spec.containers[0] as Record<string, unknown>;
+    head.image = 3;
+    head.imagePullPolicie = "Always";
+    (broken.spec.rayClusterConfig.workerGroupSpecs[0].template.spec.containers[0] as Record<string, unknown>).env = [{ name: 1 }];
+    const plain = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(strict);
+    plain(broken);
+    const expected = ajvErrorsToReasons(plain.errors ?? []);
+    expect(expected).toHaveLength(3);
+    expect(validateCustomResource(broken).errors).toEqual(expected);
   });
 });
