@@ -57,14 +57,14 @@ describe("the platform's own azure-pipelines.yml", () => {
     expect(doc.steps.indexOf(eachStack)).toBeGreaterThan(ciStep);
   });
 
-  it("previews every stack with the policy pack on pull requests, and updates it on main only", () => {
+  it("previews every stack with the policy pack and that stack's policy config on pull requests, and updates it on main only", () => {
     expect(perStack.map((s) => [s.script, s.condition])).toEqual([
       [
-        "pulumi preview --diff --policy-pack policies --stack ${{ stack }} --non-interactive",
+        "pulumi preview --diff --policy-pack policies --policy-pack-config policies/config/${{ stack }}.json --stack ${{ stack }} --non-interactive",
         "and(succeeded(), eq(variables['Build.Reason'], 'PullRequest'))",
       ],
       [
-        "pulumi up --yes --policy-pack policies --stack ${{ stack }} --non-interactive",
+        "pulumi up --yes --policy-pack policies --policy-pack-config policies/config/${{ stack }}.json --stack ${{ stack }} --non-interactive",
         "and(succeeded(), ne(variables['Build.Reason'], 'PullRequest'), eq(variables['Build.SourceBranch'], 'refs/heads/main'))",
       ],
     ]);
