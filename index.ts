@@ -8,14 +8,14 @@ import { pipelinesModel } from "./components/pipelines/pipelineModel";
 import { pipelineYamlFiles } from "./components/pipelines/pipelineYaml";
 import { generatedFiles } from "./components/generatedFiles";
 import { ContainerRegistry } from "./components/registry/containerRegistry";
-import { PULL_PASSWORD_CONFIG_KEY } from "./components/registry/registrySpec";
 import { RayCluster } from "./components/ray/rayCluster";
 import { loadStackConfig } from "./config/load";
+import { REGISTRY_PULL_PASSWORD_KEY } from "./config/secrets";
 
 export = async () => {
   const config = loadStackConfig();
 
-  // --- registry (components/registry) ---
+  // The registry: every image and pipeline URL below derives from its login server.
   const registry = new ContainerRegistry("registry", {
     registryName: config.registry.name,
     resourceGroupName: config.registry.resourceGroupName,
@@ -24,10 +24,10 @@ export = async () => {
     kubeletPrincipalId: config.registry.kubeletPrincipalId,
     pullSecrets: config.registry.pullSecrets,
     pullSecretUsername: config.registry.pullSecretUsername,
-    pullSecretPassword: config.secrets[PULL_PASSWORD_CONFIG_KEY],
+    pullSecretPassword: config.secrets[REGISTRY_PULL_PASSWORD_KEY],
   });
 
-  // --- ray (components/ray) ---
+  // The RayService: its head service becomes the API's RAY_ADDRESS; every Ray image carries config.rayVersion.
   const ray = new RayCluster("ray", {
     rayVersion: config.rayVersion,
     pythonTag: config.pythonTag,
@@ -38,7 +38,7 @@ export = async () => {
     settings: config.ray,
   });
 
-  // --- api (components/api) ---
+  // face-ocr-api through Flux: image from the registry, Ray address from the cluster, secrets by reference.
   const api = new FaceOcrApi("api", {
     config: config.api,
     environment: config.environment,
@@ -52,7 +52,7 @@ export = async () => {
     dosashopKey: config.secrets[API_SECRET_KEYS.dosashopKey],
   });
 
-  // --- pipelines (components/pipelines) ---
+  // The build pipelines: worker and API images (RAY_VERSION build argument), and this repository's PR check.
   const pipelineModel = pipelinesModel(config);
   new BuildPipelines("pipelines", {
     enabled: pipelineModel.enabled,

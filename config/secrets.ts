@@ -17,6 +17,9 @@ export const API_SECRET_KEYS = {
   dosashopKey: "dosashopKey",
 } as const;
 
+/** The password of the image pull secrets the registry component creates (`registry.pullSecrets`). */
+export const REGISTRY_PULL_PASSWORD_KEY = "registryPullPassword";
+
 export const SECRET_CONFIG_KEYS: readonly SecretConfigKey[] = [
   {
     key: API_SECRET_KEYS.databasePassword,
@@ -34,7 +37,7 @@ export const SECRET_CONFIG_KEYS: readonly SecretConfigKey[] = [
     required: true,
   },
   {
-    key: "registryPullPassword",
+    key: REGISTRY_PULL_PASSWORD_KEY,
     description: "password of registry.pullSecretUsername, for the image pull secrets the program creates (registry.pullSecrets)",
     required: false,
   },

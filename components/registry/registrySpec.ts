@@ -5,6 +5,7 @@
  * Pulumi runtime. The component in `containerRegistry.ts` turns them into
  * resources.
  */
+import { REGISTRY_PULL_PASSWORD_KEY } from "../../config/secrets";
 import { IMAGE_REPOSITORY_PATTERN } from "../../config/imageRef";
 import type { RegistryConfig } from "../../config/sections/registry";
 
@@ -23,9 +24,6 @@ export const GUIDE_PULL_SECRETS: readonly PullSecretRef[] = [
   { namespace: "cyber", name: "regcred-acr" },
   { namespace: "flux-system", name: "regcred-acr" },
 ];
-
-/** The secret config key that holds the password pull secrets log in with. */
-export const PULL_PASSWORD_CONFIG_KEY = "registryPullPassword";
 
 export interface PullSecretRef {
   /** Kubernetes namespace the Secret lives in. */
@@ -122,8 +120,8 @@ export function pullAccessSpec(
   }
   if (created.length > 0 && !options.pullPasswordSet) {
     problems.push(
-      `${PULL_PASSWORD_CONFIG_KEY} is missing: the pull secrets the program creates need the password of registry.pullSecretUsername; ` +
-        `set it with \`pulumi config set --secret ${PULL_PASSWORD_CONFIG_KEY} <password>\`, or mark the secrets that already exist in the cluster with \`existing: true\``,
+      `${REGISTRY_PULL_PASSWORD_KEY} is missing: the pull secrets the program creates need the password of registry.pullSecretUsername; ` +
+        `set it with \`pulumi config set --secret ${REGISTRY_PULL_PASSWORD_KEY} <password>\`, or mark the secrets that already exist in the cluster with \`existing: true\``,
     );
   }
   if (problems.length > 0) throw new PullAccessConfigError(problems);
