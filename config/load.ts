@@ -22,9 +22,8 @@ export function loadStackConfig(): LoadedStackConfig {
   const stack = pulumi.getStack();
   const config = pulumi.runtime.allConfig();
   const secretKeys = Object.keys(config).filter((key) => isConfigSecret(key));
-  const result = stackConfigFromStrings(config, pulumi.getProject(), secretKeys);
-  const lines = [...(result.ok ? [] : result.problems), ...missingSecrets(stack)];
-  if (lines.length > 0 || !result.ok) throw new StackConfigError(configErrorMessage(stack, lines));
+  const result = stackConfigFromStrings(config, pulumi.getProject(), secretKeys, stack);
+  if (!result.ok) throw new StackConfigError(configErrorMessage(stack, result.problems));
   const cfg = new pulumi.Config();
   const secrets: Record<string, pulumi.Output<string>> = {};
   for (const { key, required } of SECRET_CONFIG_KEYS) {
@@ -39,21 +38,52 @@ export function loadStackConfig(): LoadedStackConfig {
 
 /**
  * Validates config as the Pulumi CLI hands it over: fully qualified keys to strings, objects as
- * JSON. The secret keys of config/secrets.ts are left out (they never pass through the schema), and
- * the values of other keys marked secret are never echoed in a message.
+ * JSON, and the keys set with `--secret`. The secret keys of config/secrets.ts never pass through
+ * the schema; they must be set, and set encrypted. Any other key set with `--secret` is refused:
+ * the program writes config values into resources, where a secret would stand in clear. A value
+ * marked secret is never echoed in a message.
  */
 export function stackConfigFromStrings(
   config: Readonly<Record<string, string>>,
   project: string,
   secretKeys: readonly string[],
+  stack: string,
 ): ParseResult {
-  const { raw, problems } = rawConfig(config, project);
-  for (const { key } of SECRET_CONFIG_KEYS) delete raw[key];
   const prefix = `${project}:`;
   const secretMarked = new Set(secretKeys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
+  const { raw, problems } = rawConfig(config, project, secretMarked);
+  for (const { key } of SECRET_CONFIG_KEYS) delete raw[key];
   const result = parseStackConfig(raw, secretMarked);
-  if (problems.length === 0) return result;
-  return { ok: false, problems: [...problems, ...(result.ok ? [] : result.problems)] };
+  const all = [...problems, ...(result.ok ? [] : result.problems), ...secretKeyProblems(config, project, secretMarked, stack)];
+  return all.length === 0 && result.ok ? result : { ok: false, problems: all };
+}
+
+function secretKeyProblems(
+  config: Readonly<Record<string, string>>,
+  project: string,
+  secretMarked: ReadonlySet<string>,
+  stack: string,
+): string[] {
+  const declared = SECRET_CONFIG_KEYS.map((s) => s.key);
+  const problems: string[] = [];
+  for (const key of [...secretMarked].sort()) {
+    if (declared.includes(key)) continue;
+    problems.push(
+      `${key} is set as a secret, but the program writes this key's values into resources in clear (only ${declared.join(", ")} stay secret); ` +
+        `set it again without --secret, and keep secret values in one of those keys`,
+    );
+  }
+  for (const { key, description, required } of SECRET_CONFIG_KEYS) {
+    const present = config[`${project}:${key}`] !== undefined;
+    if (present && !secretMarked.has(key)) {
+      problems.push(
+        `${key} is stored in clear; store it encrypted: \`pulumi config rm ${key} --stack ${stack}\`, then \`pulumi config set --secret ${key} <value> --stack ${stack}\``,
+      );
+    } else if (!present && required) {
+      problems.push(`${key} is missing (${description}); set it with \`pulumi config set --secret ${key} <value> --stack ${stack}\``);
+    }
+  }
+  return problems;
 }
 
 /** Whether a key was set with `--secret`; the runtime exports this without declaring it. */
@@ -84,7 +114,11 @@ export function configErrorMessage(stack: string, problems: readonly string[]): 
   return [`Invalid config for stack "${stack}":`, ...problems.map((p) => `  - ${p}`)].join("\n");
 }
 
-function rawConfig(config: Readonly<Record<string, string>>, project: string): { raw: Record<string, unknown>; problems: string[] } {
+function rawConfig(
+  config: Readonly<Record<string, string>>,
+  project: string,
+  secretMarked: ReadonlySet<string>,
+): { raw: Record<string, unknown>; problems: string[] } {
   const prefix = `${project}:`;
   const raw: Record<string, unknown> = {};
   const problems: string[] = [];
@@ -98,20 +132,11 @@ function rawConfig(config: Readonly<Record<string, string>>, project: string): {
     try {
       raw[key] = JSON.parse(value);
     } catch {
-      problems.push(
-        `${key} = ${display(value)}: expected an object; set its fields with \`pulumi config set --path ${key}.<field> <value>\``,
-      );
+      const shown = secretMarked.has(key) ? "[secret]" : display(value);
+      problems.push(`${key} = ${shown}: expected an object; set its fields with \`pulumi config set --path ${key}.<field> <value>\``);
     }
   }
   return { raw, problems };
-}
-
-function missingSecrets(stack: string): string[] {
-  const cfg = new pulumi.Config();
-  return SECRET_CONFIG_KEYS.filter(({ key, required }) => required && cfg.get(key) === undefined).map(
-    ({ key, description }) =>
-      `${key} is missing (${description}); set it with \`pulumi config set --secret ${key} <value> --stack ${stack}\``,
-  );
 }
 
 type Issue = z.core.$ZodIssue & { input?: unknown };

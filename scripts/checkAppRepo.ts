@@ -39,7 +39,7 @@ export function stackConfigFor(projectDir: string, stack: string, overrides: rea
     stack,
     overrides.map((o) => parseOverride(o, false)),
   );
-  const result = stackConfigFromStrings(planConfig.config, PROJECT_NAME, planConfig.secretKeys);
+  const result = stackConfigFromStrings(planConfig.config, PROJECT_NAME, planConfig.secretKeys, stack);
   if (!result.ok) throw new StackConfigError(configErrorMessage(stack, result.problems));
   return result.config;
 }

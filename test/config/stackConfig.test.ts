@@ -107,3 +107,42 @@ describe("stack config", () => {
     );
   });
 });
+
+describe("secret config keys", () => {
+  const failureOf = async (attempt: Promise<unknown>) => {
+    try {
+      await attempt;
+    } catch (err) {
+      return (err as Error).message;
+    }
+    throw new Error("expected the run to fail");
+  };
+  const SECRET_KEYS_TEXT = "databasePassword, chromaToken, dosashopKey, registryPullPassword";
+
+  it("refuses a declared secret key stored in clear, without echoing it", async () => {
+    const message = await failureOf(runStack({ config: { databasePassword: "fake-clear-password-1" } }));
+    expect(message).toBe(
+      'Invalid config for stack "dev":\n' +
+        "  - databasePassword is stored in clear; store it encrypted: `pulumi config rm databasePassword --stack dev`, then `pulumi config set --secret databasePassword <value> --stack dev`",
+    );
+  });
+
+  it("refuses a key set with --secret that the program would write into resources in clear", async () => {
+    const message = await failureOf(runStack({ secrets: { "ray.gpuWorker.env.FACE_DSN": "fake-dsn-value-2" } }));
+    expect(message).toBe(
+      'Invalid config for stack "dev":\n' +
+        `  - ray is set as a secret, but the program writes this key's values into resources in clear (only ${SECRET_KEYS_TEXT} stay secret); set it again without --secret, and keep secret values in one of those keys`,
+    );
+  });
+
+  it("masks a secret-marked value that is not valid JSON", async () => {
+    const message = await failureOf(runStack({ secrets: { api: "fake-not-json-3" } }));
+    expect(message).not.toContain("fake-not-json-3");
+    expect(message).toContain("  - api = [secret]: expected an object; set its fields with `pulumi config set --path api.<field> <value>`");
+  });
+
+  it("accepts the declared secret keys set as secrets", async () => {
+    const run = await runStack({ secrets: { databasePassword: "fake-db-4", chromaToken: "fake-chroma-5", dosashopKey: "fake-dosa-6" } });
+    expect(JSON.stringify([run.outputs, ...run.resources.map((r) => r.inputs)])).not.toMatch(/fake-(db|chroma|dosa)-\d/);
+  });
+});
