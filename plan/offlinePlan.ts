@@ -11,10 +11,10 @@ import { policyConfigPath, readPolicyConfig } from "../policies/policyConfig";
 import { PolicyReport, resourcesFromPreview, runPolicies } from "../policies/runner";
 import { SchemaReport, validateResources } from "../validation/validateResources";
 import { formatFinding } from "../validation/finding";
-import { renderManifests } from "./manifests";
+import { Manifest, renderManifests } from "./manifests";
 import { buildPreview, PreviewDiagnostic, PreviewDocument } from "./preview";
 import { ProgramRun, runProgram } from "./runProgram";
-import { buildPlanConfig, ConfigOverride, PlanConfig } from "./stackConfigFile";
+import { buildPlanConfig, ConfigOverride, PlanConfig, PlanInputError } from "./stackConfigFile";
 
 export const EXIT_OK = 0;
 export const EXIT_POLICY = 1;
@@ -83,25 +83,33 @@ export async function offlinePlan(options: OfflinePlanOptions): Promise<OfflineP
   const preview = { ...unmaskedPreview, diagnostics };
   const manifests = renderManifests(run.resources);
   const generatedFiles = generatedFilesOf(run);
-  if (options.outDir) {
-    const stackOut = path.join(options.outDir, options.stack);
-    fs.rmSync(stackOut, { recursive: true, force: true });
-    fs.mkdirSync(path.join(stackOut, "manifests"), { recursive: true });
-    fs.writeFileSync(path.join(stackOut, "preview.json"), `${JSON.stringify(preview, null, 2)}\n`);
-    for (const m of manifests) {
-      const file = path.join(stackOut, "manifests", m.path);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, m.yaml);
-    }
-    for (const [relative, content] of Object.entries(generatedFiles)) {
-      const file = path.join(stackOut, relative);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, content);
-    }
-  }
+  if (options.outDir) writePlan(path.join(options.outDir, options.stack), preview, manifests, generatedFiles);
   const mandatory = policy.violations.some((v) => v.enforcementLevel === "mandatory");
   const exitCode = schema.findings.length > 0 ? EXIT_SCHEMA : mandatory ? EXIT_POLICY : EXIT_OK;
   return { kind: "planned", exitCode, planConfig, run, schema, policy, preview, manifestCount: manifests.length, generatedFiles };
+}
+
+/** Writes `<out>/<stack>/`; a folder that cannot be written is the user's `--out`, not a crash. */
+function writePlan(
+  stackOut: string,
+  preview: PreviewDocument,
+  manifests: readonly Manifest[],
+  generatedFiles: Record<string, string>,
+): void {
+  const write = (file: string, content: string) => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  };
+  try {
+    fs.rmSync(stackOut, { recursive: true, force: true });
+    write(path.join(stackOut, "preview.json"), `${JSON.stringify(preview, null, 2)}\n`);
+    for (const m of manifests) write(path.join(stackOut, "manifests", m.path), m.yaml);
+    fs.mkdirSync(path.join(stackOut, "manifests"), { recursive: true });
+    for (const [relative, content] of Object.entries(generatedFiles)) write(path.join(stackOut, relative), content);
+  } catch (err) {
+    const { code, path: where } = err as NodeJS.ErrnoException;
+    throw new PlanInputError(`cannot write the plan under ${stackOut} (--out): ${code ?? "error"}${where ? ` at ${where}` : ""}`);
+  }
 }
 
 /** Reads the `generatedFiles` output; refuses paths that would leave the stack's out folder. */

@@ -84,6 +84,9 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   // leaves the stack out and chains every ancestor. Record the engine's URNs.
   const engineUrns = new Map<string, string>();
   const engineUrn = (mockUrn: string) => engineUrns.get(mockUrn) ?? mockUrn;
+  // What fails the run: the program's error, a registration that failed, or a URN registered twice.
+  const failures: unknown[] = [];
+  const seenUrns = new Set<string>();
   let rawOutputs: Record<string, unknown> = {};
   let stackUrn = "";
   const monitor = currentMonitor();
@@ -99,6 +102,14 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         const qualifiedType = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
         const urn = `urn:pulumi:${options.stack}::${PROJECT_NAME}::${qualifiedType}::${req.getName()}`;
         engineUrns.set(resp.getUrn(), urn);
+        if (seenUrns.has(urn)) {
+          failures.push(
+            new Error(
+              `duplicate resource URN ${urn}: two resources of type ${type} share the logical name "${req.getName()}" under the same parent`,
+            ),
+          );
+        }
+        seenUrns.add(urn);
         resources.push({
           urn,
           type,
@@ -124,7 +135,6 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   // rejection, for the engine to turn into a failed run. Here the runner is the engine: it takes those
   // over for the length of the run and fails the run with the first one, instead of letting the
   // resource silently drop out of the plan.
-  const failures: unknown[] = [];
   const onRejection = (reason: unknown) => failures.push(reason ?? new Error("a promise was rejected without a reason"));
   const previous = process.listeners("unhandledRejection");
   process.removeAllListeners("unhandledRejection");

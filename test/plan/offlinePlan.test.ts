@@ -7,7 +7,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import * as YAML from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_POLICY, EXIT_SCHEMA, offlinePlan, OfflinePlanOptions } from "../../plan/offlinePlan";
-import { parseOverride } from "../../plan/stackConfigFile";
+import { parseOverride, PlanInputError } from "../../plan/stackConfigFile";
 import { loadStackConfig } from "../../config/load";
 import { POLICIES } from "../../policies/pack";
 import { PolicyConfigError } from "../../policies/policyConfig";
@@ -212,6 +212,14 @@ describe("offline plan output", () => {
     } finally {
       fs.rmSync(projectDir, { recursive: true, force: true });
     }
+  });
+
+  it("reports an --out that cannot be written as a user error naming --out", async () => {
+    const file = path.join(outDir, "a-file");
+    fs.writeFileSync(file, "");
+    await expect(offlinePlan(options({ outDir: file }))).rejects.toThrow(
+      new PlanInputError(`cannot write the plan under ${path.join(file, "dev")} (--out): ENOTDIR at ${path.join(file, "dev")}`),
+    );
   });
 
   it("exits 2 with the config message and writes nothing when config is invalid", async () => {

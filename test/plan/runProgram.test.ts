@@ -60,6 +60,16 @@ describe("runProgram (the mock recorder)", () => {
     await expect(attempt).rejects.toBe(broken);
   });
 
+  it("fails the run on a URN registered twice, as the engine would", async () => {
+    const attempt = runComponent(() => {
+      new k8s.core.v1.Namespace("same", { metadata: { name: "a" } });
+      new k8s.core.v1.Namespace("same", { metadata: { name: "b" } });
+    });
+    await expect(attempt).rejects.toThrow(
+      'duplicate resource URN urn:pulumi:dev::face-ocr-platform::kubernetes:core/v1:Namespace::same: two resources of type kubernetes:core/v1:Namespace share the logical name "same" under the same parent',
+    );
+  });
+
   it("leaves the process's own unhandled-rejection listeners in place after a run", async () => {
     const before = process.listeners("unhandledRejection");
     await runComponent(() => new k8s.core.v1.Namespace("a", { metadata: { name: "a" } }));
