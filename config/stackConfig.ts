@@ -48,7 +48,7 @@ export const stackConfigSchema = z
         input: image.tag,
         message:
           `a moving tag (${MUTABLE_TAGS.join(", ")}) is not allowed when environment is "prod"; ` +
-          `pin one build with its build tag (such as "build-4711") or with ray.gpuWorker.image.digest`,
+          `pin one build with ray.gpuWorker.image.digest (or a tag the pipeline never moves)`,
       });
     }
   });

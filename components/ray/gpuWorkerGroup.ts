@@ -5,7 +5,9 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { GpuWorkerConfig, SecurityContextConfig } from "../../config/sections/ray";
 import type { WorkerGroupSpec } from "../../types/crds";
+import type { InstallStep } from "./heavyDependencies";
 import { installContainer } from "./installContainer";
+import { installScript, installScriptInputs } from "./installScript";
 import { containerResources } from "./resources";
 import { requiredNodeAffinity, tolerations } from "./scheduling";
 import { containerSecurityContext } from "./securityContext";
@@ -17,11 +19,13 @@ export const GPU_WORKER_GROUP_NAME = "gpu-worker-group";
 
 export interface GpuWorkerGroupInputs {
   readonly group: GpuWorkerConfig;
-  /** The worker image from the registry, e.g. `cybersmartstg.azurecr.io/data-ai/face-ocr-worker:build-4711`. */
+  /** The worker image from the registry, e.g. `cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev` or `...@sha256:<digest>`. */
   readonly workerImage: string;
   readonly workerPullPolicy: "IfNotPresent" | "Always";
-  /** `rayproject/ray:<ray>-py310-cu121`. */
+  /** `rayproject/ray:<ray>-<python>-<cuda>`, the stack's CUDA tag. */
   readonly installImage: string;
+  /** heavyDependencies(<the same CUDA tag>): the initContainer's script and the worker's LD_LIBRARY_PATH follow them. */
+  readonly installSteps: readonly InstallStep[];
   readonly securityContext: SecurityContextConfig;
   /** From the PriorityClass resource, or the name of an existing one. */
   readonly priorityClassName: string;
@@ -39,7 +43,7 @@ export function gpuWorkerGroupSpec(inputs: GpuWorkerGroupInputs): WorkerGroupSpe
     imagePullPolicy: inputs.workerPullPolicy,
     resources: containerResources(g.resources, g.gpus),
     volumeMounts: workerContainerMounts(),
-    env: gpuWorkerEnv(g.env),
+    env: gpuWorkerEnv(g.env, inputs.installSteps),
     securityContext: containerSecurityContext(inputs.securityContext),
   };
   const affinity = requiredNodeAffinity(g.nodeAffinity);
@@ -50,7 +54,12 @@ export function gpuWorkerGroupSpec(inputs: GpuWorkerGroupInputs): WorkerGroupSpe
     ...(g.tolerations.length > 0 ? { tolerations: tolerations(g.tolerations) } : {}),
     ...(affinity ? { affinity } : {}),
     initContainers: [
-      installContainer({ image: inputs.installImage, resources: g.installResources, securityContext: inputs.securityContext }),
+      installContainer({
+        image: inputs.installImage,
+        script: installScript(installScriptInputs(inputs.installSteps)),
+        resources: g.installResources,
+        securityContext: inputs.securityContext,
+      }),
     ],
     containers: [worker],
     volumes: gpuWorkerVolumes({ modelCacheClaimName: inputs.modelCacheClaimName, sharedPackagesSizeLimit: g.sharedPackagesSizeLimit }),

@@ -1,6 +1,7 @@
 /**
  * The heavy ML dependencies the `install-heavy-deps` initContainer installs
- * into the GPU worker's shared-packages volume, as a typed, ordered list.
+ * into the GPU worker's shared-packages volume, as a typed, ordered list
+ * ({@link heavyDependencies}, for the stack's CUDA tag).
  * Everything else follows from this list (installScript.ts, workerEnv.ts):
  * the pip commands, the numpy re-pin and the Ray-conflict cleanup (emitted
  * only when a step needs them, always after every install), the import checks
@@ -10,6 +11,7 @@
  * it drags in numpy 2 or a package that breaks Ray, say so in `sideEffects`
  * (or add it to KNOWN_SIDE_EFFECTS) and the fixes follow.
  */
+import { CUDA_TAG_PATTERN } from "../../config/imageRef";
 
 /** One pip requirement. Rendered as `<name><version>` and always shell-quoted when it contains `<` or `>`. */
 export interface Requirement {
@@ -71,43 +73,63 @@ export const RAY_CONFLICT_PATHS: Readonly<Record<RayConflict, readonly string[]>
   click: ["click*", "click-*.dist-info"],
 };
 
-/** PyTorch's CUDA 12.1 wheel index (matches the `cu121` Ray image the initContainer runs on). */
-export const PYTORCH_CU121_INDEX = "https://download.pytorch.org/whl/cu121";
+/** PyTorch's wheel index for a CUDA tag: `cu121` gives `https://download.pytorch.org/whl/cu121`. */
+export function pytorchIndexUrl(cudaTag: string): string {
+  checkCudaTag(cudaTag);
+  return `https://download.pytorch.org/whl/${cudaTag}`;
+}
 
-/** The install steps, in order (the guide's "Current Install Order"). */
-export const HEAVY_DEPENDENCIES: readonly InstallStep[] = [
-  {
-    title: "PyTorch + CUDA 12.1",
-    requirements: [{ name: "torch" }, { name: "torchvision" }],
-    indexUrl: PYTORCH_CU121_INDEX,
-    // torch's cu121 wheels depend on nvidia-cuda-runtime-cu12.
-    libraryDirs: ["nvidia/cuda_runtime/lib"],
-    importChecks: [{ module: "torch", label: "PyTorch" }],
-  },
-  {
-    title: "PaddlePaddle + PaddleOCR",
-    requirements: [
-      { name: "paddlepaddle-gpu", version: ">=2.5.0" },
-      { name: "paddleocr", version: ">=2.7.0,<3.0.0", why: "v3.x has breaking API changes" },
-    ],
-    importChecks: [{ module: "paddle", label: "PaddlePaddle" }],
-  },
-  {
-    title: "EasyOCR",
-    requirements: [{ name: "easyocr", version: ">=1.7.0" }],
-  },
-  {
-    title: "ONNX Runtime GPU + cuDNN 9",
-    requirements: [{ name: "onnxruntime-gpu" }, { name: "nvidia-cudnn-cu12", why: "ONNX Runtime 1.19+ needs cuDNN 9, not 8" }, NUMPY_PIN],
-    libraryDirs: ["nvidia/cudnn/lib"],
-    importChecks: [{ module: "onnxruntime", label: "ONNX Runtime" }],
-  },
-  {
-    title: "OpenCV",
-    requirements: [{ name: "opencv-python-headless", version: "==4.8.1.78" }],
-    importChecks: [{ module: "cv2", label: "OpenCV", optional: true }],
-  },
-];
+/** The CUDA version a tag names, as a title reads it: `cu121` gives `CUDA 12.1`, `cu118` gives `CUDA 11.8`. */
+export function cudaVersionLabel(cudaTag: string): string {
+  checkCudaTag(cudaTag);
+  const digits = cudaTag.slice(2);
+  return `CUDA ${digits.slice(0, -1)}.${digits.slice(-1)}`;
+}
+
+function checkCudaTag(cudaTag: string): void {
+  if (!CUDA_TAG_PATTERN.test(cudaTag)) throw new Error(`CUDA tag "${cudaTag}" is not of the form cuXXX, such as "cu121"`);
+}
+
+/**
+ * The install steps, in order (the guide's "Current Install Order"), for the
+ * stack's CUDA tag (`cudaTag`, which also picks the initContainer's Ray image):
+ * PyTorch's wheels come from the index of the same CUDA version.
+ */
+export function heavyDependencies(cudaTag: string): InstallStep[] {
+  return [
+    {
+      title: `PyTorch + ${cudaVersionLabel(cudaTag)}`,
+      requirements: [{ name: "torch" }, { name: "torchvision" }],
+      indexUrl: pytorchIndexUrl(cudaTag),
+      // torch's CUDA 12 wheels depend on nvidia-cuda-runtime-cu12.
+      libraryDirs: ["nvidia/cuda_runtime/lib"],
+      importChecks: [{ module: "torch", label: "PyTorch" }],
+    },
+    {
+      title: "PaddlePaddle + PaddleOCR",
+      requirements: [
+        { name: "paddlepaddle-gpu", version: ">=2.5.0" },
+        { name: "paddleocr", version: ">=2.7.0,<3.0.0", why: "v3.x has breaking API changes" },
+      ],
+      importChecks: [{ module: "paddle", label: "PaddlePaddle" }],
+    },
+    {
+      title: "EasyOCR",
+      requirements: [{ name: "easyocr", version: ">=1.7.0" }],
+    },
+    {
+      title: "ONNX Runtime GPU + cuDNN 9",
+      requirements: [{ name: "onnxruntime-gpu" }, { name: "nvidia-cudnn-cu12", why: "ONNX Runtime 1.19+ needs cuDNN 9, not 8" }, NUMPY_PIN],
+      libraryDirs: ["nvidia/cudnn/lib"],
+      importChecks: [{ module: "onnxruntime", label: "ONNX Runtime" }],
+    },
+    {
+      title: "OpenCV",
+      requirements: [{ name: "opencv-python-headless", version: "==4.8.1.78" }],
+      importChecks: [{ module: "cv2", label: "OpenCV", optional: true }],
+    },
+  ];
+}
 
 /** The side effects of a step: declared ones plus those known for its requirements, without duplicates. */
 export function sideEffectsOf(step: InstallStep): SideEffect[] {

@@ -1,7 +1,6 @@
 /** The `install-heavy-deps` initContainer: installs the heavy dependencies and downloads the models, then exits. */
 import type * as k8s from "@pulumi/kubernetes";
 import type { GpuWorkerConfig, SecurityContextConfig } from "../../config/sections/ray";
-import { installScript } from "./installScript";
 import { containerResources } from "./resources";
 import { containerSecurityContext } from "./securityContext";
 import { installContainerMounts } from "./volumes";
@@ -9,12 +8,12 @@ import { installContainerMounts } from "./volumes";
 export const INSTALL_CONTAINER_NAME = "install-heavy-deps";
 
 export interface InstallContainerInputs {
-  /** `rayproject/ray:<ray>-py310-cu121`: the worker's base, so pip resolves against the same Python and CUDA. */
+  /** `rayproject/ray:<ray>-<python>-<cuda>`: the worker's base, so pip resolves against the same Python and CUDA. */
   readonly image: string;
   readonly resources: GpuWorkerConfig["installResources"];
   readonly securityContext: SecurityContextConfig;
-  /** @default the script generated from HEAVY_DEPENDENCIES and MODEL_DOWNLOADS */
-  readonly script?: string;
+  /** The bash script (installScript.ts), generated from the stack's install steps and MODEL_DOWNLOADS. */
+  readonly script: string;
 }
 
 export function installContainer(inputs: InstallContainerInputs): k8s.types.input.core.v1.Container {
@@ -22,7 +21,7 @@ export function installContainer(inputs: InstallContainerInputs): k8s.types.inpu
     name: INSTALL_CONTAINER_NAME,
     image: inputs.image,
     command: ["/bin/bash", "-c"],
-    args: [inputs.script ?? installScript()],
+    args: [inputs.script],
     volumeMounts: installContainerMounts(),
     resources: containerResources(inputs.resources),
     securityContext: containerSecurityContext(inputs.securityContext),

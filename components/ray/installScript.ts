@@ -6,22 +6,14 @@
  * for (the numpy re-pin, then the removal of Ray-conflicting packages), after
  * every install because any later `pip install` could bring the bad version
  * back; then the import checks; then the model downloads, each skipped when
- * its file is already on the volume.
+ * its file is already on the volume, each written to a `.part-$HOSTNAME` file
+ * first, which is removed if the script fails.
  *
  * Every requirement, path and URL goes through {@link shellQuote}, so a
  * specifier such as `easyocr>=1.7.0` reaches pip whole instead of being read by
  * the shell as a redirect to a file named `=1.7.0`.
  */
-import {
-  HEAVY_DEPENDENCIES,
-  InstallStep,
-  NUMPY_PIN,
-  RAY_CONFLICT_PATHS,
-  RayConflict,
-  Requirement,
-  requirementSpec,
-  sideEffectsOf,
-} from "./heavyDependencies";
+import { InstallStep, NUMPY_PIN, RAY_CONFLICT_PATHS, RayConflict, Requirement, requirementSpec, sideEffectsOf } from "./heavyDependencies";
 import { MODEL_DOWNLOADS, ModelDownload } from "./models";
 import { MODEL_CACHE_DIR, SHARED_PACKAGES_DIR } from "./volumes";
 
@@ -34,12 +26,16 @@ export interface InstallScriptInputs {
   readonly modelDir: string;
 }
 
-export const DEFAULT_INSTALL_SCRIPT_INPUTS: InstallScriptInputs = {
-  steps: HEAVY_DEPENDENCIES,
-  models: MODEL_DOWNLOADS,
-  target: SHARED_PACKAGES_DIR,
-  modelDir: MODEL_CACHE_DIR,
-};
+/** The inputs the GPU worker group renders with: these steps (heavyDependencies(cudaTag)), the known models, the volumes' mounts. */
+export function installScriptInputs(steps: readonly InstallStep[]): InstallScriptInputs {
+  return { steps, models: MODEL_DOWNLOADS, target: SHARED_PACKAGES_DIR, modelDir: MODEL_CACHE_DIR };
+}
+
+/**
+ * A partial download older than this (minutes since its last write) is left over from a pod that was killed
+ * mid-download; younger ones may belong to a replica downloading right now on the shared volume.
+ */
+export const STALE_PART_MINUTES = 60;
 
 const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 const PROJECT_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
@@ -96,7 +92,7 @@ export function fixesFor(steps: readonly InstallStep[]): Fixes {
 }
 
 /** The initContainer's script; ends with a newline. */
-export function installScript(inputs: InstallScriptInputs = DEFAULT_INSTALL_SCRIPT_INPUTS): string {
+export function installScript(inputs: InstallScriptInputs): string {
   const { steps, models, target, modelDir } = inputs;
   checkPath("install target", target);
   checkPath("model directory", modelDir);
@@ -143,7 +139,16 @@ export function installScript(inputs: InstallScriptInputs = DEFAULT_INSTALL_SCRI
   }
 
   if (models.length > 0) {
-    lines.push("", "# Download models to the model cache (each skipped when already present)", `mkdir -p ${shellQuote(modelDir)}`);
+    lines.push(
+      "",
+      "# Download models to the model cache (each skipped when already present)",
+      `mkdir -p ${shellQuote(modelDir)}`,
+      // checkPath keeps modelDir free of quotes and spaces, so it can stand inside the trap's single quotes.
+      "# Partial downloads must not fill the volume: this pod's are removed however the script ends (set -e stops it",
+      `# at a failed wget); those of killed pods once untouched for ${STALE_PART_MINUTES} minutes (a younger one may be a replica's, in progress).`,
+      `trap 'rm -f ${modelDir}/*.part-"$HOSTNAME"' EXIT`,
+      `find ${modelDir} -maxdepth 1 -name '*.part-*' -mmin +${STALE_PART_MINUTES} -delete 2>/dev/null || true`,
+    );
     for (const m of models) {
       if (!/^[A-Za-z0-9 _.-]+$/.test(m.name)) throw new Error(`model name "${m.name}" must be letters, digits, spaces, "_", "." and "-"`);
       if (!SAFE_FILE.test(m.file)) throw new Error(`model file "${m.file}" must be a plain file name`);

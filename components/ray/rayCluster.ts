@@ -14,7 +14,7 @@ export interface RayClusterArgs {
   readonly rayVersion: string;
   /** Python tag of the Ray images, e.g. `py310`. */
   readonly pythonTag: string;
-  /** CUDA tag of the initContainer's Ray image, e.g. `cu121`. */
+  /** CUDA tag of the initContainer's Ray image and of the PyTorch wheels it installs, e.g. `cu121`. */
   readonly cudaTag: string;
   /** The registry's login server, e.g. `cybersmartstg.azurecr.io`. */
   readonly registryLoginServer: pulumi.Input<string>;
@@ -38,7 +38,7 @@ export class RayCluster extends pulumi.ComponentResource {
   /** Undefined when config references an existing PriorityClass. */
   public readonly priorityClass?: k8s.scheduling.v1.PriorityClass;
   public readonly priorityClassName: pulumi.Output<string>;
-  /** The GPU worker image reference, e.g. `cybersmartstg.azurecr.io/data-ai/face-ocr-worker:build-4711`. */
+  /** The GPU worker image reference, e.g. `cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev` or `...@sha256:<digest>`. */
   public readonly workerImage: pulumi.Output<string>;
   /** `<rayservice>-head-svc`. */
   public readonly headServiceName: pulumi.Output<string>;

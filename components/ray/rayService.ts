@@ -9,6 +9,7 @@ import type { RayConfig } from "../../config/sections/ray";
 import { RAY_SERVICE, RayServiceObject } from "../../types/crds";
 import { cpuWorkerGroupSpec } from "./cpuWorkerGroup";
 import { gpuWorkerGroupSpec } from "./gpuWorkerGroup";
+import { heavyDependencies } from "./heavyDependencies";
 import { headGroupSpec } from "./headGroup";
 import { serveConfigV2 } from "./serveConfig";
 import { workerPullPolicy } from "./workerImage";
@@ -18,7 +19,7 @@ export interface RayServiceInputs {
   readonly rayVersion: string;
   /** e.g. `py310`. */
   readonly pythonTag: string;
-  /** e.g. `cu121`. */
+  /** e.g. `cu121`: the initContainer's Ray image and the PyTorch wheel index (heavyDependencies.ts). */
   readonly cudaTag: string;
   /** The validated `ray` config section. */
   readonly settings: RayConfig;
@@ -60,7 +61,9 @@ export function rayServiceObject(inputs: RayServiceInputs): RayServiceObject {
             group: s.gpuWorker,
             workerImage: formatImageRef(inputs.workerImage),
             workerPullPolicy: workerPullPolicy(inputs.workerImage),
+            // The initContainer's Ray image and PyTorch's wheel index follow the one CUDA tag.
             installImage: images.cuda,
+            installSteps: heavyDependencies(inputs.cudaTag),
             securityContext: s.securityContext,
             priorityClassName: inputs.priorityClassName,
             imagePullSecrets: inputs.imagePullSecrets,

@@ -4,7 +4,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import { DERIVED_GPU_WORKER_ENV } from "../../config/sections/ray";
-import { HEAVY_DEPENDENCIES, InstallStep } from "./heavyDependencies";
+import type { InstallStep } from "./heavyDependencies";
 import { SHARED_PACKAGES_DIR } from "./volumes";
 
 /** WORKDIR of the face-ocr-worker image, where ray_tasks.py lives. */
@@ -32,7 +32,7 @@ export function pythonPath(target: string = SHARED_PACKAGES_DIR): string {
  * later step installs on purpose (cuDNN 9 for ONNX Runtime) must win over one
  * an earlier step brought along, as the numpy re-pin wins over earlier numpys.
  */
-export function ldLibraryPath(steps: readonly InstallStep[] = HEAVY_DEPENDENCIES, target: string = SHARED_PACKAGES_DIR): string {
+export function ldLibraryPath(steps: readonly InstallStep[], target: string = SHARED_PACKAGES_DIR): string {
   const dirs = [...steps].reverse().flatMap((s) => s.libraryDirs ?? []);
   return [...new Set(dirs)].map((d) => `${target}/${d}`).join(":");
 }
@@ -41,10 +41,7 @@ export function ldLibraryPath(steps: readonly InstallStep[] = HEAVY_DEPENDENCIES
  * Base, derived, then extra variables. An extra with a base variable's name
  * replaces its value in place; the derived names cannot be overridden.
  */
-export function gpuWorkerEnv(
-  extra: Readonly<Record<string, string>>,
-  steps: readonly InstallStep[] = HEAVY_DEPENDENCIES,
-): k8s.types.input.core.v1.EnvVar[] {
+export function gpuWorkerEnv(extra: Readonly<Record<string, string>>, steps: readonly InstallStep[]): k8s.types.input.core.v1.EnvVar[] {
   for (const name of DERIVED_GPU_WORKER_ENV) {
     if (name in extra) throw new Error(`${name} is derived from the heavy-dependency install target and cannot be set`);
   }

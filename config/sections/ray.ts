@@ -16,9 +16,6 @@ import { IMAGE_DIGEST_PATTERN, IMAGE_TAG_PATTERN } from "../imageRef";
 
 // ---------------------------------------------------------------- defaults
 
-/** Tag of the GPU worker image when a stack sets none: the pipeline tags every build `build-<Build.BuildId>`. */
-export const DEFAULT_WORKER_IMAGE_TAG = "build-1";
-
 /** Taint effects Kubernetes knows. */
 export const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
 export const TOLERATION_OPERATORS = ["Equal", "Exists"] as const;
@@ -380,9 +377,21 @@ function checkWorkerGroup(key: string, g: WorkerGroupCommon, ctx: z.RefinementCt
   }
 }
 
+/**
+ * Why `ray.gpuWorker.image` has no default: no pipeline produces a build tag a default could name, and a
+ * made-up one would only fail at image pull. Each stack says which build it runs.
+ */
+export const MISSING_WORKER_IMAGE_MESSAGE =
+  "the GPU worker image has no default; pin one build with ray.gpuWorker.image.digest " +
+  "(the current build's digest: `az acr repository show --name <registry> --image data-ai/face-ocr-worker:dev --query digest -o tsv`), " +
+  'or name it with ray.gpuWorker.image.tag (the moving tag "dev", which the live system runs, is refused in prod)';
+
 const imageSchema = z
   .object({
-    /** Immutable build tag, e.g. `build-4711` (see docs/ray.md, "Roll out a new worker image"). Required unless `digest` is set. */
+    /**
+     * Tag of the build, e.g. `dev`, the moving tag the worker pipeline pushes (rendered with imagePullPolicy
+     * Always; refused in prod). Required unless `digest` is set.
+     */
     tag: z
       .string()
       .regex(IMAGE_TAG_PATTERN, { error: 'expected an image tag: up to 128 of [A-Za-z0-9_.-], not starting with "." or "-"' })
@@ -392,11 +401,14 @@ const imageSchema = z
   })
   .strict()
   .superRefine((img, ctx) => {
+    // Reported at `digest`, so the message's command is the one that pins a build.
     if (img.tag === undefined && img.digest === undefined) {
-      ctx.addIssue({ code: "custom", path: [], input: img, message: "the GPU worker image needs a tag or a digest" });
+      // `input: undefined` (not left out, which would report `{}`): the message reads "... is missing".
+      ctx.addIssue({ code: "custom", path: ["digest"], input: undefined, message: MISSING_WORKER_IMAGE_MESSAGE });
     }
   })
-  .prefault({ tag: DEFAULT_WORKER_IMAGE_TAG });
+  // No default image: a missing `image` is checked like an empty one.
+  .prefault({});
 
 export const CPU_WORKER_DEFAULTS: WorkerGroupDefaults = {
   replicas: 1,
@@ -452,7 +464,7 @@ const gpuWorkerSchema = z
      * PYTHONPATH and LD_LIBRARY_PATH are derived and cannot be set. @default {}
      */
     env: envMap.default({}),
-    /** The worker image in the registry's `workerRepository`: an immutable tag or a digest. @default { tag: "build-1" } */
+    /** The worker image in the registry's `workerRepository`: a tag or a digest. Required: no default (see docs/ray.md). */
     image: imageSchema,
     /** Size limit of the `python-packages` emptyDir the initContainer fills (~4-5 GB today). @default "10Gi" */
     sharedPackagesSizeLimit: quantity.default("10Gi"),

@@ -14,10 +14,10 @@ import {
 import { parseStackConfigOrThrow } from "../../config/load";
 import { ApiConfig } from "../../config/sections/api";
 import { runComponent } from "../harness";
-import { apiResources, TYPES } from "./fixtures";
+import { apiResources, TYPES, MINIMAL_STACK_CONFIG } from "./fixtures";
 
 function apiConfig(api: Record<string, unknown> = {}): ApiConfig {
-  return parseStackConfigOrThrow({ registry: { resourceGroupName: "rg" }, api }, "dev").api;
+  return parseStackConfigOrThrow({ ...MINIMAL_STACK_CONFIG, api }, "dev").api;
 }
 
 const ARGS = {

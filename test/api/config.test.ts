@@ -3,16 +3,17 @@
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../config/load";
 import { offlinePlan } from "../../plan/offlinePlan";
-import { loadIndex, overridesFrom, PROJECT_DIR } from "../harness";
+import { inputsOf, TYPES, MINIMAL_STACK_CONFIG } from "./fixtures";
+import { loadIndex, overridesFrom, PROJECT_DIR, runStack } from "../harness";
 
 function problems(api: Record<string, unknown>): string[] {
-  const result = parseStackConfig({ registry: { resourceGroupName: "rg" }, api });
+  const result = parseStackConfig({ ...MINIMAL_STACK_CONFIG, api });
   return result.ok ? [] : result.problems;
 }
 
 describe("api config", () => {
   it("an empty section takes the guide's values", () => {
-    const result = parseStackConfig({ registry: { resourceGroupName: "rg" } });
+    const result = parseStackConfig({ ...MINIMAL_STACK_CONFIG });
     if (!result.ok) throw new Error(result.problems.join("\n"));
     expect(result.config.api.releaseName).toBe("face-ocr-api");
     expect(result.config.api.env.CHROMA_PORT).toBe(8000);
@@ -70,6 +71,35 @@ describe("api config", () => {
       'api.extraEnv.DATABASE_URL = "postgresql://x": expected no value: DATABASE_URL is a secret, composed from api.database and `pulumi config set --secret databasePassword`; ' +
         "remove it with `pulumi config rm --path api.extraEnv.DATABASE_URL`; set it with `pulumi config set --path api.extraEnv.DATABASE_URL <value>`",
     ]);
+  });
+
+  it("takes api.extraEnv values as `pulumi config set --path` stores them: numbers and booleans become strings", () => {
+    const result = parseStackConfig({
+      ...MINIMAL_STACK_CONFIG,
+      api: { extraEnv: { WORKERS: 4, FLAG: true, LOG_LEVEL: "debug" } },
+    });
+    if (!result.ok) throw new Error(result.problems.join("\n"));
+    expect(result.config.api.extraEnv).toEqual({ WORKERS: "4", FLAG: "true", LOG_LEVEL: "debug" });
+  });
+
+  it.each([
+    [
+      { X: { a: 1 } },
+      'api.extraEnv.X = {"a":1}: expected a string, number or boolean value; set it with `pulumi config set --path api.extraEnv.X <value>`',
+    ],
+    [
+      { X: [1] },
+      "api.extraEnv.X = [1]: expected a string, number or boolean value; set it with `pulumi config set --path api.extraEnv.X <value>`",
+    ],
+  ])("refuses an api.extraEnv value that is not a scalar: %j", (extraEnv, message) => {
+    expect(problems({ extraEnv })).toEqual([message]);
+  });
+
+  it("renders --config api.extraEnv.WORKERS=4 and api.extraEnv.FLAG=true as strings in the HelmRelease env", async () => {
+    const run = await runStack({ config: { "api.extraEnv.WORKERS": 4, "api.extraEnv.FLAG": true } });
+    const env = inputsOf(run.one(TYPES.helmRelease)).spec.values.env;
+    expect(env.WORKERS).toBe("4");
+    expect(env.FLAG).toBe("true");
   });
 
   it("the plan stops before registering anything and exits 2 with the message", async () => {

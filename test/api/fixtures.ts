@@ -8,6 +8,15 @@ import * as YAML from "yaml";
 import type { RecordedResource } from "../../plan/runProgram";
 import { PROJECT_DIR } from "../harness";
 
+/**
+ * The least raw stack config besides `api`: the keys without a default, the registry's resource group and the GPU
+ * worker image (the dev stack's moving tag).
+ */
+export const MINIMAL_STACK_CONFIG = {
+  registry: { resourceGroupName: "rg" },
+  ray: { gpuWorker: { image: { tag: "dev" } } },
+} as const;
+
 /** Obviously fake: never a real credential, easy to grep for in output. */
 export const FAKE_SECRETS = {
   databasePassword: "fake-db-password-123",

@@ -9,7 +9,7 @@ import { parseStackConfigOrThrow } from "../../config/load";
 import { validateCoreObject } from "../../validation/kubernetesSchemas";
 import { validateResources } from "../../validation/validateResources";
 import { RecordedRun, runStack, kubeletOnlyRegistry } from "../harness";
-import { apiResources, devRegistryWithGuidePullSecrets, FAKE_SECRETS, inputsOf, Loose, TYPES } from "./fixtures";
+import { apiResources, devRegistryWithGuidePullSecrets, FAKE_SECRETS, inputsOf, Loose, TYPES, MINIMAL_STACK_CONFIG } from "./fixtures";
 
 /**
  * The ImagePolicy rule as Flux applies it: keep the tags `filterTags.pattern` matches, then the highest
@@ -107,7 +107,7 @@ describe("ImagePolicy", () => {
 });
 
 describe("the image tag: Flux's, in git, never Pulumi's", () => {
-  const config = parseStackConfigOrThrow({ registry: { resourceGroupName: "rg" } }, "dev").api;
+  const config = parseStackConfigOrThrow({ ...MINIMAL_STACK_CONFIG }, "dev").api;
   const file = apiImageTagFile({
     names: apiNames(config),
     initialTag: config.imageAutomation.initialTag,

@@ -5,16 +5,18 @@ import { RAY_VERSION } from "../../config/rayVersion";
 import { runStack } from "../harness";
 
 const REGISTRY = { resourceGroupName: "rg-example" };
+/** The keys without a default: the registry's resource group and the GPU worker's image. */
+const REQUIRED = { registry: REGISTRY, ray: { gpuWorker: { image: { tag: "dev" } } } };
 
 function problems(raw: Record<string, unknown>): string[] {
-  const result = parseStackConfig({ registry: REGISTRY, ...raw });
+  const result = parseStackConfig({ ...REQUIRED, ...raw });
   if (result.ok) throw new Error("expected the config to be rejected");
   return result.problems;
 }
 
 describe("stack config", () => {
   it("applies the documented defaults", () => {
-    const result = parseStackConfig({ registry: REGISTRY });
+    const result = parseStackConfig(REQUIRED);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.config.environment).toBe("dev");
@@ -25,7 +27,7 @@ describe("stack config", () => {
   });
 
   it("takes a per-stack Ray version override", () => {
-    const result = parseStackConfig({ registry: REGISTRY, rayVersion: "2.53.0" });
+    const result = parseStackConfig({ ...REQUIRED, rayVersion: "2.53.0" });
     expect(result.ok && result.config.rayVersion).toBe("2.53.0");
   });
 
@@ -41,7 +43,7 @@ describe("stack config", () => {
   });
 
   it("never echoes the value of a key that was set as a secret", () => {
-    const result = parseStackConfig({ registry: REGISTRY, rayVersion: "fake-secret-looking-value" }, new Set(["rayVersion"]));
+    const result = parseStackConfig({ ...REQUIRED, rayVersion: "fake-secret-looking-value" }, new Set(["rayVersion"]));
     expect(result).toEqual({
       ok: false,
       problems: [
@@ -76,7 +78,7 @@ describe("stack config", () => {
   });
 
   it("rejects a missing required key", () => {
-    expect(parseStackConfig({ registry: {} })).toEqual({
+    expect(parseStackConfig({ ...REQUIRED, registry: {} })).toEqual({
       ok: false,
       problems: [
         "registry.resourceGroupName is missing: invalid input: expected string, received undefined; set it with `pulumi config set --path registry.resourceGroupName <value>`",
@@ -85,7 +87,7 @@ describe("stack config", () => {
   });
 
   it("throws one StackConfigError naming the stack and every problem", () => {
-    const attempt = () => parseStackConfigOrThrow({ registry: REGISTRY, rayVersion: "latest", environment: "qa" }, "dev");
+    const attempt = () => parseStackConfigOrThrow({ ...REQUIRED, rayVersion: "latest", environment: "qa" }, "dev");
     expect(attempt).toThrow(StackConfigError);
     expect(attempt).toThrow(
       configErrorMessage("dev", [

@@ -22,7 +22,11 @@ function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<s
   return out;
 }
 
-const BASE = { registry: { resourceGroupName: "rg-for-tests", kubeletPrincipalId: "00000000-0000-0000-0000-000000000000" } };
+/** The keys without a default: the registry's resource group and the GPU worker image. */
+const BASE = {
+  registry: { resourceGroupName: "rg-for-tests", kubeletPrincipalId: "00000000-0000-0000-0000-000000000000" },
+  ray: { gpuWorker: { image: { tag: "build-1" } } },
+};
 
 describe("the config keys policy messages name", () => {
   const keys = [

@@ -2,17 +2,31 @@
 // what is allowed), both from the schema alone and end to end through the program.
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../config/load";
-import { runStack } from "../harness";
+import { devStackSection, runStack } from "../harness";
 
 const BASE = { registry: { resourceGroupName: "rg-test" } };
 
+/** The worker image has no default; these tests give the dev stack's unless they set `gpuWorker.image` themselves. */
+const DEV_IMAGE = { tag: "dev" };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function withImage(ray: any = {}): unknown {
+  return { ...ray, gpuWorker: { image: DEV_IMAGE, ...ray.gpuWorker } };
+}
+
+/** The whole message for a stack without a worker image, written out here (not taken from the schema). */
+const MISSING_IMAGE =
+  "ray.gpuWorker.image.digest is missing: the GPU worker image has no default; pin one build with ray.gpuWorker.image.digest " +
+  "(the current build's digest: `az acr repository show --name <registry> --image data-ai/face-ocr-worker:dev --query digest -o tsv`), " +
+  'or name it with ray.gpuWorker.image.tag (the moving tag "dev", which the live system runs, is refused in prod); ' +
+  "set it with `pulumi config set --path ray.gpuWorker.image.digest <value>`";
+
 function problemsFor(ray: unknown, extra: Record<string, unknown> = {}): string[] {
-  const result = parseStackConfig({ ...BASE, ...extra, ray });
+  const result = parseStackConfig({ ...BASE, ...extra, ray: withImage(ray) });
   return result.ok ? [] : result.problems;
 }
 
 function rayConfig(ray: unknown) {
-  const result = parseStackConfig({ ...BASE, ray });
+  const result = parseStackConfig({ ...BASE, ray: withImage(ray) });
   if (!result.ok) throw new Error(result.problems.join("\n"));
   return result.config.ray;
 }
@@ -89,10 +103,14 @@ describe("invalid worker group config: the schema's message", () => {
     ]);
   });
 
-  it("a worker image without tag or digest, and a malformed digest", () => {
-    expect(problemsFor({ gpuWorker: { image: {} } })).toEqual([
-      "ray.gpuWorker.image = {}: the GPU worker image needs a tag or a digest; set it with `pulumi config set --path ray.gpuWorker.image <value>`",
-    ]);
+  it("no worker image, a worker image without tag or digest, and a malformed digest", () => {
+    const noImage = (raw: Record<string, unknown>) => {
+      const result = parseStackConfig(raw);
+      return result.ok ? [] : result.problems;
+    };
+    expect(noImage(BASE)).toEqual([MISSING_IMAGE]);
+    expect(noImage({ ...BASE, ray: { gpuWorker: { replicas: 2, maxReplicas: 3 } } })).toEqual([MISSING_IMAGE]);
+    expect(problemsFor({ gpuWorker: { image: {} } })).toEqual([MISSING_IMAGE]);
     expect(problemsFor({ gpuWorker: { image: { digest: "sha256:abc" } } })).toEqual([
       'ray.gpuWorker.image.digest = "sha256:abc": expected an image digest sha256:<64 lower-case hex digits>; set it with `pulumi config set --path ray.gpuWorker.image.digest <value>`',
     ]);
@@ -112,7 +130,12 @@ describe("defaults and merging", () => {
     expect([gpu.replicas, gpu.minReplicas, gpu.maxReplicas, gpu.gpus]).toEqual([1, 1, 3, 1]);
     expect(gpu.rayStartParams).toEqual({ block: "true", "num-cpus": "8" });
     expect(gpu.labels).toEqual({ app: "rayservice-sample", component: "gpu-worker" });
-    expect(gpu.image).toEqual({ tag: "build-1" });
+  });
+
+  it("the worker image has no default; the dev stack's file sets the live :dev", () => {
+    const result = parseStackConfig({ ...BASE, ray: {} });
+    expect(result.ok ? [] : result.problems).toEqual([MISSING_IMAGE]);
+    expect(devStackSection("ray")).toEqual({ gpuWorker: { image: { tag: "dev" } } });
   });
 
   it("one rayStartParams entry (a number, as --path sends it) keeps the other defaults", () => {
@@ -123,9 +146,10 @@ describe("defaults and merging", () => {
     });
   });
 
-  it("a digest alone pins the image without the default tag", () => {
+  it("a digest alone pins the image, with no tag", () => {
     const digest = `sha256:${"a".repeat(64)}`;
     expect(rayConfig({ gpuWorker: { image: { digest } } }).gpuWorker.image).toEqual({ digest });
+    expect(rayConfig({ gpuWorker: { image: { tag: "dev" } } }).gpuWorker.image).toEqual({ tag: "dev" });
   });
 });
 
@@ -141,13 +165,22 @@ async function failureOf(run: Promise<unknown>): Promise<string> {
 
 describe("end to end: the program stops with the message", () => {
   it("for min > max, num-gpus without a GPU limit and an unknown toleration effect, all at once", async () => {
-    const ray = { gpuWorker: { minReplicas: 4, tolerations: TOLERATIONS_WITH_TYPO }, cpuWorker: { rayStartParams: { "num-gpus": "1" } } };
+    const ray = withImage({
+      gpuWorker: { minReplicas: 4, tolerations: TOLERATIONS_WITH_TYPO },
+      cpuWorker: { rayStartParams: { "num-gpus": "1" } },
+    });
     expect(await failureOf(runStack({ config: { ray } }))).toBe(
       ['Invalid config for stack "dev":', `  - ${NUM_GPUS_WITHOUT_LIMIT}`, `  - ${UNKNOWN_EFFECT}`].join("\n"),
     );
     // min > max is reported once the tolerations parse (zod runs a group's invariants on a well-formed group).
-    expect(await failureOf(runStack({ config: { ray: { gpuWorker: { minReplicas: 4 } } } }))).toBe(
+    expect(await failureOf(runStack({ config: { ray: withImage({ gpuWorker: { minReplicas: 4 } }) } }))).toBe(
       `Invalid config for stack "dev":\n  - ${MIN_OVER_MAX}`,
+    );
+  });
+
+  it("for a stack without a worker image (a ray section without one replaces the dev stack's)", async () => {
+    expect(await failureOf(runStack({ config: { ray: { cpuWorker: { replicas: 2 } } } }))).toBe(
+      `Invalid config for stack "dev":\n  - ${MISSING_IMAGE}`,
     );
   });
 
@@ -155,7 +188,7 @@ describe("end to end: the program stops with the message", () => {
     expect(await failureOf(runStack({ config: { environment: "prod", "ray.gpuWorker.image.tag": "dev" } }))).toBe(
       [
         'Invalid config for stack "dev":',
-        '  - ray.gpuWorker.image.tag = "dev": a moving tag (latest, dev, main, master, stable, nightly) is not allowed when environment is "prod"; pin one build with its build tag (such as "build-4711") or with ray.gpuWorker.image.digest; set it with `pulumi config set --path ray.gpuWorker.image.tag <value>`',
+        '  - ray.gpuWorker.image.tag = "dev": a moving tag (latest, dev, main, master, stable, nightly) is not allowed when environment is "prod"; pin one build with ray.gpuWorker.image.digest (or a tag the pipeline never moves); set it with `pulumi config set --path ray.gpuWorker.image.tag <value>`',
       ].join("\n"),
     );
   });

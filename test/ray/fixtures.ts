@@ -1,6 +1,6 @@
 /** Shared by the test/ray suites: resource types and accessors into the rendered RayService. */
 import type { RecordedResource } from "../../plan/runProgram";
-import type { RecordedRun } from "../harness";
+import { devStackSection, RecordedRun } from "../harness";
 
 export const TYPES = {
   component: "face-ocr:ray:RayCluster",
@@ -58,4 +58,20 @@ export function withoutImagesAndRayVersion(value: unknown): unknown {
     );
   }
   return value;
+}
+
+/**
+ * The dev stack's `ray` section with these fields added or replaced, for `runStack({ config: { ray } })` (a
+ * whole `ray` value replaces the stack file's, which holds the worker image; the image has no default).
+ * Objects merge; lists and other values replace.
+ */
+export function devRay(overrides: Record<string, unknown>): Record<string, unknown> {
+  return deepMerge(devStackSection("ray"), overrides);
+}
+
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k], v) : v;
+  return out;
 }

@@ -5,14 +5,18 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterEach, describe, expect, it } from "vitest";
-import { HEAVY_DEPENDENCIES, InstallStep } from "../../components/ray/heavyDependencies";
-import { fixesFor, installScript, shellQuote } from "../../components/ray/installScript";
+import { cudaVersionLabel, heavyDependencies, InstallStep, pytorchIndexUrl } from "../../components/ray/heavyDependencies";
+import { fixesFor, installScript, installScriptInputs, shellQuote, STALE_PART_MINUTES } from "../../components/ray/installScript";
 import { MODEL_DOWNLOADS } from "../../components/ray/models";
 import { ldLibraryPath, pythonPath } from "../../components/ray/workerEnv";
 
+/** The steps of the default CUDA tag (`cudaTag`, cu121). */
+const STEPS = heavyDependencies("cu121");
+const defaultScript = () => installScript(installScriptInputs(STEPS));
+
 describe("the generated script", () => {
   it("is exactly this", () => {
-    expect(installScript()).toMatchInlineSnapshot(`
+    expect(defaultScript()).toMatchInlineSnapshot(`
       "set -e
       echo "=== Installing heavy ML dependencies ==="
 
@@ -56,6 +60,10 @@ describe("the generated script", () => {
 
       # Download models to the model cache (each skipped when already present)
       mkdir -p /tmp/models
+      # Partial downloads must not fill the volume: this pod's are removed however the script ends (set -e stops it
+      # at a failed wget); those of killed pods once untouched for 60 minutes (a younger one may be a replica's, in progress).
+      trap 'rm -f /tmp/models/*.part-"$HOSTNAME"' EXIT
+      find /tmp/models -maxdepth 1 -name '*.part-*' -mmin +60 -delete 2>/dev/null || true
       if [ -f /tmp/models/scrfd_10g.onnx ]; then
         echo "SCRFD already in /tmp/models"
       else
@@ -76,7 +84,7 @@ describe("the generated script", () => {
     `);
   });
 
-  const lines = installScript().split("\n");
+  const lines = defaultScript().split("\n");
   const indexOf = (pattern: RegExp) => {
     const found = lines.flatMap((l, i) => (pattern.test(l) ? [i] : []));
     if (found.length !== 1) throw new Error(`expected one line matching ${pattern}, found ${found.length}`);
@@ -105,6 +113,10 @@ describe("the generated script", () => {
   it("checks imports after the cleanup and downloads models after the checks", () => {
     expect(indexOf(/^export PYTHONPATH=/)).toBeGreaterThan(indexOf(/^rm -rf \/shared-packages\/click\*/));
     expect(indexOf(/^mkdir -p \/tmp\/models$/)).toBeGreaterThan(indexOf(/import cv2/));
+    // The partial-file cleanup is in place before the first download starts.
+    const firstDownload = lines.findIndex((l) => l.trim().startsWith("wget "));
+    expect(indexOf(/^trap 'rm -f \/tmp\/models\/\*\.part-"\$HOSTNAME"' EXIT$/)).toBeLessThan(firstDownload);
+    expect(indexOf(/^find \/tmp\/models .*-name '\*\.part-\*' .*-delete/)).toBeLessThan(firstDownload);
   });
 
   it("skips each download when its file is already present", () => {
@@ -117,7 +129,7 @@ describe("the generated script", () => {
   });
 
   it("quotes every requirement with < or >: none is left for the shell to read as a redirect", () => {
-    const unquoted = installScript()
+    const unquoted = defaultScript()
       .split("\n")
       .filter((l) => !l.startsWith("#") && !l.includes("2>/dev/null"))
       .map((l) => l.replace(/'[^']*'/g, "''").replace(/"[^"]*"/g, '""'));
@@ -139,7 +151,7 @@ describe("fixes follow the step list", () => {
   });
 
   it("a new package appended after OpenCV is installed before the numpy re-pin", () => {
-    const steps = [...HEAVY_DEPENDENCIES, step("insightface", ">=0.7.3")];
+    const steps = [...STEPS, step("insightface", ">=0.7.3")];
     const script = installScript({ steps, models: [], target: "/shared-packages", modelDir: "/tmp/models" }).split("\n");
     const added = script.findIndex((l) => l.includes("'insightface>=0.7.3'"));
     const repin = script.findIndex((l) => l.includes("--upgrade 'numpy<2'"));
@@ -171,15 +183,32 @@ describe("fixes follow the step list", () => {
   });
 });
 
+describe("the steps follow the stack's CUDA tag", () => {
+  it("PyTorch's wheel index and the step's title come from the tag", () => {
+    const [torch] = heavyDependencies("cu124");
+    expect([torch.title, torch.indexUrl]).toEqual(["PyTorch + CUDA 12.4", "https://download.pytorch.org/whl/cu124"]);
+    expect(cudaVersionLabel("cu118")).toBe("CUDA 11.8");
+    expect(pytorchIndexUrl("cu121")).toBe("https://download.pytorch.org/whl/cu121");
+    expect(() => heavyDependencies("cuda12")).toThrow('CUDA tag "cuda12" is not of the form cuXXX, such as "cu121"');
+  });
+
+  it("only the PyTorch step differs between two tags", () => {
+    const [a, ...restA] = heavyDependencies("cu121");
+    const [b, ...restB] = heavyDependencies("cu124");
+    expect(restB).toEqual(restA);
+    expect({ ...b, title: a.title, indexUrl: a.indexUrl }).toEqual(a);
+  });
+});
+
 describe("derived env follows the steps", () => {
   it("PYTHONPATH is the install target, then the worker code", () => {
     expect(pythonPath()).toBe("/shared-packages:/app");
   });
   it("LD_LIBRARY_PATH lists the steps' library dirs, later steps first", () => {
-    expect(ldLibraryPath()).toBe("/shared-packages/nvidia/cudnn/lib:/shared-packages/nvidia/cuda_runtime/lib");
-    expect(
-      ldLibraryPath([...HEAVY_DEPENDENCIES, { title: "T", requirements: [{ name: "tensorrt" }], libraryDirs: ["tensorrt_libs"] }]),
-    ).toBe("/shared-packages/tensorrt_libs:/shared-packages/nvidia/cudnn/lib:/shared-packages/nvidia/cuda_runtime/lib");
+    expect(ldLibraryPath(STEPS)).toBe("/shared-packages/nvidia/cudnn/lib:/shared-packages/nvidia/cuda_runtime/lib");
+    expect(ldLibraryPath([...STEPS, { title: "T", requirements: [{ name: "tensorrt" }], libraryDirs: ["tensorrt_libs"] }])).toBe(
+      "/shared-packages/tensorrt_libs:/shared-packages/nvidia/cudnn/lib:/shared-packages/nvidia/cuda_runtime/lib",
+    );
   });
 });
 
@@ -219,7 +248,7 @@ describe("running the script under bash (fake pip, python and wget)", () => {
       "wget",
       'out="$3"; url="$4"; if [ "$url" = "$FAIL_URL" ]; then echo partial > "$out"; exit 4; fi; echo "model from $url" > "$out"',
     );
-    const script = installScript({ steps: HEAVY_DEPENDENCIES, models: MODEL_DOWNLOADS, target, modelDir: models });
+    const script = installScript({ steps: STEPS, models: MODEL_DOWNLOADS, target, modelDir: models });
     const run = (env: Record<string, string> = {}) =>
       spawnSync("/bin/bash", ["-c", script], {
         cwd,
@@ -285,13 +314,32 @@ describe("running the script under bash (fake pip, python and wget)", () => {
     expect(fs.readFileSync(path.join(box.models, "scrfd_10g.onnx"), "utf8")).toBe("cached");
   });
 
-  it("a failed download fails the pod and leaves no file that would pass as present", () => {
+  it("a failed download fails the pod and leaves neither a file that would pass as present nor a partial one", () => {
     const box = sandbox();
     const failed = box.run({ FAIL_URL: MODEL_DOWNLOADS[1].url });
     expect(failed.status).toBe(4);
-    expect(fs.existsSync(path.join(box.models, "w600k_r50.onnx"))).toBe(false);
+    // The fake wget wrote "partial" to w600k_r50.onnx.part-gpu-pod-1 before failing; the EXIT trap removed it.
+    expect(box.calls("wget").map((args) => args[2])).toEqual([
+      path.join(box.models, "scrfd_10g.onnx.part-gpu-pod-1"),
+      path.join(box.models, "w600k_r50.onnx.part-gpu-pod-1"),
+    ]);
+    expect(fs.readdirSync(box.models)).toEqual(["scrfd_10g.onnx"]);
     const retried = box.run();
     expect(retried.status).toBe(0);
     expect(fs.readFileSync(path.join(box.models, "w600k_r50.onnx"), "utf8")).toBe(`model from ${MODEL_DOWNLOADS[1].url}\n`);
+    expect(fs.readdirSync(box.models).filter((f) => f.includes(".part-"))).toEqual([]);
+  });
+
+  it(`removes other pods' partial files once untouched for ${STALE_PART_MINUTES} minutes, keeps younger ones (a replica's, in progress)`, () => {
+    const box = sandbox();
+    fs.mkdirSync(box.models);
+    const stale = path.join(box.models, "w600k_r50.onnx.part-gpu-pod-killed");
+    const inProgress = path.join(box.models, "w600k_r50.onnx.part-gpu-pod-2");
+    fs.writeFileSync(stale, "partial");
+    fs.writeFileSync(inProgress, "partial");
+    const old = new Date(Date.now() - (STALE_PART_MINUTES + 5) * 60_000);
+    fs.utimesSync(stale, old, old);
+    expect(box.run().status).toBe(0);
+    expect(fs.readdirSync(box.models).sort()).toEqual(["scrfd_10g.onnx", "w600k_r50.onnx", "w600k_r50.onnx.part-gpu-pod-2"]);
   });
 });

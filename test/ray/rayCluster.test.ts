@@ -5,7 +5,7 @@ import { RayCluster } from "../../components/ray/rayCluster";
 import { parseStackConfig } from "../../config/load";
 import { validateResources } from "../../validation/validateResources";
 import { RecordedRun, runComponent, runStack, unwrap } from "../harness";
-import { headGroupOf, Loose, rayResources, rayServiceOf, TYPES, workerGroupOf } from "./fixtures";
+import { devRay, headGroupOf, Loose, rayResources, rayServiceOf, TYPES, workerGroupOf } from "./fixtures";
 
 const SECURITY_CONTEXT = { runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
 const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
@@ -139,7 +139,7 @@ describe("head and CPU worker groups", () => {
 
   it("ConfigMap mounts for the ConfigMap apps, on head and CPU worker", async () => {
     const mounts = [{ configMap: "ocr-app", mountPath: "/home/ray/apps/ocr" }];
-    const r = await runStack({ config: { ray: { head: { configMapMounts: mounts }, cpuWorker: { configMapMounts: mounts } } } });
+    const r = await runStack({ config: { ray: devRay({ head: { configMapMounts: mounts }, cpuWorker: { configMapMounts: mounts } }) } });
     for (const pod of [headGroupOf(r).template.spec, workerGroupOf(r, "default-worker-group").template.spec]) {
       expect(pod.volumes).toEqual([{ name: "ocr-app", configMap: { name: "ocr-app" } }]);
       expect(pod.containers[0].volumeMounts).toEqual([{ name: "ocr-app", mountPath: "/home/ray/apps/ocr", readOnly: true }]);
@@ -149,7 +149,9 @@ describe("head and CPU worker groups", () => {
 
 describe("names are derived, not retyped", () => {
   it("the volume's claim follows the PVC, the pod's PriorityClass follows the PriorityClass", async () => {
-    const r = await runStack({ config: { ray: { modelCache: { claimName: "face-ocr-models-v2" }, priorityClass: { name: "gpu-high" } } } });
+    const r = await runStack({
+      config: { ray: devRay({ modelCache: { claimName: "face-ocr-models-v2" }, priorityClass: { name: "gpu-high" } }) },
+    });
     const spec = workerGroupOf(r, "gpu-worker-group").template.spec;
     expect(spec.volumes[1]).toEqual({ name: "model-cache", persistentVolumeClaim: { claimName: "face-ocr-models-v2" } });
     expect(spec.priorityClassName).toBe("gpu-high");
@@ -158,7 +160,7 @@ describe("names are derived, not retyped", () => {
   });
 
   it("an existing PriorityClass is referenced by name and not created", async () => {
-    const r = await runStack({ config: { ray: { priorityClass: { create: false } } } });
+    const r = await runStack({ config: { ray: devRay({ priorityClass: { create: false } }) } });
     expect(rayResources(r.resources).map((x) => x.type)).not.toContain(TYPES.priorityClass);
     expect(rayResources(r.resources)).toHaveLength(4);
     expect(workerGroupOf(r, "gpu-worker-group").template.spec.priorityClassName).toBe("gpu-workload-high");
@@ -193,7 +195,7 @@ describe("names are derived, not retyped", () => {
       clientAddress: "ray://faces-head-svc.gpu.svc.cluster.local:10001",
       actorNamespace: "faces-actors",
       priorityClassName: "gpu-workload-high",
-      workerImage: "example.azurecr.io/team/worker:build-1",
+      workerImage: "example.azurecr.io/team/worker:dev",
     });
     expect(r.resources.filter((x) => x.type !== "pulumi:pulumi:Stack").map((x) => x.name)).toEqual([
       "rc",
@@ -209,19 +211,28 @@ describe("names are derived, not retyped", () => {
 describe("the worker image", () => {
   const workerOf = (r: RecordedRun) => workerGroupOf(r, "gpu-worker-group").template.spec.containers[0];
 
-  it("a build tag from config: immutable, IfNotPresent", async () => {
-    const worker = workerOf(await runStack({ config: { "ray.gpuWorker.image.tag": "build-4711" } }));
-    expect([worker.image, worker.imagePullPolicy]).toEqual(["cybersmartstg.azurecr.io/data-ai/face-ocr-worker:build-4711", "IfNotPresent"]);
+  it("the dev stack: the live moving :dev tag, pulled Always (a cached :dev would be stale), as the guide runs it", async () => {
+    const worker = workerOf(run);
+    expect([worker.image, worker.imagePullPolicy]).toEqual(["cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev", "Always"]);
   });
 
   it("a digest: pinned to the content, IfNotPresent, accepted in prod", async () => {
-    const worker = workerOf(await runStack({ config: { environment: "prod", "ray.gpuWorker.image.digest": DIGEST } }));
+    const ray = { gpuWorker: { image: { digest: DIGEST } } };
+    const worker = workerOf(await runStack({ config: { environment: "prod", ray } }));
     expect([worker.image, worker.imagePullPolicy]).toEqual([`cybersmartstg.azurecr.io/data-ai/face-ocr-worker@${DIGEST}`, "IfNotPresent"]);
   });
 
-  it("the moving :dev tag, allowed outside prod, is pulled Always (a cached :dev would be stale)", async () => {
-    const worker = workerOf(await runStack({ config: { "ray.gpuWorker.image.tag": "dev" } }));
-    expect([worker.image, worker.imagePullPolicy]).toEqual(["cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev", "Always"]);
+  it("a digest set on the dev stack beside its tag (`config set --path ...digest`): pinned, IfNotPresent", async () => {
+    const worker = workerOf(await runStack({ config: { "ray.gpuWorker.image.digest": DIGEST } }));
+    expect([worker.image, worker.imagePullPolicy]).toEqual([
+      `cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev@${DIGEST}`,
+      "IfNotPresent",
+    ]);
+  });
+
+  it("an immutable build tag (once the pipeline emits one): IfNotPresent", async () => {
+    const worker = workerOf(await runStack({ config: { "ray.gpuWorker.image.tag": "20260114.3" } }));
+    expect([worker.image, worker.imagePullPolicy]).toEqual(["cybersmartstg.azurecr.io/data-ai/face-ocr-worker:20260114.3", "IfNotPresent"]);
   });
 
   it("the registry's login server and worker repository make the reference", async () => {
@@ -231,13 +242,13 @@ describe("the worker image", () => {
       kubeletPrincipalId: "00000000-0000-0000-0000-000000000000",
       workerRepository: "ml/worker",
     };
-    expect(workerOf(await runStack({ config: { registry } })).image).toBe("otheracr01.azurecr.io/ml/worker:build-1");
+    expect(workerOf(await runStack({ config: { registry } })).image).toBe("otheracr01.azurecr.io/ml/worker:dev");
   });
 });
 
 describe("GPU worker env", () => {
   it("a stack's env var goes after the derived ones; a built-in one is replaced in place", async () => {
-    const r = await runStack({ config: { ray: { gpuWorker: { env: { NVIDIA_VISIBLE_DEVICES: "0", FACE_BATCH: 8 } } } } });
+    const r = await runStack({ config: { ray: devRay({ gpuWorker: { env: { NVIDIA_VISIBLE_DEVICES: "0", FACE_BATCH: 8 } } }) } });
     expect(workerGroupOf(r, "gpu-worker-group").template.spec.containers[0].env).toEqual([
       { name: "RAY_memory_monitor_refresh_ms", value: "0" },
       { name: "NVIDIA_VISIBLE_DEVICES", value: "0" },
@@ -268,7 +279,7 @@ describe("serveConfigV2 from typed config", () => {
         deployments: [{ name: "OcrModel", num_replicas: 1, ray_actor_options: { num_cpus: 1, num_gpus: 0.5 } }],
       },
     ];
-    const r = await runStack({ config: { ray: { serve: { applications } } } });
+    const r = await runStack({ config: { ray: devRay({ serve: { applications } }) } });
     expect(rayServiceOf(r).spec.serveConfigV2).toBe(
       [
         "applications:",
@@ -291,8 +302,8 @@ describe("serveConfigV2 from typed config", () => {
   });
 });
 
-function parsedRay(ray: unknown) {
-  const result = parseStackConfig({ registry: { resourceGroupName: "rg-test" }, ray });
+function parsedRay(ray: Record<string, unknown>) {
+  const result = parseStackConfig({ registry: { resourceGroupName: "rg-test" }, ray: { ...ray, gpuWorker: { image: { tag: "dev" } } } });
   if (!result.ok) throw new Error(result.problems.join("\n"));
   return result.config.ray;
 }

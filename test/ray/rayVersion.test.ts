@@ -1,5 +1,5 @@
 // One Ray version: a per-stack rayVersion override moves every Ray image of the RayService and
-// rayClusterConfig.rayVersion, and nothing else.
+// rayClusterConfig.rayVersion, and nothing else. Likewise one CUDA tag: the initContainer's image and PyTorch's wheels.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -24,7 +24,7 @@ describe("rayVersion override", () => {
       { path: ".rayClusterConfig.workerGroupSpecs[0].template.spec.containers[0].image", image: "rayproject/ray:2.52.0-py310" },
       {
         path: ".rayClusterConfig.workerGroupSpecs[1].template.spec.containers[0].image",
-        image: "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:build-1",
+        image: "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev",
       },
       { path: ".rayClusterConfig.workerGroupSpecs[1].template.spec.initContainers[0].image", image: "rayproject/ray:2.52.0-py310-cu121" },
     ]);
@@ -37,7 +37,7 @@ describe("rayVersion override", () => {
       { path: ".rayClusterConfig.workerGroupSpecs[0].template.spec.containers[0].image", image: "rayproject/ray:2.53.0-py310" },
       {
         path: ".rayClusterConfig.workerGroupSpecs[1].template.spec.containers[0].image",
-        image: "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:build-1",
+        image: "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev",
       },
       { path: ".rayClusterConfig.workerGroupSpecs[1].template.spec.initContainers[0].image", image: "rayproject/ray:2.53.0-py310-cu121" },
     ]);
@@ -47,6 +47,21 @@ describe("rayVersion override", () => {
   it("changes nothing else", () => {
     expect(withoutImagesAndRayVersion(bumped)).toEqual(withoutImagesAndRayVersion(current));
     expect(bumped).not.toEqual(current);
+  });
+});
+
+describe("cudaTag override", () => {
+  it("moves the initContainer's Ray image and PyTorch's wheel index together; no cu121 is left in the RayService", async () => {
+    const cu124 = rayServiceOf(await runStack({ config: { cudaTag: "cu124" } }));
+    const gpu = cu124.spec.rayClusterConfig.workerGroupSpecs[1];
+    expect(gpu.template.spec.initContainers[0].image).toBe("rayproject/ray:2.52.0-py310-cu124");
+    const script: string = gpu.template.spec.initContainers[0].args[0];
+    expect(script).toContain("# [1/6] PyTorch + CUDA 12.4\n");
+    expect(script).toContain(
+      "pip install --target=/shared-packages --no-cache-dir \\\n  torch torchvision --index-url https://download.pytorch.org/whl/cu124\n",
+    );
+    expect(JSON.stringify(cu124)).not.toContain("cu121");
+    expect(JSON.stringify(current)).toContain("/whl/cu121");
   });
 });
 
