@@ -19,6 +19,8 @@ export = async () => {
   const registry = new ContainerRegistry("registry", {
     registryName: config.registry.name,
     resourceGroupName: config.registry.resourceGroupName,
+    sku: config.registry.sku,
+    adminUserEnabled: config.registry.adminUserEnabled,
     untaggedRetentionDays: config.registry.untaggedRetentionDays,
     kubeletAcrPull: config.registry.kubeletAcrPull,
     kubeletPrincipalId: config.registry.kubeletPrincipalId,

@@ -1,6 +1,7 @@
 import * as azuredevops from "@pulumi/azuredevops";
 import * as pulumi from "@pulumi/pulumi";
 import { appBuildDefinitionArgs, buildDefinitionNumber, platformBuildDefinitionArgs, prValidationPolicyArgs } from "./buildDefinitionSpec";
+import { PLATFORM_DEFINITION_SUFFIX } from "../../config/sections/pipelines";
 import { AppPipelineModel, PlatformPipelineModel } from "./pipelineModel";
 
 export interface BuildPipelinesArgs {
@@ -30,6 +31,7 @@ export class BuildPipelines extends pulumi.ComponentResource {
   public readonly prValidation?: azuredevops.BranchPolicyBuildValidation;
 
   constructor(name: string, args: BuildPipelinesArgs, opts?: pulumi.ComponentResourceOptions) {
+    checkDefinitionNames(name, args);
     super("face-ocr:pipelines:BuildPipelines", name, {}, opts);
     const folder = args.folder ?? "\\";
     const apps: Record<string, azuredevops.BuildDefinition> = {};
@@ -50,7 +52,7 @@ export class BuildPipelines extends pulumi.ComponentResource {
       const platformRepositoryId = repositoryId(args.platform.repository);
       // Fixed suffixes: renaming the pipeline in config renames it in Azure DevOps instead of replacing it.
       this.platform = new azuredevops.BuildDefinition(
-        `${name}-platform`,
+        `${name}-${PLATFORM_DEFINITION_SUFFIX}`,
         platformBuildDefinitionArgs(args.platform, { projectId: project.id, repositoryId: platformRepositoryId }, folder),
         { parent: this },
       );
@@ -70,5 +72,23 @@ export class BuildPipelines extends pulumi.ComponentResource {
       appDefinitionIds: Object.fromEntries(Object.entries(apps).map(([app, def]) => [app, def.id])),
       platformDefinitionId: this.platform?.id,
     });
+  }
+}
+
+/**
+ * Logical names `<name>-<app>` and `<name>-platform` share one namespace, and every definition shares one folder, where
+ * Azure DevOps refuses two of one name (ignoring case). Config refuses such apps with a message naming the key
+ * (config/sections/pipelines.ts); this stops a direct caller before anything is registered.
+ */
+function checkDefinitionNames(name: string, args: BuildPipelinesArgs): void {
+  const taken = new Set([PLATFORM_DEFINITION_SUFFIX, args.platform.name.toLowerCase()]);
+  for (const app of args.apps) {
+    if (taken.has(app.name.toLowerCase())) {
+      throw new Error(
+        `app pipeline "${app.name}" collides with another build definition of component "${name}" ` +
+          `(logical name ${name}-${app.name}, or name ${app.name} in the folder); rename the app`,
+      );
+    }
+    taken.add(app.name.toLowerCase());
   }
 }

@@ -86,6 +86,10 @@ export function rayVersionBuildArguments(): string {
 
 export function pipelinesModel(config: PipelinesModelInput): PipelinesModel {
   const p = config.pipelines;
+  // Not the registry component's `loginServer` Output: this model is plain data, computed before any resource exists,
+  // for the generated YAML and check-app-repo (which run without Pulumi) as much as for the build definitions (which
+  // carry no URL). acrLoginServer (components/registry/registrySpec.ts) is the one derivation; the component checks
+  // the registry's reported login server against it.
   const loginServer = acrLoginServer(config.registry.name);
   const variables: PipelineVariable[] = [
     { name: "AzureSubscription", value: p.azureSubscription },

@@ -5,8 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { IMAGE_REPOSITORY_PATTERN } from "../../config/imageRef";
 import { StackConfigError } from "../../config/errors";
 import { configErrorMessage } from "../../config/load";
-import { DEFAULT_UNTAGGED_RETENTION_DAYS } from "../../config/sections/registry";
+import type { RegistrySku } from "../../config/sections/registry";
 import {
+  acrLoginServer,
   acrPullRoleDefinitionId,
   acrRepositoryUrl,
   dockerConfigJson,
@@ -15,6 +16,8 @@ import {
   pullAccessSpec,
   PullSecretRef,
   pullSecretSuffix,
+  RegistrySettingsError,
+  RegistrySpec,
   registrySpec,
 } from "./registrySpec";
 
@@ -23,7 +26,14 @@ export interface ContainerRegistryArgs {
   readonly registryName: string;
   /** Existing resource group that holds the registry. */
   readonly resourceGroupName: string;
-  /** Days the retention policy keeps untagged manifests. @default 7 */
+  /** Registry SKU; match the live registry's before adopting it. @default "Premium" */
+  readonly sku?: RegistrySku;
+  /** The shared admin user; match the live value while pull secrets use its credentials. @default false */
+  readonly adminUserEnabled?: boolean;
+  /**
+   * Days the retention policy keeps untagged manifests; unset: retention disabled (the default, since a
+   * digest-pinned image whose moving tag moved on is untagged). Premium only.
+   */
   readonly untaggedRetentionDays?: number;
   /** Give the AKS kubelet identity AcrPull on the registry. @default true */
   readonly kubeletAcrPull?: boolean;
@@ -56,16 +66,23 @@ export class ContainerRegistry extends pulumi.ComponentResource {
   constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     // A config mistake stops the run here, before anything is registered.
     const pullAccess = checkedPullAccess(args);
+    const spec = checkedRegistrySpec(args);
     super("face-ocr:registry:ContainerRegistry", name, {}, opts);
     this.pullAccess = pullAccess;
 
-    const spec = registrySpec({
-      name: args.registryName,
-      resourceGroupName: args.resourceGroupName,
-      untaggedRetentionDays: args.untaggedRetentionDays ?? DEFAULT_UNTAGGED_RETENTION_DAYS,
-    });
     this.registry = new containerregistry.Registry(`${name}-acr`, { ...spec }, { parent: this, protect: true });
-    this.loginServer = this.registry.loginServer;
+    // The pipeline model derives the same login server from the name (acrLoginServer, registrySpec.ts: the one
+    // derivation); what the registry reports must be it, or the generated pipelines would push elsewhere.
+    const expectedLoginServer = acrLoginServer(args.registryName);
+    this.loginServer = this.registry.loginServer.apply((reported) => {
+      if (reported !== expectedLoginServer) {
+        throw new Error(
+          `registry ${args.registryName} reports login server ${reported}, but the pipelines and their generated YAML use ` +
+            `${expectedLoginServer} (acrLoginServer in components/registry/registrySpec.ts); change that one derivation`,
+        );
+      }
+      return reported;
+    });
 
     if (pullAccess.kubeletAcrPull) {
       const client = authorization.getClientConfigOutput({ parent: this });
@@ -125,6 +142,21 @@ export class ContainerRegistry extends pulumi.ComponentResource {
   /** The pull secret Flux or a Helm chart in this namespace should reference, if config asks for one. */
   pullSecretName(namespace: string): string | undefined {
     return this.imagePullSecrets(namespace)[0]?.name;
+  }
+}
+
+function checkedRegistrySpec(args: ContainerRegistryArgs): RegistrySpec {
+  try {
+    return registrySpec({
+      name: args.registryName,
+      resourceGroupName: args.resourceGroupName,
+      sku: args.sku,
+      adminUserEnabled: args.adminUserEnabled,
+      untaggedRetentionDays: args.untaggedRetentionDays,
+    });
+  } catch (err) {
+    if (err instanceof RegistrySettingsError) throw new StackConfigError(configErrorMessage(pulumi.getStack(), err.problems));
+    throw err;
   }
 }
 

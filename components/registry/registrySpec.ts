@@ -7,16 +7,14 @@
  */
 import { REGISTRY_PULL_PASSWORD_KEY } from "../../config/secrets";
 import { IMAGE_REPOSITORY_PATTERN } from "../../config/imageRef";
-import type { RegistryConfig } from "../../config/sections/registry";
+import { DEFAULT_REGISTRY_SKU, RETENTION_SKU, retentionSkuProblem } from "../../config/sections/registry";
+import type { RegistryConfig, RegistrySku } from "../../config/sections/registry";
 
 /** Azure public cloud: a registry's login server is `<name, lower-cased>.azurecr.io`. */
 export const ACR_LOGIN_SERVER_SUFFIX = ".azurecr.io";
 
 /** The built-in `AcrPull` role (pull images, nothing else). Same GUID in every tenant. */
 export const ACR_PULL_ROLE_ID = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
-
-/** Registries hold one SKU; Premium is the one with a retention policy for untagged manifests. */
-export const REGISTRY_SKU = "Premium";
 
 /** The pull secrets of the reference guide, for stacks whose clusters cannot use the kubelet identity. */
 export const GUIDE_PULL_SECRETS: readonly PullSecretRef[] = [
@@ -34,7 +32,11 @@ export interface PullSecretRef {
   readonly existing?: boolean;
 }
 
-/** `cybersmartstg` to `cybersmartstg.azurecr.io`. */
+/**
+ * `cybersmartstg` to `cybersmartstg.azurecr.io`: the one derivation of a login server from a registry name. The
+ * pipeline model (generated YAML, check-app-repo) uses it where no resource exists, and the ContainerRegistry
+ * component checks the registry's reported `loginServer` against it, so the two cannot disagree silently.
+ */
 export function acrLoginServer(registryName: string): string {
   return `${registryName.toLowerCase()}${ACR_LOGIN_SERVER_SUFFIX}`;
 }
@@ -52,23 +54,53 @@ export function acrPullRoleDefinitionId(subscriptionId: string): string {
   return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ACR_PULL_ROLE_ID}`;
 }
 
-/** The inputs of the registry itself: production settings, nothing derived from other resources. */
+/** The inputs of the registry itself: the configured settings, nothing derived from other resources. */
 export interface RegistrySpec {
   readonly registryName: string;
   readonly resourceGroupName: string;
-  readonly sku: { readonly name: typeof REGISTRY_SKU };
-  /** Pulls use Entra identities (kubelet AcrPull) or scoped credentials, never the shared admin user. */
-  readonly adminUserEnabled: false;
-  readonly policies: { readonly retentionPolicy: { readonly status: "enabled"; readonly days: number } };
+  readonly sku: { readonly name: RegistrySku };
+  /** Off by default: pulls use Entra identities (kubelet AcrPull) or scoped credentials, not the shared admin user. */
+  readonly adminUserEnabled: boolean;
+  /**
+   * Premium only (other SKUs have no retention policy, so the key is left out): the retention policy for untagged
+   * manifests, disabled unless `untaggedRetentionDays` is set.
+   */
+  readonly policies?: {
+    readonly retentionPolicy: { readonly status: "enabled"; readonly days: number } | { readonly status: "disabled" };
+  };
 }
 
-export function registrySpec(config: Pick<RegistryConfig, "name" | "resourceGroupName" | "untaggedRetentionDays">): RegistrySpec {
+/** Registry settings that cannot go together (config refuses them first; this guards direct callers). */
+export class RegistrySettingsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join("\n"));
+    this.name = "RegistrySettingsError";
+  }
+}
+
+export type RegistrySpecInput = Pick<RegistryConfig, "name" | "resourceGroupName" | "untaggedRetentionDays"> &
+  Partial<Pick<RegistryConfig, "sku" | "adminUserEnabled">>;
+
+export function registrySpec(config: RegistrySpecInput): RegistrySpec {
+  const sku = config.sku ?? DEFAULT_REGISTRY_SKU;
+  if (config.untaggedRetentionDays !== undefined && sku !== RETENTION_SKU) {
+    throw new RegistrySettingsError([`registry.untaggedRetentionDays = ${config.untaggedRetentionDays}: ${retentionSkuProblem(sku)}`]);
+  }
   return {
     registryName: config.name,
     resourceGroupName: config.resourceGroupName,
-    sku: { name: REGISTRY_SKU },
-    adminUserEnabled: false,
-    policies: { retentionPolicy: { status: "enabled", days: config.untaggedRetentionDays } },
+    sku: { name: sku },
+    adminUserEnabled: config.adminUserEnabled ?? false,
+    ...(sku === RETENTION_SKU
+      ? {
+          policies: {
+            retentionPolicy:
+              config.untaggedRetentionDays === undefined
+                ? { status: "disabled" as const }
+                : { status: "enabled" as const, days: config.untaggedRetentionDays },
+          },
+        }
+      : {}),
   };
 }
 

@@ -26,6 +26,15 @@ const REGISTRY_NAME = /^[a-zA-Z0-9]{5,50}$/;
 /** The app pipelines every stack has, named after their Azure Repos repositories (deployment guide, "Repositories"). */
 export const WORKER_APP = "face-ocr-worker";
 export const API_APP = "face-ocr-api";
+/** Default name of this repository's build definition (`pipelines.platform.name`). */
+export const DEFAULT_PLATFORM_PIPELINE = "face-ocr-platform";
+
+/**
+ * Logical-name suffix of this repository's build definition: the component registers it as `<component>-platform`
+ * and each app's as `<component>-<app name>` (components/pipelines/buildPipelines.ts), so no app may be named this.
+ * Fixed, so renaming the pipeline in config renames it in Azure DevOps instead of replacing it.
+ */
+export const PLATFORM_DEFINITION_SUFFIX = "platform";
 
 /** The template's environments in Appendix C: DevRegistries and UATRegistries. */
 export const DEFAULT_ENVIRONMENTS: readonly string[] = ["Dev", "UAT"];
@@ -126,29 +135,17 @@ export const pipelinesConfigSchema = z
       )
       .default({})
       .transform((envs) => ({ ...Object.fromEntries(DEFAULT_ENVIRONMENTS.map((env) => [env, [] as string[]])), ...envs })),
-    /** App repositories built the same way, besides face-ocr-worker and face-ocr-api. @default [] */
-    additionalApps: z
-      .array(appSchema)
-      .default([])
-      .superRefine((apps, ctx) => {
-        const seen = new Set<string>([WORKER_APP, API_APP]);
-        apps.forEach((app, i) => {
-          if (seen.has(app.name)) {
-            ctx.addIssue({
-              code: "custom",
-              path: [i, "name"],
-              input: app.name,
-              message: `a pipeline named ${app.name} already exists; pick another name`,
-            });
-          }
-          seen.add(app.name);
-        });
-      }),
+    /**
+     * App repositories built the same way, besides face-ocr-worker and face-ocr-api. Names must differ from
+     * face-ocr-worker, face-ocr-api, `platform` and `pipelines.platform.name`, and from each other (ignoring case,
+     * as Azure DevOps does). @default []
+     */
+    additionalApps: z.array(appSchema).default([]),
     /** This repository's own pipeline: preview on pull requests, up on main. */
     platform: z
       .object({
-        /** Build definition name. @default "face-ocr-platform" */
-        name: z.string().min(1).default("face-ocr-platform"),
+        /** Build definition name; not face-ocr-worker, face-ocr-api or an additional app's name. @default "face-ocr-platform" */
+        name: z.string().min(1).default(DEFAULT_PLATFORM_PIPELINE),
         /** Azure Repos repository of this program, in the pipelines project. @default "face-ocr-platform" */
         repository: repoName("face-ocr-platform").default("face-ocr-platform"),
         /** Pipeline file at the repository root. @default "azure-pipelines.yml" */
@@ -162,7 +159,55 @@ export const pipelinesConfigSchema = z
       .prefault({}),
   })
   .strict()
+  .superRefine((pipelines, ctx) => {
+    // Every build definition lives in one folder (Azure DevOps refuses two of the same name there) and under one
+    // component (two of the same logical name would share a URN). Inputs may be partly invalid here: other issues
+    // are reported too, so look only at what parsed.
+    const platformName = typeof pipelines.platform?.name === "string" ? pipelines.platform.name : DEFAULT_PLATFORM_PIPELINE;
+    for (const builtIn of [WORKER_APP, API_APP]) {
+      if (sameName(platformName, builtIn)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["platform", "name"],
+          input: platformName,
+          message: `reserved: ${builtIn} is the build definition of an app repository; allowed: any other name, such as "${DEFAULT_PLATFORM_PIPELINE}"`,
+        });
+      }
+    }
+    const apps = Array.isArray(pipelines.additionalApps) ? pipelines.additionalApps : [];
+    const allowed = `allowed: an Azure Repos repository name other than ${WORKER_APP}, ${API_APP}, ${platformName} (pipelines.platform.name) and ${PLATFORM_DEFINITION_SUFFIX}, each used once (case does not count)`;
+    const earlier: string[] = [];
+    apps.forEach((app, i) => {
+      const name = app?.name;
+      if (typeof name !== "string") return;
+      const problem = additionalAppNameProblem(name, platformName, earlier);
+      if (problem !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["additionalApps", i, "name"], input: name, message: `${problem}; ${allowed}` });
+      }
+      earlier.push(name);
+    });
+  })
   .prefault({});
+
+/** Azure DevOps compares pipeline names without regard to case. */
+function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+function additionalAppNameProblem(name: string, platformName: string, earlier: readonly string[]): string | undefined {
+  if (sameName(name, WORKER_APP) || sameName(name, API_APP)) {
+    return `reserved: ${sameName(name, WORKER_APP) ? WORKER_APP : API_APP} is a built-in app pipeline`;
+  }
+  if (sameName(name, platformName)) {
+    return `reserved: ${platformName} is this repository's build definition (pipelines.platform.name), and Azure DevOps refuses two definitions of one name in a folder`;
+  }
+  if (sameName(name, PLATFORM_DEFINITION_SUFFIX)) {
+    return `reserved: the platform build definition's logical name ends in -${PLATFORM_DEFINITION_SUFFIX}, so an app named ${name} would register a second resource with the same URN`;
+  }
+  const twin = earlier.find((other) => sameName(other, name));
+  if (twin !== undefined) return `listed twice: an earlier additional app is already named ${twin}`;
+  return undefined;
+}
 
 export type PipelinesConfig = z.infer<typeof pipelinesConfigSchema>;
 export type AdditionalAppConfig = z.infer<typeof appSchema>;

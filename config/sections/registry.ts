@@ -7,8 +7,13 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 /** Any 8-4-4-4-12 hex id; Entra object ids are not all RFC 4122 version-4 UUIDs. */
 const OBJECT_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-/** Azure's own default for untagged manifests. */
-export const DEFAULT_UNTAGGED_RETENTION_DAYS = 7;
+/** The SKUs of Azure Container Registry. Only Premium has the retention policy for untagged manifests. */
+export const REGISTRY_SKUS = ["Basic", "Standard", "Premium"] as const;
+export type RegistrySku = (typeof REGISTRY_SKUS)[number];
+/** The SKU the guide's registry runs on. */
+export const DEFAULT_REGISTRY_SKU: RegistrySku = "Premium";
+/** The SKU that has the retention policy (`registry.untaggedRetentionDays`). */
+export const RETENTION_SKU: RegistrySku = "Premium";
 
 const repositoryPath = (example: string) =>
   z.string().regex(IMAGE_REPOSITORY_PATTERN, { error: `expected a lower-case registry path such as "${example}"` });
@@ -38,12 +43,28 @@ export const registryConfigSchema = z
     workerRepository: repositoryPath("data-ai/face-ocr-worker").default("data-ai/face-ocr-worker"),
     /** Repository path of the API image. @default "data-ai/face-ocr-api" */
     apiRepository: repositoryPath("data-ai/face-ocr-api").default("data-ai/face-ocr-api"),
-    /** Days the retention policy keeps an untagged manifest before purging it (0 purges at once). @default 7 */
+    /**
+     * Registry SKU. Set it to the live registry's (`az acr show -n <name> --query sku.name`) before adopting it, or
+     * `pulumi up` changes the live SKU. @default "Premium"
+     */
+    sku: z.enum(REGISTRY_SKUS, { error: "expected Basic, Standard or Premium" }).default(DEFAULT_REGISTRY_SKU),
+    /**
+     * The registry's shared admin user. Off: pulls use Entra identities (kubelet AcrPull) or scoped credentials.
+     * Turning it off on a live registry breaks every pull secret made from the admin credentials, so match the
+     * live value (`az acr show -n <name> --query adminUserEnabled`) until none is left. @default false
+     */
+    adminUserEnabled: z.boolean().default(false),
+    /**
+     * Days the retention policy keeps an untagged manifest before purging it (0 purges at once); unset: no
+     * retention policy. Needs the Premium SKU. Only enable it once every deployed image keeps a tag: an image
+     * pinned by digest whose moving tag (such as the worker's `:dev`) moved on is untagged, and would be purged
+     * (docs/pipelines.md, "Registry"). @default unset (retention disabled)
+     */
     untaggedRetentionDays: z
       .int({ error: "expected a whole number of days from 0 to 365" })
       .min(0, { error: "expected a whole number of days from 0 to 365" })
       .max(365, { error: "expected a whole number of days from 0 to 365" })
-      .default(DEFAULT_UNTAGGED_RETENTION_DAYS),
+      .optional(),
     /**
      * Give the AKS kubelet identity the `AcrPull` role on the registry: the way
      * Microsoft recommends clusters pull, with no credential to rotate. Needs
@@ -83,6 +104,26 @@ export const registryConfigSchema = z
      */
     pullSecretUsername: z.string().min(1, { error: "expected a service principal application id or an ACR token name" }).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((registry, ctx) => {
+    // Only between two values that parsed; a bad value of either has its own message.
+    const known = (REGISTRY_SKUS as readonly unknown[]).includes(registry.sku);
+    if (known && typeof registry.untaggedRetentionDays === "number" && registry.sku !== RETENTION_SKU) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["untaggedRetentionDays"],
+        input: registry.untaggedRetentionDays,
+        message: retentionSkuProblem(registry.sku),
+      });
+    }
+  });
+
+/** Why a retention policy cannot be set on a registry of this SKU, and the two ways out. */
+export function retentionSkuProblem(sku: string): string {
+  return (
+    `the retention policy for untagged manifests needs the ${RETENTION_SKU} SKU, but registry.sku is ${sku}; ` +
+    `allowed: unset (\`pulumi config rm --path registry.untaggedRetentionDays\`), or registry.sku ${RETENTION_SKU}`
+  );
+}
 
 export type RegistryConfig = z.infer<typeof registryConfigSchema>;

@@ -8,7 +8,7 @@ import { parseStackConfigOrThrow } from "../../config/load";
 import { DEFAULT_OUTPUT_MOCKS } from "../../plan/mocks";
 import { stackConfigFor } from "../../scripts/checkAppRepo";
 import { validateAzureDevOpsInputs } from "../../validation/azureDevOpsSchema";
-import { PROJECT_DIR, RecordedRun, runComponent, runStack } from "../harness";
+import { devStackSection, PROJECT_DIR, RecordedRun, runComponent, runStack } from "../harness";
 
 const BUILD_DEFINITION = "azuredevops:index/buildDefinition:BuildDefinition";
 const BRANCH_POLICY = "azuredevops:index/branchPolicyBuildValidation:BranchPolicyBuildValidation";
@@ -151,6 +151,7 @@ describe("BuildPipelines options", () => {
     parseStackConfigOrThrow(
       {
         registry: { resourceGroupName: "rg-example" },
+        ray: devStackSection("ray"),
         pipelines: { additionalApps: [{ name: "face-ocr-reports", imageRepository: "data-ai/face-ocr-reports" }] },
       },
       "dev",
@@ -172,6 +173,22 @@ describe("BuildPipelines options", () => {
         .sort(),
     ).toEqual(["pipelines-face-ocr-api", "pipelines-face-ocr-reports", "pipelines-face-ocr-worker", "pipelines-platform"]);
     expect(run.one(BUILD_DEFINITION, "pipelines-face-ocr-reports").inputs).toEqual(appDefinition("face-ocr-reports", "2.52.0"));
+  });
+});
+
+describe("BuildPipelines refuses apps that would collide with the platform definition", () => {
+  const model = pipelinesModel(
+    parseStackConfigOrThrow({ registry: { resourceGroupName: "rg-example" }, ray: devStackSection("ray") }, "dev"),
+  );
+  const withApp = (name: string) => ({ ...model, apps: [...model.apps, { ...model.apps[1], name, kind: "additional" as const }] });
+
+  it.each([
+    ["platform", "logical name pipelines-platform, or name platform in the folder"],
+    ["Face-OCR-Platform", "logical name pipelines-Face-OCR-Platform, or name Face-OCR-Platform in the folder"],
+  ])("refuses an app named %s (config refuses it first, naming the key)", async (name, what) => {
+    await expect(runComponent(() => new BuildPipelines("pipelines", withApp(name)))).rejects.toThrow(
+      `app pipeline "${name}" collides with another build definition of component "pipelines" (${what}); rename the app`,
+    );
   });
 });
 

@@ -1,15 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { pipelinesModel } from "../../components/pipelines/pipelineModel";
 import { parseStackConfig, parseStackConfigOrThrow } from "../../config/load";
+import { devStackSection } from "../harness";
 
 const REGISTRY = { resourceGroupName: "rg-example" };
+/** The dev stack's Ray section: the GPU worker image has no default. */
+const RAY = devStackSection("ray");
 
 function model(raw: Record<string, unknown> = {}) {
-  return pipelinesModel(parseStackConfigOrThrow({ registry: REGISTRY, ...raw }, "dev"));
+  return pipelinesModel(parseStackConfigOrThrow({ registry: REGISTRY, ray: RAY, ...raw }, "dev"));
 }
 
 function problems(raw: Record<string, unknown>): string[] {
-  const result = parseStackConfig({ registry: REGISTRY, ...raw });
+  const result = parseStackConfig({ registry: REGISTRY, ray: RAY, ...raw });
   if (result.ok) throw new Error("expected the config to be rejected");
   return result.problems;
 }
@@ -137,8 +140,54 @@ describe("pipelines config errors", () => {
       }),
     ).toEqual([
       'pipelines.branches[0] = "refs/heads/main": expected a branch name such as "main" (without refs/heads/); set it with `pulumi config set --path pipelines.branches[0] <value>`',
-      'pipelines.additionalApps[0].name = "face-ocr-api": a pipeline named face-ocr-api already exists; pick another name; set it with `pulumi config set --path pipelines.additionalApps[0].name <value>`',
       "pipelines.trigger: unknown key; allowed keys here: enabled, project, folder, branches, yamlPath, azureSubscription, keyVaultName, variables, template, environments, additionalApps, platform",
+      `pipelines.additionalApps[0].name = "face-ocr-api": reserved: face-ocr-api is a built-in app pipeline; ${ALLOWED_APP_NAMES}; ${setApp(0)}`,
+    ]);
+  });
+});
+
+const ALLOWED_APP_NAMES =
+  "allowed: an Azure Repos repository name other than face-ocr-worker, face-ocr-api, face-ocr-platform (pipelines.platform.name) and platform, each used once (case does not count)";
+const setApp = (i: number) => `set it with \`pulumi config set --path pipelines.additionalApps[${i}].name <value>\``;
+const app = (name: string) => ({ name, imageRepository: "data-ai/face-ocr-reports" });
+
+describe("additional app names that would collide with another build definition", () => {
+  it("refuses an app named platform: its logical name would be the platform definition's (a duplicate URN)", () => {
+    expect(problems({ pipelines: { additionalApps: [app("platform")] } })).toEqual([
+      `pipelines.additionalApps[0].name = "platform": reserved: the platform build definition's logical name ends in -platform, so an app named platform would register a second resource with the same URN; ${ALLOWED_APP_NAMES}; ${setApp(0)}`,
+    ]);
+  });
+
+  it("refuses an app named like the platform pipeline: a second definition of that name in the folder", () => {
+    expect(problems({ pipelines: { additionalApps: [app("face-ocr-platform")] } })).toEqual([
+      `pipelines.additionalApps[0].name = "face-ocr-platform": reserved: face-ocr-platform is this repository's build definition (pipelines.platform.name), and Azure DevOps refuses two definitions of one name in a folder; ${ALLOWED_APP_NAMES}; ${setApp(0)}`,
+    ]);
+  });
+
+  it("follows a renamed platform pipeline, ignoring case as Azure DevOps does", () => {
+    const platform = { name: "infra-deploy" };
+    expect(problems({ pipelines: { platform, additionalApps: [app("Infra-Deploy")] } })).toEqual([
+      `pipelines.additionalApps[0].name = "Infra-Deploy": reserved: infra-deploy is this repository's build definition (pipelines.platform.name), and Azure DevOps refuses two definitions of one name in a folder; ` +
+        `allowed: an Azure Repos repository name other than face-ocr-worker, face-ocr-api, infra-deploy (pipelines.platform.name) and platform, each used once (case does not count); ${setApp(0)}`,
+    ]);
+    // The old name is free once the platform pipeline no longer uses it.
+    expect(model({ pipelines: { platform, additionalApps: [app("face-ocr-platform")] } }).apps.map((a) => a.name)).toEqual([
+      "face-ocr-worker",
+      "face-ocr-api",
+      "face-ocr-platform",
+    ]);
+  });
+
+  it("refuses the built-in app names in any case, and an app listed twice", () => {
+    expect(problems({ pipelines: { additionalApps: [app("Face-OCR-Worker"), app("reports"), app("Reports")] } })).toEqual([
+      `pipelines.additionalApps[0].name = "Face-OCR-Worker": reserved: face-ocr-worker is a built-in app pipeline; ${ALLOWED_APP_NAMES}; ${setApp(0)}`,
+      `pipelines.additionalApps[2].name = "Reports": listed twice: an earlier additional app is already named reports; ${ALLOWED_APP_NAMES}; ${setApp(2)}`,
+    ]);
+  });
+
+  it("refuses a platform pipeline named like a built-in app", () => {
+    expect(problems({ pipelines: { platform: { name: "face-ocr-api" } } })).toEqual([
+      'pipelines.platform.name = "face-ocr-api": reserved: face-ocr-api is the build definition of an app repository; allowed: any other name, such as "face-ocr-platform"; set it with `pulumi config set --path pipelines.platform.name <value>`',
     ]);
   });
 });

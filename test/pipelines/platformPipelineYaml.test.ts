@@ -4,10 +4,11 @@ import * as YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { PLATFORM_VARIABLE_GROUP, pipelinesModel } from "../../components/pipelines/pipelineModel";
 import { parseStackConfigOrThrow } from "../../config/load";
-import { PROJECT_DIR } from "../harness";
+import { devStackSection, PROJECT_DIR } from "../harness";
 
 interface Step {
   script?: string;
+  displayName?: string;
   condition?: string;
   env?: Record<string, string>;
   checkout?: string;
@@ -15,9 +16,12 @@ interface Step {
   [key: string]: unknown;
 }
 
-const platform = pipelinesModel(parseStackConfigOrThrow({ registry: { resourceGroupName: "rg-example" } }, "dev")).platform;
+const platform = pipelinesModel(
+  parseStackConfigOrThrow({ registry: { resourceGroupName: "rg-example" }, ray: devStackSection("ray") }, "dev"),
+).platform;
 const file = path.join(PROJECT_DIR, platform.yamlPath);
-const doc = YAML.parse(fs.readFileSync(file, "utf8")) as {
+const text = fs.readFileSync(file, "utf8");
+const doc = YAML.parse(text) as {
   trigger: { branches: { include: string[] } };
   pr: string;
   variables: ({ group: string } | { name: string; value: string })[];
@@ -26,6 +30,39 @@ const doc = YAML.parse(fs.readFileSync(file, "utf8")) as {
 const eachStack = doc.steps.find((s) => "${{ each stack in parameters.stacks }}" in s) as Record<string, Step[]>;
 const perStack = eachStack["${{ each stack in parameters.stacks }}"];
 const steps = doc.steps.filter((s) => s !== eachStack) as Step[];
+
+/**
+ * Shell variables a script reads: `$NAME` and `${NAME...}` with an upper-case name. Not `$(NAME)` (an Azure Pipelines
+ * macro, expanded before the shell runs) nor `${{ ... }}` (a template expression).
+ */
+function shellVariablesUsed(script: string): Set<string> {
+  return new Set([...script.matchAll(/\$(?:\{([A-Z_][A-Z0-9_]*)(?=[}:#%/-])|([A-Z_][A-Z0-9_]*))/g)].map((m) => m[1] ?? m[2]));
+}
+
+/** Variables a script sets for itself (`NAME=`, `export NAME=`, `read NAME`, `for NAME in`). */
+function shellVariablesSet(script: string): Set<string> {
+  const assigned = [...script.matchAll(/(?:^|[;&|\s])(?:export\s+|local\s+|readonly\s+|declare\s+(?:-\w+\s+)*)?([A-Z_][A-Z0-9_]*)=/gm)];
+  const read = [...script.matchAll(/\b(?:read(?:\s+-\w+)*|for)\s+([A-Z_][A-Z0-9_]*)/g)];
+  return new Set([...assigned, ...read].map((m) => m[1]));
+}
+
+/** Variables a script sets for later steps (`##vso[task.setvariable variable=NAME]`, not secret ones). */
+function pipelineVariablesSet(script: string): string[] {
+  return [...script.matchAll(/##vso\[task\.setvariable variable=([A-Za-z_][A-Za-z0-9_.]*)(;[^\]]*)?\]/g)]
+    .filter((m) => !/issecret=true/i.test(m[2] ?? ""))
+    .map((m) => m[1].toUpperCase().replace(/\./g, "_"));
+}
+
+/** Predefined Azure Pipelines variables, as the agent exports them (`Agent.TempDirectory` is `AGENT_TEMPDIRECTORY`). */
+const PREDEFINED = /^(?:AGENT|BUILD|SYSTEM|PIPELINE|ENVIRONMENT|RESOURCES|COMMON)_[A-Z0-9_]+$|^TF_BUILD$/;
+/** What the shell and the agent's OS set. */
+const SHELL_VARIABLES = new Set(["HOME", "PATH", "PWD", "OLDPWD", "USER", "SHELL", "TMPDIR", "HOSTNAME", "IFS", "UID", "RANDOM", "LINENO"]);
+
+/** The secret variables the file's `variables:` comment lists: from "Secret variables:" to the end of that sentence. */
+const listedSecrets = (() => {
+  const sentence = /#\s*Secret variables:([\s\S]*?)\.\s*\n/.exec(text)?.[1] ?? "";
+  return [...sentence.replace(/^\s*#/gm, " ").matchAll(/\b[A-Z][A-Z0-9_]+\b/g)].map((m) => m[0]);
+})();
 
 describe("the platform's own azure-pipelines.yml", () => {
   it("is the file the platform build definition points at, triggered by pushes to the protected branch", () => {
@@ -40,6 +77,64 @@ describe("the platform's own azure-pipelines.yml", () => {
     for (const step of [...steps, ...perStack]) {
       for (const [name, value] of Object.entries(step.env ?? {})) expect(value, name).toBe(`$(${name})`);
     }
+  });
+
+  it("lists the variable group's secret variables in its comment, as docs/pipelines.md does", () => {
+    expect(listedSecrets).toEqual([
+      "PULUMI_ACCESS_TOKEN",
+      "ARM_CLIENT_ID",
+      "ARM_CLIENT_SECRET",
+      "ARM_TENANT_ID",
+      "ARM_SUBSCRIPTION_ID",
+      "AZDO_ORG_SERVICE_URL",
+      "AZDO_PERSONAL_ACCESS_TOKEN",
+      "AKS_RESOURCE_GROUP",
+      "AKS_CLUSTER_NAME",
+    ]);
+  });
+
+  it("finds the shell variables a script reads, and those it sets itself", () => {
+    expect([...shellVariablesUsed('az x "$ARM_CLIENT_ID" ${AKS_CLUSTER_NAME:-x} ${HOME} $(NODE_VERSION) ${{ stack }} $lower')]).toEqual([
+      "ARM_CLIENT_ID",
+      "AKS_CLUSTER_NAME",
+      "HOME",
+    ]);
+    expect([...shellVariablesSet('A=1\nexport B="x"; read -r C\nfor D in x; do :; done')]).toEqual(["A", "B", "C", "D"]);
+    expect(pipelineVariablesSet("echo '##vso[task.setvariable variable=KUBECONFIG]/tmp/k'")).toEqual(["KUBECONFIG"]);
+  });
+
+  // Azure Pipelines does not put secret variables into a script's environment unless its `env:` maps them, so
+  // `set -u` (or an empty argument) would stop the step. Anything a script reads that neither it, the agent nor a
+  // plain pipeline variable sets must therefore be mapped in that step's env.
+  it("maps every secret variable a script reads into that step's env", () => {
+    const plain = doc.variables.flatMap((v) => ("name" in v ? [v.name.toUpperCase()] : []));
+    const fromEarlierSteps: string[] = [];
+    const unmapped: string[] = [];
+    const scripts = [...steps, ...perStack].filter((s) => typeof s.script === "string");
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const step of scripts) {
+      const script = step.script as string;
+      const own = shellVariablesSet(script);
+      const mapped = new Set(Object.keys(step.env ?? {}));
+      for (const name of shellVariablesUsed(script)) {
+        if (own.has(name) || mapped.has(name) || PREDEFINED.test(name) || SHELL_VARIABLES.has(name)) continue;
+        if (fromEarlierSteps.includes(name)) continue;
+        if (plain.includes(name) && !listedSecrets.includes(name)) continue;
+        unmapped.push(`${step.displayName ?? script.split("\n")[0]}: $${name}`);
+      }
+      fromEarlierSteps.push(...pipelineVariablesSet(script));
+    }
+    expect(unmapped).toEqual([]);
+  });
+
+  it("reads the cluster's name and resource group from the variable group's secrets", () => {
+    const cluster = steps.find((s) => s.displayName === "Cluster credentials");
+    expect(cluster?.script).toContain("az aks get-credentials");
+    const used = shellVariablesUsed(cluster?.script ?? "");
+    expect(["AKS_RESOURCE_GROUP", "AKS_CLUSTER_NAME"].filter((name) => used.has(name) && listedSecrets.includes(name))).toEqual([
+      "AKS_RESOURCE_GROUP",
+      "AKS_CLUSTER_NAME",
+    ]);
   });
 
   it("installs the Pulumi CLI release that matches the pinned SDK", () => {

@@ -4,7 +4,7 @@ import { ContainerRegistry } from "../../components/registry/containerRegistry";
 import { pipelineYamlFiles } from "../../components/pipelines/pipelineYaml";
 import { parseStackConfigOrThrow } from "../../config/load";
 import { SECRET_MASK } from "../../plan/secrets";
-import { kubeletOnlyRegistry, runComponent, runStack, unwrap } from "../harness";
+import { devStackSection, kubeletOnlyRegistry, runComponent, runStack, unwrap } from "../harness";
 import * as YAML from "yaml";
 
 const REGISTRY = "azure-native:containerregistry:Registry";
@@ -28,14 +28,15 @@ describe("ContainerRegistry in the dev stack", () => {
     expect(run.ofType(SECRET).filter((r) => r.parent === component.urn)).toEqual([]);
   });
 
-  it("is the guide's registry: cybersmartstg, Premium, no admin user, untagged manifests purged after 7 days, protected", async () => {
+  it("is the guide's registry: cybersmartstg, Premium, no admin user, no retention policy (it would purge digest-pinned images), protected", async () => {
     const acr = (await runStack()).one(REGISTRY);
     expect(acr.inputs).toEqual({
       registryName: "cybersmartstg",
       resourceGroupName: "rg-data-ai-dev",
       sku: { name: "Premium" },
       adminUserEnabled: false,
-      policies: { retentionPolicy: { status: "enabled", days: 7 } },
+      // `days` is the SDK's default; it counts only once status is enabled.
+      policies: { retentionPolicy: { status: "disabled", days: 7 } },
       // Defaults the azure-native SDK fills in (containerregistry/registry.js); zone redundancy is fixed at
       // creation, so it must match the live registry.
       anonymousPullEnabled: false,
@@ -44,6 +45,24 @@ describe("ContainerRegistry in the dev stack", () => {
       zoneRedundancy: "Disabled",
     });
     expect(acr.protect).toBe(true);
+  });
+
+  it("purges untagged manifests only when registry.untaggedRetentionDays is set", async () => {
+    const acr = (await runStack({ config: { "registry.untaggedRetentionDays": "30" } })).one(REGISTRY);
+    expect(acr.inputs.policies).toEqual({ retentionPolicy: { status: "enabled", days: 30 } });
+  });
+
+  it("stops the run when retention is asked of a SKU without it", async () => {
+    await expect(runStack({ config: { "registry.sku": "Standard", "registry.untaggedRetentionDays": "7" } })).rejects.toThrow(
+      'Invalid config for stack "dev":\n  - registry.untaggedRetentionDays = 7: the retention policy for untagged manifests needs the Premium SKU, but registry.sku is Standard;',
+    );
+  });
+
+  it("takes registry.sku and registry.adminUserEnabled from stack config end to end", async () => {
+    const defaults = (await runStack()).one(REGISTRY).inputs;
+    expect([defaults.sku, defaults.adminUserEnabled]).toEqual([{ name: "Premium" }, false]);
+    const live = (await runStack({ config: { "registry.sku": "Standard", "registry.adminUserEnabled": "true" } })).one(REGISTRY).inputs;
+    expect([live.sku, live.adminUserEnabled]).toEqual([{ name: "Standard" }, true]);
   });
 
   it("gives the kubelet identity AcrPull on the registry and nothing wider", async () => {
@@ -82,7 +101,10 @@ describe("ContainerRegistry in the dev stack", () => {
   });
 
   it("gives the generated pipelines the same image URLs the component derives", async () => {
-    const config = parseStackConfigOrThrow({ registry: { resourceGroupName: "rg-example", name: "cybersmartstg" } }, "dev");
+    const config = parseStackConfigOrThrow(
+      { registry: { resourceGroupName: "rg-example", name: "cybersmartstg" }, ray: devStackSection("ray") },
+      "dev",
+    );
     const urls: Record<string, string> = {};
     await runComponent(async () => {
       const registry = new ContainerRegistry("registry", {
@@ -107,6 +129,57 @@ describe("ContainerRegistry in the dev stack", () => {
     });
     expect(registryUrlsIn("face-ocr-worker")).toEqual([urls.worker, urls.worker, urls.worker]);
     expect(registryUrlsIn("face-ocr-api")).toEqual([urls.api, urls.api, urls.api]);
+  });
+
+  it("refuses a login server other than the one the pipelines derive from the name", async () => {
+    const wrongCloud = { [REGISTRY]: () => ({ loginServer: "cybersmartstg.azurecr.cn" }) };
+    await expect(
+      runComponent(
+        () => {
+          new ContainerRegistry("registry", {
+            registryName: "cybersmartstg",
+            resourceGroupName: "rg-example",
+            kubeletPrincipalId: "11111111-2222-3333-4444-555555555555",
+          });
+          return {};
+        },
+        { outputs: wrongCloud },
+      ),
+    ).rejects.toThrow(
+      "registry cybersmartstg reports login server cybersmartstg.azurecr.cn, but the pipelines and their generated YAML use cybersmartstg.azurecr.io (acrLoginServer in components/registry/registrySpec.ts)",
+    );
+  });
+
+  it("takes the SKU and the admin user from its arguments, to match a live registry", async () => {
+    const run = await runComponent(
+      () =>
+        new ContainerRegistry("registry", {
+          registryName: "cybersmartstg",
+          resourceGroupName: "rg-example",
+          sku: "Standard",
+          adminUserEnabled: true,
+          kubeletPrincipalId: "11111111-2222-3333-4444-555555555555",
+        }),
+    );
+    const acr = run.one(REGISTRY).inputs;
+    expect([acr.sku, acr.adminUserEnabled, acr.policies]).toEqual([{ name: "Standard" }, true, undefined]);
+  });
+
+  it("refuses retention on a SKU without it before registering anything", async () => {
+    await expect(
+      runComponent(
+        () =>
+          new ContainerRegistry("registry", {
+            registryName: "cybersmartstg",
+            resourceGroupName: "rg-example",
+            sku: "Basic",
+            untaggedRetentionDays: 7,
+            kubeletPrincipalId: "11111111-2222-3333-4444-555555555555",
+          }),
+      ),
+    ).rejects.toThrow(
+      'Invalid config for stack "dev":\n  - registry.untaggedRetentionDays = 7: the retention policy for untagged manifests needs the Premium SKU, but registry.sku is Basic;',
+    );
   });
 
   it("refuses a repository path that is not a registry path", async () => {

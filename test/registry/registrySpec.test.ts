@@ -7,9 +7,11 @@ import {
   GUIDE_PULL_SECRETS,
   PullAccessConfigError,
   pullAccessSpec,
+  RegistrySettingsError,
   registrySpec,
 } from "../../components/registry/registrySpec";
 import { parseStackConfig } from "../../config/load";
+import { devStackSection } from "../harness";
 
 const PRINCIPAL = "11111111-2222-3333-4444-555555555555";
 const NO_SECRETS = { kubeletAcrPull: true, kubeletPrincipalId: PRINCIPAL, pullSecrets: [], pullSecretUsername: undefined };
@@ -45,30 +47,92 @@ describe("registry URLs", () => {
 });
 
 describe("registrySpec", () => {
-  it("is Premium, without the admin user, with a retention policy for untagged manifests", () => {
-    expect(registrySpec({ name: "cybersmartstg", resourceGroupName: "rg-example", untaggedRetentionDays: 7 })).toEqual({
+  const BASE = { name: "cybersmartstg", resourceGroupName: "rg-example", untaggedRetentionDays: undefined };
+
+  it("is Premium, without the admin user, with the retention policy for untagged manifests disabled", () => {
+    expect(registrySpec(BASE)).toEqual({
       registryName: "cybersmartstg",
       resourceGroupName: "rg-example",
       sku: { name: "Premium" },
       adminUserEnabled: false,
-      policies: { retentionPolicy: { status: "enabled", days: 7 } },
+      policies: { retentionPolicy: { status: "disabled" } },
     });
   });
 
-  it("takes the retention days from config, defaulting to 7", () => {
-    const parsed = parseStackConfig({ registry: { resourceGroupName: "rg-example" } });
-    expect(parsed.ok && parsed.config.registry.untaggedRetentionDays).toBe(7);
-    const custom = parseStackConfig({ registry: { resourceGroupName: "rg-example", untaggedRetentionDays: 30 } });
-    expect(custom.ok && registrySpec(custom.config.registry).policies.retentionPolicy.days).toBe(30);
+  it("purges untagged manifests after the configured days when asked", () => {
+    expect(registrySpec({ ...BASE, untaggedRetentionDays: 7 }).policies).toEqual({ retentionPolicy: { status: "enabled", days: 7 } });
+  });
+
+  it("takes the SKU and the admin user as configured, leaving the Premium-only policy out of other SKUs", () => {
+    expect(registrySpec({ ...BASE, sku: "Standard", adminUserEnabled: true })).toEqual({
+      registryName: "cybersmartstg",
+      resourceGroupName: "rg-example",
+      sku: { name: "Standard" },
+      adminUserEnabled: true,
+    });
+  });
+
+  it("refuses retention on a SKU without it", () => {
+    expect(() => registrySpec({ ...BASE, sku: "Basic", untaggedRetentionDays: 7 })).toThrow(RegistrySettingsError);
+  });
+});
+
+describe("registry config", () => {
+  const RAY = devStackSection("ray");
+  const parse = (registry: Record<string, unknown>) =>
+    parseStackConfig({ registry: { resourceGroupName: "rg-example", ...registry }, ray: RAY });
+
+  it("defaults to Premium, no admin user and no retention (the worker's digest-pinned images lose their tag on the next push)", () => {
+    const parsed = parse({});
+    if (!parsed.ok) throw new Error(parsed.problems.join("\n"));
+    expect([parsed.config.registry.sku, parsed.config.registry.adminUserEnabled, parsed.config.registry.untaggedRetentionDays]).toEqual([
+      "Premium",
+      false,
+      undefined,
+    ]);
+    expect(registrySpec(parsed.config.registry).policies).toEqual({ retentionPolicy: { status: "disabled" } });
+  });
+
+  it("takes the retention days, the SKU and the admin user from config", () => {
+    const custom = parse({ untaggedRetentionDays: 30 });
+    expect(custom.ok && registrySpec(custom.config.registry).policies).toEqual({ retentionPolicy: { status: "enabled", days: 30 } });
+    const live = parse({ sku: "Standard", adminUserEnabled: true });
+    expect(live.ok && registrySpec(live.config.registry)).toMatchObject({ sku: { name: "Standard" }, adminUserEnabled: true });
   });
 
   it("rejects retention days outside 0-365 with the key and the fix", () => {
-    expect(parseStackConfig({ registry: { resourceGroupName: "rg-example", untaggedRetentionDays: 400 } })).toEqual({
+    expect(parse({ untaggedRetentionDays: 400 })).toEqual({
       ok: false,
       problems: [
         "registry.untaggedRetentionDays = 400: expected a whole number of days from 0 to 365; set it with `pulumi config set --path registry.untaggedRetentionDays <value>`",
       ],
     });
+  });
+
+  it("rejects a SKU that does not exist and an admin user that is not a boolean", () => {
+    expect(parse({ sku: "premium", adminUserEnabled: "no" })).toEqual({
+      ok: false,
+      problems: [
+        'registry.sku = "premium": expected Basic, Standard or Premium; set it with `pulumi config set --path registry.sku <value>`',
+        expect.stringMatching(/^registry\.adminUserEnabled = "no": /),
+      ],
+    });
+  });
+
+  it("rejects retention on a SKU without it, naming both keys and the ways out", () => {
+    expect(parse({ sku: "Standard", untaggedRetentionDays: 7 })).toEqual({
+      ok: false,
+      problems: [
+        "registry.untaggedRetentionDays = 7: the retention policy for untagged manifests needs the Premium SKU, but registry.sku is Standard; " +
+          "allowed: unset (`pulumi config rm --path registry.untaggedRetentionDays`), or registry.sku Premium; " +
+          "set it with `pulumi config set --path registry.untaggedRetentionDays <value>`",
+      ],
+    });
+  });
+
+  it("keeps the dev stack's all-zero kubelet placeholder valid (the offline plan uses it; docs/pipelines.md says to replace it)", () => {
+    const parsed = parse({ kubeletPrincipalId: "00000000-0000-0000-0000-000000000000" });
+    expect(parsed.ok).toBe(true);
   });
 });
 
@@ -82,7 +146,10 @@ describe("AcrPull role definition", () => {
 
 describe("pullAccessSpec", () => {
   it("defaults to AcrPull for the kubelet identity and no pull secrets", () => {
-    const parsed = parseStackConfig({ registry: { resourceGroupName: "rg-example", kubeletPrincipalId: PRINCIPAL } });
+    const parsed = parseStackConfig({
+      registry: { resourceGroupName: "rg-example", kubeletPrincipalId: PRINCIPAL },
+      ray: devStackSection("ray"),
+    });
     if (!parsed.ok) throw new Error(parsed.problems.join("\n"));
     expect(pullAccessSpec(parsed.config.registry, { pullPasswordSet: false })).toEqual({
       kubeletAcrPull: { principalId: PRINCIPAL, principalType: "ServicePrincipal" },
@@ -145,7 +212,7 @@ describe("pullAccessSpec", () => {
       { namespace: "ray", name: "regcred" },
       { namespace: "ray", name: "regcred" },
     ];
-    const result = parseStackConfig({ registry: { resourceGroupName: "rg-example", pullSecrets: twice } });
+    const result = parseStackConfig({ registry: { resourceGroupName: "rg-example", pullSecrets: twice }, ray: devStackSection("ray") });
     expect(result.ok).toBe(false);
     expect(!result.ok && result.problems[0]).toMatch(/^registry\.pullSecrets\[1\] = .*: pull secret ray\/regcred is listed twice;/);
   });
