@@ -7,7 +7,10 @@
  * `policies/config/<stack>.json`, as with `npm run plan`.
  *
  * Exit codes: 0 no mandatory violation; 1 a mandatory violation; 2 unreadable
- * input (file, JSON, preview shape, policy config or arguments).
+ * input (file, JSON, preview shape, policy config or arguments), or a preview
+ * the policies cannot evaluate: no steps, no resource to read, or a step that
+ * is not a deletion but has no `newState` (a failed preview, or not `--json`).
+ * Passing those would pass CI having checked nothing.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -65,6 +68,36 @@ function readPreview(file: string, io: CliIo, cwd: string): { doc: PreviewLike; 
     );
   }
   return { doc: doc as PreviewLike, source };
+}
+
+/** Steps that remove a resource: they carry only `oldState`, and there is nothing to check (as in runner.ts). */
+const DELETION_OPS = new Set(["delete", "delete-replaced", "discard", "discard-replaced", "read-discard", "remove-pending-replace"]);
+
+const SAVE_HINT = "pass the JSON of a preview that succeeded, saved with `pulumi preview --json --show-sames`";
+
+/**
+ * Why the policies cannot evaluate this preview, or undefined when they can: no steps, no resource that could be
+ * read, or steps (other than deletions) without the `newState` the policies read.
+ */
+export function unevaluableReason(doc: PreviewLike, source: string, readable: number): string | undefined {
+  const steps = doc.steps;
+  const sames = Number(doc.changeSummary?.same ?? 0);
+  if (steps.length === 0) {
+    const left = sames > 0 ? ` (its changeSummary counts ${sames} unchanged resources it leaves out)` : "";
+    return `${source} has no steps${left}: no resource could be read, so no policy can be evaluated; ${SAVE_HINT}`;
+  }
+  const unreadable = steps.filter((s) => (s.newState === undefined || s.newState === null) && !DELETION_OPS.has(String(s.op)));
+  if (unreadable.length > 0) {
+    const first = String(unreadable[0].urn ?? "(no urn)");
+    return (
+      `${source}: ${unreadable.length} of ${steps.length} steps have no newState (first: ${first}), so the policies cannot read ` +
+      `${unreadable.length === 1 ? "that resource" : "those resources"}; ${SAVE_HINT}`
+    );
+  }
+  if (readable === 0) {
+    return `${source} has ${steps.length} steps, all deletions: no resource could be read, so no policy can be evaluated; ${SAVE_HINT}`;
+  }
+  return undefined;
 }
 
 /** The stack named by the URNs (`urn:pulumi:<stack>::...`), when they name exactly one. */
@@ -127,6 +160,8 @@ export async function runPolicyCli(argv: readonly string[], io: CliIo): Promise<
       config = readPolicyConfig(configFile, false);
     }
     const resources = resourcesFromPreview(doc);
+    const unevaluable = unevaluableReason(doc, source, resources.length);
+    if (unevaluable !== undefined) throw new InputError(unevaluable);
     const configText = config
       ? path.relative(cwd, configFile as string) || configFile
       : "none (every policy at the pack's level and defaults)";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { stringish } from "./stringish";
 
 /**
  * Config key `api`: the face-ocr-api HelmRelease, its Flux sources and image
@@ -19,9 +20,9 @@ export const API_DERIVED_ENV = {
   RAY_NAMESPACE: "set from the Ray component's actor namespace",
   /** Composed from `api.database` and the secret `databasePassword`; reaches the chart through valuesFrom. */
   DATABASE_URL: "a secret, composed from api.database and `pulumi config set --secret databasePassword`",
-  /** Secret `apiChromaToken`, through valuesFrom. */
+  /** Secret `chromaToken` (config/secrets.ts), through valuesFrom. */
   CHROMA_TOKEN: "a secret: `pulumi config set --secret chromaToken`",
-  /** Secret `apiDosashopKey`, through valuesFrom. */
+  /** Secret `dosashopKey` (config/secrets.ts), through valuesFrom. */
   DOSASHOP_KEY: "a secret: `pulumi config set --secret dosashopKey`",
 } as const;
 
@@ -220,7 +221,7 @@ export const apiConfigSchema = z
           .default(">=1.0.0-0"),
         /** Tag written into the image-tag file the first time; Flux rewrites it afterwards. @default "1.0.0-alpha.1770916300" */
         initialTag: z.string().min(1, { error: "expected an image tag" }).default("1.0.0-alpha.1770916300"),
-        /** Path of the image-tag file in the draft-deployment repository. @default "<environment>/face-ocr-api-image-tag.yaml" */
+        /** Path of the image-tag file in the draft-deployment repository. @default "<environment>/<releaseName>-image-tag.yaml", e.g. "dev/face-ocr-api-image-tag.yaml" */
         gitPath: z
           .string()
           .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\.ya?ml$/, {
@@ -247,8 +248,12 @@ export const apiConfigSchema = z
       .strict()
       .prefault({}),
     env: apiEnvSchema,
-    /** Further plain env vars (name to value), for a variable the code does not know yet. Never a secret. @default {} */
-    extraEnv: z.record(z.string(), z.string({ error: "expected a string value" })).default({}),
+    /**
+     * Further plain env vars (name to value), for a variable the code does not know yet. Never a secret.
+     * `pulumi config set --path api.extraEnv.WORKERS 4` stores a number and `... true` a boolean: both are
+     * accepted and rendered as strings (`"4"`, `"true"`), as the chart's `env[].value` needs. @default {}
+     */
+    extraEnv: z.record(z.string(), stringish).default({}),
   })
   .strict()
   .superRefine((cfg, ctx) => {

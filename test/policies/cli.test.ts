@@ -116,6 +116,70 @@ describe("npm run policy", () => {
     );
   });
 
+  describe("exits 2 on a preview it cannot evaluate, instead of passing it having checked nothing", () => {
+    const hint = "pass the JSON of a preview that succeeded, saved with `pulumi preview --json --show-sames`";
+
+    it("no steps", async () => {
+      const file = write(previewOf([]));
+      const { code, stdout, stderr } = await cli([file, "--stack", "dev"]);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toBe(`${file} has no steps: no resource could be read, so no policy can be evaluated; ${hint}\n`);
+    });
+
+    it("no steps because a preview without --show-sames left every unchanged resource out", async () => {
+      const file = write(previewOf([], { changeSummary: { same: 12 } }));
+      const { code, stderr } = await cli([file, "--stack", "dev"]);
+      expect(code).toBe(2);
+      expect(stderr).toBe(
+        `${file} has no steps (its changeSummary counts 12 unchanged resources it leaves out): no resource could be read, so no policy can be evaluated; ${hint}\n`,
+      );
+    });
+
+    it("steps without newState", async () => {
+      const doc = previewOf(fixtureStack());
+      const stripped = { ...doc, steps: doc.steps.map(({ op, urn }) => ({ op, urn })) };
+      const file = write(stripped);
+      const { code, stdout, stderr } = await cli([file, "--stack", "dev"]);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toBe(
+        `${file}: 7 of 7 steps have no newState (first: ${doc.steps[0].urn}), so the policies cannot read those resources; ${hint}\n`,
+      );
+    });
+
+    it("one step without newState among readable ones", async () => {
+      const doc = previewOf(fixtureStack());
+      const hr = doc.steps.find((s) => s.newState.type === HELM_RELEASE)!;
+      const steps: Record<string, unknown>[] = doc.steps.map((s) => (s === hr ? { op: "update", urn: s.urn } : s));
+      const file = write({ ...doc, steps });
+      const { code, stderr } = await cli([file, "--stack", "dev"]);
+      expect(code).toBe(2);
+      expect(stderr).toBe(
+        `${file}: 1 of 7 steps have no newState (first: ${hr.urn}), so the policies cannot read that resource; ${hint}\n`,
+      );
+    });
+
+    it("only deletions", async () => {
+      const doc = previewOf(fixtureStack().slice(0, 2));
+      const file = write({ ...doc, steps: doc.steps.map(({ urn }) => ({ op: "delete", urn })) });
+      const { code, stderr } = await cli([file, "--stack", "dev"]);
+      expect(code).toBe(2);
+      expect(stderr).toBe(`${file} has 2 steps, all deletions: no resource could be read, so no policy can be evaluated; ${hint}\n`);
+    });
+
+    it("but a deletion without newState next to readable resources is fine: there is nothing to check in it", async () => {
+      const doc = previewOf(fixtureStack());
+      const steps: Record<string, unknown>[] = [
+        ...doc.steps,
+        { op: "delete", urn: "urn:pulumi:dev::face-ocr-platform::kubernetes:core/v1:ConfigMap::old" },
+      ];
+      const { code, stdout } = await cli([write({ ...doc, steps })]);
+      expect(code).toBe(0);
+      expect(stdout).toContain(": 7 resources, stack dev (from the URNs)");
+    });
+  });
+
   it.each([
     ["a missing file", ["missing.json"], /^can't read .*missing\.json: ENOENT/],
     [

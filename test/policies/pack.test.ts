@@ -1,9 +1,20 @@
 import * as fs from "fs";
 import * as path from "path";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_ENFORCEMENT_LEVEL, POLICIES, POLICY_PACK_NAME } from "../../policies/pack";
 
 const POLICIES_DIR = path.resolve(__dirname, "../../policies");
+
+type Policy = ResourceValidationPolicy & StackValidationPolicy;
+
+function callQuietly(fn: () => unknown): unknown {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
 
 describe("the policy pack", () => {
   it("registers every rule with a kebab-case, unique name, a description and a level", () => {
@@ -26,9 +37,39 @@ describe("the policy pack", () => {
     }
   });
 
-  it("has one factory per file in policies/rules, each registered", () => {
-    const files = fs.readdirSync(path.join(POLICIES_DIR, "rules")).filter((f) => f.endsWith(".ts"));
-    expect(files).toHaveLength(POLICIES.length);
+  it("has one factory per file in policies/rules, each registered", async () => {
+    const files = fs
+      .readdirSync(path.join(POLICIES_DIR, "rules"))
+      .filter((f) => f.endsWith(".ts"))
+      .sort();
+    expect(files.length).toBeGreaterThan(0);
+    const factoryNames: string[] = [];
+    for (const file of files) {
+      const mod = (await import(path.join(POLICIES_DIR, "rules", file))) as Record<string, unknown>;
+      // A factory returns a policy (a name and a validateResource or validateStack function) when called with no
+      // arguments; the other exports (message builders, helpers) return something else or throw.
+      const policies = Object.entries(mod)
+        .filter((entry): entry is [string, () => unknown] => typeof entry[1] === "function")
+        .map(([exported, fn]) => ({ exported, policy: callQuietly(fn) as Partial<Policy> | undefined }))
+        .filter(
+          ({ policy }) =>
+            typeof policy?.name === "string" &&
+            (typeof policy.validateResource === "function" || typeof policy.validateStack === "function"),
+        );
+      expect(
+        policies.map((p) => p.exported),
+        `${file} exports one policy factory`,
+      ).toHaveLength(1);
+      const name = policies[0].policy!.name as string;
+      expect(
+        POLICIES.map((p) => p.name),
+        `${file}: policy "${name}" is registered in POLICIES (policies/pack.ts)`,
+      ).toContain(name);
+      factoryNames.push(name);
+    }
+    expect(new Set(factoryNames).size, "every factory has its own name").toBe(factoryNames.length);
+    // POLICIES has no other names: each registered policy comes from exactly one file in policies/rules.
+    expect([...POLICIES.map((p) => p.name)].sort()).toEqual([...factoryNames].sort());
   });
 
   it("keeps every stack's policy config to known policies and valid settings", () => {
