@@ -1,7 +1,8 @@
 import { execFile } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   checkApiRequirements,
   checkAppRepo,
@@ -29,6 +30,22 @@ function check(...args: string[]) {
   return runCheckAppRepo(args, PROJECT_DIR);
 }
 
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "app-repo-skew-"));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+/**
+ * A copy of a matching fixture checkout with one edit: the skew a case injects is spelled out where it is
+ * used. Throws when the text to replace is not there, so an edit can never silently do nothing.
+ */
+function skewed(base: string, file: string, from: string, to: string): string {
+  const dir = fs.mkdtempSync(path.join(scratch, `${base}-`));
+  fs.cpSync(fixture(base), dir, { recursive: true });
+  const text = fs.readFileSync(path.join(dir, file), "utf8");
+  if (!text.includes(from)) throw new Error(`${fixture(base)}/${file} has no ${JSON.stringify(from)}`);
+  fs.writeFileSync(path.join(dir, file), text.replace(from, to));
+  return dir;
+}
+
 describe("npm run check-app-repo on the fixture checkouts", () => {
   it("passes repositories in lockstep with the stack", () => {
     expect(check("--worker", fixture("face-ocr-worker"), "--api", fixture("face-ocr-api"), ...PIN)).toEqual({
@@ -46,29 +63,39 @@ describe("npm run check-app-repo on the fixture checkouts", () => {
   it.each([
     [
       "a Dockerfile FROM on another Ray",
-      ["--worker", fixture("skew-worker-from")],
-      `${fixture("skew-worker-from")}/Dockerfile:1: FROM rayproject/ray:2.51.0-py310-cu121 uses Ray 2.51.0, but stack "dev" runs Ray 2.52.0; expected FROM rayproject/ray:2.52.0-py310-cu121`,
+      "--worker",
+      () =>
+        skewed(
+          "face-ocr-worker",
+          "Dockerfile",
+          "ARG RAY_VERSION=2.52.0\nFROM rayproject/ray:${RAY_VERSION}-py310-cu121",
+          "FROM rayproject/ray:2.51.0-py310-cu121",
+        ),
+      'Dockerfile:2: FROM rayproject/ray:2.51.0-py310-cu121 uses Ray 2.51.0, but stack "dev" runs Ray 2.52.0; expected FROM rayproject/ray:2.52.0-py310-cu121',
     ],
     [
       "a Dockerfile ARG RAY_VERSION default on another Ray",
-      ["--worker", fixture("skew-worker-arg")],
-      `${fixture("skew-worker-arg")}/Dockerfile:3: ARG RAY_VERSION defaults to "2.51.0", but stack "dev" runs Ray 2.52.0; expected ARG RAY_VERSION=2.52.0`,
+      "--worker",
+      () => skewed("face-ocr-worker", "Dockerfile", "ARG RAY_VERSION=2.52.0", "ARG RAY_VERSION=2.51.0"),
+      'Dockerfile:2: ARG RAY_VERSION defaults to "2.51.0", but stack "dev" runs Ray 2.52.0; expected ARG RAY_VERSION=2.52.0',
     ],
     [
       "a requirements.txt ray[client] pin on another Ray",
-      ["--api", fixture("skew-api-requirements")],
-      `${fixture("skew-api-requirements")}/requirements.txt:6: ray[client]==2.51.0 pins Ray 2.51.0, but stack "dev" runs Ray 2.52.0; expected ray[client]==2.52.0`,
+      "--api",
+      () => skewed("face-ocr-api", "requirements.txt", "ray[client]==2.52.0", "ray[client]==2.51.0"),
+      'requirements.txt:6: ray[client]==2.51.0 pins Ray 2.51.0, but stack "dev" runs Ray 2.52.0; expected ray[client]==2.52.0',
     ],
     [
       "a pipeline whose RAY_VERSION is another Ray",
-      ["--api", fixture("skew-api-pipeline")],
-      `${fixture("skew-api-pipeline")}/azure-pipelines.yaml:9: variables.RAY_VERSION is "2.51.0"; expected "2.52.0" (stack "dev" runs Ray 2.52.0; the build passes it to the Dockerfile as --build-arg)`,
+      "--api",
+      () => skewed("face-ocr-api", "azure-pipelines.yaml", 'RAY_VERSION: "2.52.0"', 'RAY_VERSION: "2.51.0"'),
+      'azure-pipelines.yaml:9: variables.RAY_VERSION is "2.51.0"; expected "2.52.0" (stack "dev" runs Ray 2.52.0; the build passes it to the Dockerfile as --build-arg)',
     ],
-  ])("fails on %s, naming file and line, with exit code 1", (_, args, line) => {
-    const result = check(...args, ...PIN);
+  ])("fails on %s, naming file and line, with exit code 1", (_, flag, checkout, line) => {
+    const dir = checkout();
+    const result = check(flag, dir, ...PIN);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr.split("\n")[0]).toBe(line);
-    expect(result.stderr.split("\n").filter((l) => /^test\//.test(l))).toEqual([line]);
+    expect(result.stderr.split("\n").filter((l) => l.startsWith(dir))).toEqual([`${dir}/${line}`]);
     expect(result.stdout).toContain("FAIL face-ocr-");
   });
 
@@ -114,12 +141,10 @@ describe("npm run check-app-repo on the fixture checkouts", () => {
           resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr }),
         );
       });
-    const [ok, skew] = await Promise.all([
-      run(["--api", fixture("face-ocr-api"), ...PIN]),
-      run(["--api", fixture("skew-api-requirements"), ...PIN]),
-    ]);
+    const skewedApi = skewed("face-ocr-api", "requirements.txt", "ray[client]==2.52.0", "ray[client]==2.51.0");
+    const [ok, skew] = await Promise.all([run(["--api", fixture("face-ocr-api"), ...PIN]), run(["--api", skewedApi, ...PIN])]);
     expect([ok.code, skew.code]).toEqual([0, 1]);
-    expect(skew.stderr).toContain(`${fixture("skew-api-requirements")}/requirements.txt:6: `);
+    expect(skew.stderr).toContain(`${skewedApi}/requirements.txt:6: `);
   });
 });
 
