@@ -18,7 +18,7 @@ import { parseArgs } from "util";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { DEFAULT_ENFORCEMENT_LEVEL, POLICIES, POLICY_PACK_NAME } from "./pack";
 import { PolicyConfigError, policyConfigPath, readPolicyConfig } from "./policyConfig";
-import { PolicyReport, resourcesFromPreview, runPolicies } from "./runner";
+import { GONE_OPS, PolicyReport, resourcesFromPreview, runPolicies } from "./runner";
 
 export const EXIT_OK = 0;
 export const EXIT_POLICY = 1;
@@ -71,7 +71,6 @@ function readPreview(file: string, io: CliIo, cwd: string): { doc: PreviewLike; 
 }
 
 /** Steps that remove a resource: they carry only `oldState`, and there is nothing to check (as in runner.ts). */
-const DELETION_OPS = new Set(["delete", "delete-replaced", "discard", "discard-replaced", "read-discard", "remove-pending-replace"]);
 
 const SAVE_HINT = "pass the JSON of a preview that succeeded, saved with `pulumi preview --json --show-sames`";
 
@@ -86,7 +85,7 @@ export function unevaluableReason(doc: PreviewLike, source: string, readable: nu
     const left = sames > 0 ? ` (its changeSummary counts ${sames} unchanged resources it leaves out)` : "";
     return `${source} has no steps${left}: no resource could be read, so no policy can be evaluated; ${SAVE_HINT}`;
   }
-  const unreadable = steps.filter((s) => (s.newState === undefined || s.newState === null) && !DELETION_OPS.has(String(s.op)));
+  const unreadable = steps.filter((s) => (s.newState === undefined || s.newState === null) && !GONE_OPS.has(String(s.op)));
   if (unreadable.length > 0) {
     const first = String(unreadable[0].urn ?? "(no urn)");
     return (

@@ -170,7 +170,15 @@ function toPolicyResource(r: PlanResource, byUrn: Map<string, PlanResource>, dep
 }
 
 /** Steps whose resource is not part of the new state. */
-const GONE_OPS = new Set(["delete", "delete-replaced", "discard", "discard-replaced", "read-discard", "remove-pending-replace"]);
+/** Preview step ops whose resource does not exist after the update; they carry no `newState`. */
+export const GONE_OPS: ReadonlySet<string> = new Set([
+  "delete",
+  "delete-replaced",
+  "discard",
+  "discard-replaced",
+  "read-discard",
+  "remove-pending-replace",
+]);
 
 /** Resources as the policies see them, from a preview document (offline plan or `pulumi preview --json`). */
 export function resourcesFromPreview(doc: { steps?: { op?: string; urn?: string; newState?: Record<string, unknown> }[] }): PlanResource[] {

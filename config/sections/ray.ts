@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { stringish } from "./stringish";
 import { IMAGE_DIGEST_PATTERN, IMAGE_TAG_PATTERN } from "../imageRef";
 
 /*
@@ -64,9 +65,6 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const RAY_START_PARAM = /^[a-z][a-z0-9-]*$/;
-
-/** `pulumi config set --path` turns `8` into a number and `true` into a boolean; values that are strings to Kubernetes accept both. */
-const stringish = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
 
 const dnsLabel = (what: string) =>
   z

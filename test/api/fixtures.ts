@@ -2,11 +2,8 @@
  * Shared by the test/api suites: obviously fake secrets, and the resource
  * types of the API release.
  */
-import * as fs from "fs";
-import * as path from "path";
-import * as YAML from "yaml";
 import type { RecordedResource } from "../../plan/runProgram";
-import { PROJECT_DIR } from "../harness";
+import { devStackSection } from "../harness";
 
 /**
  * The least raw stack config besides `api`: the keys without a default, the registry's resource group and the GPU
@@ -71,7 +68,5 @@ export const GUIDE_PULL_SECRETS = [
  * registry block, so only pull access changes.
  */
 export function devRegistryWithGuidePullSecrets(): Record<string, unknown> {
-  const doc = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
-  const registry = doc.config["face-ocr-platform:registry"] as Record<string, unknown>;
-  return { ...registry, pullSecrets: GUIDE_PULL_SECRETS };
+  return { ...devStackSection("registry"), pullSecrets: GUIDE_PULL_SECRETS };
 }
