@@ -103,3 +103,8 @@ export function devStackSection(key: string): Record<string, unknown> {
 export function kubeletOnlyRegistry(): Record<string, unknown> {
   return { ...devStackSection("registry"), pullSecrets: [] };
 }
+
+/** The least raw stack config that validates: the keys without a default (registry resource group, GPU worker image). */
+export function minimalStackConfig(): { registry: Record<string, unknown>; ray: Record<string, unknown> } {
+  return { registry: { resourceGroupName: "rg-example" }, ray: { gpuWorker: { image: { tag: "dev" } } } };
+}

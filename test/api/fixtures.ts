@@ -3,16 +3,10 @@
  * types of the API release.
  */
 import type { RecordedResource } from "../../plan/runProgram";
-import { devStackSection } from "../harness";
+import { devStackSection, minimalStackConfig } from "../harness";
 
-/**
- * The least raw stack config besides `api`: the keys without a default, the registry's resource group and the GPU
- * worker image (the dev stack's moving tag).
- */
-export const MINIMAL_STACK_CONFIG = {
-  registry: { resourceGroupName: "rg" },
-  ray: { gpuWorker: { image: { tag: "dev" } } },
-} as const;
+/** The least raw stack config besides `api` (the harness's, shared by every area). */
+export const MINIMAL_STACK_CONFIG = minimalStackConfig();
 
 /** Obviously fake: never a real credential, easy to grep for in output. */
 export const FAKE_SECRETS = {

@@ -2,11 +2,10 @@ import { describe, expect, it } from "vitest";
 import { StackConfigError } from "../../config/errors";
 import { configErrorMessage, parseStackConfig, parseStackConfigOrThrow } from "../../config/load";
 import { RAY_VERSION } from "../../config/rayVersion";
-import { runStack } from "../harness";
+import { runStack, minimalStackConfig } from "../harness";
 
-const REGISTRY = { resourceGroupName: "rg-example" };
-/** The keys without a default: the registry's resource group and the GPU worker's image. */
-const REQUIRED = { registry: REGISTRY, ray: { gpuWorker: { image: { tag: "dev" } } } };
+const REQUIRED = minimalStackConfig();
+const REGISTRY = REQUIRED.registry;
 
 function problems(raw: Record<string, unknown>): string[] {
   const result = parseStackConfig({ ...REQUIRED, ...raw });

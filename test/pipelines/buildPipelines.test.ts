@@ -8,7 +8,7 @@ import { parseStackConfigOrThrow } from "../../config/load";
 import { DEFAULT_OUTPUT_MOCKS } from "../../plan/mocks";
 import { stackConfigFor } from "../../scripts/checkAppRepo";
 import { validateAzureDevOpsInputs } from "../../validation/azureDevOpsSchema";
-import { devStackSection, PROJECT_DIR, RecordedRun, runComponent, runStack } from "../harness";
+import { devStackSection, PROJECT_DIR, RecordedRun, runComponent, runStack, minimalStackConfig } from "../harness";
 
 const BUILD_DEFINITION = "azuredevops:index/buildDefinition:BuildDefinition";
 const BRANCH_POLICY = "azuredevops:index/branchPolicyBuildValidation:BranchPolicyBuildValidation";
@@ -177,9 +177,7 @@ describe("BuildPipelines options", () => {
 });
 
 describe("BuildPipelines refuses apps that would collide with the platform definition", () => {
-  const model = pipelinesModel(
-    parseStackConfigOrThrow({ registry: { resourceGroupName: "rg-example" }, ray: devStackSection("ray") }, "dev"),
-  );
+  const model = pipelinesModel(parseStackConfigOrThrow(minimalStackConfig(), "dev"));
   const withApp = (name: string) => ({ ...model, apps: [...model.apps, { ...model.apps[1], name, kind: "additional" as const }] });
 
   it.each([

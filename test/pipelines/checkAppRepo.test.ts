@@ -13,16 +13,14 @@ import {
 import { pipelinesModel } from "../../components/pipelines/pipelineModel";
 import { parseStackConfigOrThrow } from "../../config/load";
 import { runCheckAppRepo, USAGE } from "../../scripts/checkAppRepo";
-import { devStackSection, PROJECT_DIR } from "../harness";
+import { minimalStackConfig, PROJECT_DIR } from "../harness";
 
 const FIXTURES = "test/fixtures/app-repos";
 const fixture = (name: string) => path.join(FIXTURES, name);
 /** The fixtures are written for Ray 2.52.0 (the guide's version); pin it so a bump of the default does not move them. */
 const PIN = ["--config", "rayVersion=2.52.0"];
 const EXPECT: RayExpectation = { stack: "dev", rayVersion: "2.52.0", pythonTag: "py310", cudaTag: "cu121" };
-const model = pipelinesModel(
-  parseStackConfigOrThrow({ registry: { resourceGroupName: "rg-example" }, ray: devStackSection("ray") }, "dev"),
-);
+const model = pipelinesModel(parseStackConfigOrThrow(minimalStackConfig(), "dev"));
 const worker = model.apps[0];
 const api = model.apps[1];
 

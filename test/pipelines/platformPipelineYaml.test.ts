@@ -4,7 +4,7 @@ import * as YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { PLATFORM_VARIABLE_GROUP, pipelinesModel } from "../../components/pipelines/pipelineModel";
 import { parseStackConfigOrThrow } from "../../config/load";
-import { devStackSection, PROJECT_DIR } from "../harness";
+import { minimalStackConfig, PROJECT_DIR } from "../harness";
 
 interface Step {
   script?: string;
@@ -16,9 +16,7 @@ interface Step {
   [key: string]: unknown;
 }
 
-const platform = pipelinesModel(
-  parseStackConfigOrThrow({ registry: { resourceGroupName: "rg-example" }, ray: devStackSection("ray") }, "dev"),
-).platform;
+const platform = pipelinesModel(parseStackConfigOrThrow(minimalStackConfig(), "dev")).platform;
 const file = path.join(PROJECT_DIR, platform.yamlPath);
 const text = fs.readFileSync(file, "utf8");
 const doc = YAML.parse(text) as {
