@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { StackConfigError } from "./errors";
+import { asksForRemoval } from "./issues";
 import { SECRET_CONFIG_KEYS } from "./secrets";
 import { OBJECT_CONFIG_KEYS, StackConfig, stackConfigSchema } from "./stackConfig";
 
@@ -150,10 +151,15 @@ function describeIssue(issue: Issue, secret: boolean): string[] {
       return `${full}: unknown key; allowed keys here: ${allowed.join(", ")}`;
     });
   }
-  const fix = setCommand(issue.path);
+  const fix = issue.code === "custom" && asksForRemoval(issue.params) ? removeCommand(issue.path) : setCommand(issue.path);
   if (issue.input === undefined) return [`${where} is missing: ${lowerFirst(issue.message)}; ${fix}`];
   const value = secret ? "[secret]" : display(issue.input);
   return [`${where} = ${value}: ${lowerFirst(issue.message)}; ${fix}`];
+}
+
+function removeCommand(path: readonly PropertyKey[]): string {
+  const key = formatPath(path);
+  return path.length > 1 ? `remove it with \`pulumi config rm --path ${key}\`` : `remove it with \`pulumi config rm ${key}\``;
 }
 
 function setCommand(path: readonly PropertyKey[]): string {

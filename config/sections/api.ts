@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { REMOVE_KEY } from "../issues";
 import { stringish } from "./stringish";
 
 /**
@@ -270,7 +271,8 @@ export const apiConfigSchema = z
           code: "custom",
           path: ["extraEnv", key],
           input: value,
-          message: `expected no value: ${key} is ${API_DERIVED_ENV[key as keyof typeof API_DERIVED_ENV]}; remove it with \`pulumi config rm --path api.extraEnv.${key}\``,
+          params: REMOVE_KEY,
+          message: `expected no value: ${key} is ${API_DERIVED_ENV[key as keyof typeof API_DERIVED_ENV]}`,
         });
       } else if ((API_ENV_NAMES as string[]).includes(key)) {
         ctx.addIssue({

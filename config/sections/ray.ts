@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { REMOVE_KEY } from "../issues";
 import { stringish } from "./stringish";
 import { IMAGE_DIGEST_PATTERN, IMAGE_TAG_PATTERN } from "../imageRef";
 
@@ -478,6 +479,7 @@ const gpuWorkerSchema = z
           code: "custom",
           path: ["env", name],
           input: g.env[name],
+          params: REMOVE_KEY,
           message: "cannot be set in config: it is derived from where the heavy dependencies install (components/ray/heavyDependencies.ts)",
         });
       }
@@ -506,6 +508,7 @@ const headSchema = z
           code: "custom",
           path: ["rayStartParams", key],
           input: h.rayStartParams[key],
+          params: REMOVE_KEY,
           message:
             "cannot be set in config: it is derived from the Ray client port (10001), which is also the head's client containerPort and the API's RAY_ADDRESS",
         });

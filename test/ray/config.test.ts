@@ -98,8 +98,8 @@ describe("invalid worker group config: the schema's message", () => {
     expect(
       problemsFor({ gpuWorker: { env: { PYTHONPATH: "/x" } }, head: { rayStartParams: { "ray-client-server-port": 10002 } } }),
     ).toEqual([
-      "ray.head.rayStartParams.ray-client-server-port = \"10002\": cannot be set in config: it is derived from the Ray client port (10001), which is also the head's client containerPort and the API's RAY_ADDRESS; set it with `pulumi config set --path ray.head.rayStartParams.ray-client-server-port <value>`",
-      'ray.gpuWorker.env.PYTHONPATH = "/x": cannot be set in config: it is derived from where the heavy dependencies install (components/ray/heavyDependencies.ts); set it with `pulumi config set --path ray.gpuWorker.env.PYTHONPATH <value>`',
+      "ray.head.rayStartParams.ray-client-server-port = \"10002\": cannot be set in config: it is derived from the Ray client port (10001), which is also the head's client containerPort and the API's RAY_ADDRESS; remove it with `pulumi config rm --path ray.head.rayStartParams.ray-client-server-port`",
+      'ray.gpuWorker.env.PYTHONPATH = "/x": cannot be set in config: it is derived from where the heavy dependencies install (components/ray/heavyDependencies.ts); remove it with `pulumi config rm --path ray.gpuWorker.env.PYTHONPATH`',
     ]);
   });
 
