@@ -157,7 +157,25 @@ export interface RedisCredential {
   /** Literal value. */
   readonly value?: string;
   /** Source of the value (e.g. a secretKeyRef). */
-  readonly valueFrom?: k8s.types.input.core.v1.EnvVarSource;
+  readonly valueFrom?: RedisCredentialSource;
+}
+
+/**
+ * A core EnvVarSource with `fileKeyRef` (Kubernetes 1.34), which the CRD accepts and the pinned
+ * @pulumi/kubernetes 4.25.0 types predate.
+ */
+export interface RedisCredentialSource {
+  readonly configMapKeyRef?: k8s.types.input.core.v1.ConfigMapKeySelector;
+  readonly fieldRef?: k8s.types.input.core.v1.ObjectFieldSelector;
+  /** A key of an env file in a volume of the pod. */
+  readonly fileKeyRef?: {
+    readonly key: string;
+    readonly optional?: boolean;
+    readonly path: string;
+    readonly volumeName: string;
+  };
+  readonly resourceFieldRef?: k8s.types.input.core.v1.ResourceFieldSelector;
+  readonly secretKeyRef?: k8s.types.input.core.v1.SecretKeySelector;
 }
 
 /** PVC backing the embedded RocksDB GCS store; RocksDB allows one writer at a time. */
