@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CUDA_TAG_PATTERN, isMutableImageRef, MUTABLE_TAGS, PYTHON_TAG_PATTERN, RAY_VERSION_PATTERN } from "./imageRef";
 import { DEFAULT_CUDA_TAG, DEFAULT_PYTHON_TAG, RAY_VERSION } from "./rayVersion";
 import { apiConfigSchema } from "./sections/api";
+import { clusterConfigSchema } from "./sections/cluster";
 import { pipelinesConfigSchema } from "./sections/pipelines";
 import { rayConfigSchema } from "./sections/ray";
 import { registryConfigSchema } from "./sections/registry";
@@ -32,6 +33,7 @@ export const stackConfigSchema = z
       .string()
       .regex(CUDA_TAG_PATTERN, { error: `expected a CUDA tag of the form cuXXX, such as "${DEFAULT_CUDA_TAG}"` })
       .default(DEFAULT_CUDA_TAG),
+    cluster: clusterConfigSchema,
     registry: registryConfigSchema,
     pipelines: pipelinesConfigSchema,
     ray: rayConfigSchema,
@@ -56,4 +58,4 @@ export const stackConfigSchema = z
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 
 /** The top-level keys whose values are objects (stored as JSON by `pulumi config set --path`). */
-export const OBJECT_CONFIG_KEYS: readonly string[] = ["registry", "pipelines", "ray", "api"];
+export const OBJECT_CONFIG_KEYS: readonly string[] = ["cluster", "registry", "pipelines", "ray", "api"];

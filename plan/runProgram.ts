@@ -17,6 +17,8 @@ export interface RecordedResource {
   readonly custom: boolean;
   readonly protect: boolean;
   readonly dependencies: string[];
+  /** URN of the explicit provider the resource goes through; absent: the default provider of its package. */
+  readonly provider?: string;
   /** The id to import, when the resource adopts an existing one. */
   readonly importId?: string;
   /** Inputs as `pulumi preview --json` shows them: secrets are "[secret]". */
@@ -52,6 +54,7 @@ interface WireRequest {
   getCustom(): boolean;
   getProtect(): boolean;
   getDependenciesList(): string[];
+  getProvider(): string;
   getImportid(): string;
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -118,6 +121,8 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
           custom: req.getCustom(),
           protect: req.getProtect(),
           dependencies: req.getDependenciesList().map(engineUrn).sort(),
+          // A provider reference is `<urn>::<id>`; the URN alone names it.
+          provider: req.getProvider() ? engineUrn(req.getProvider().split("::").slice(0, -1).join("::")) : undefined,
           importId: req.getImportid() || undefined,
           inputs: maskSecrets(raw) as Record<string, unknown>,
           plainInputs: revealSecrets(raw) as Record<string, unknown>,

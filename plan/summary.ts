@@ -6,6 +6,8 @@ export function formatSummary(result: Extract<OfflinePlanResult, { kind: "planne
   const { run, schema, policy, preview, planConfig } = result;
   const lines: string[] = [];
   lines.push(`Offline plan of stack "${run.stack}" (project ${run.project})`);
+  const context = run.outputs.clusterContext;
+  if (typeof context === "string") lines.push(`Cluster: kubeconfig context "${context}" (cluster.context)`);
   const counts = new Map<string, number>();
   for (const r of run.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
   const ops = Object.entries(preview.changeSummary)

@@ -104,7 +104,18 @@ export function kubeletOnlyRegistry(): Record<string, unknown> {
   return { ...devStackSection("registry"), pullSecrets: [] };
 }
 
+/** A cluster binding for configs built in tests (`cluster.context` has no default). */
+export const EXAMPLE_CLUSTER = { context: "example-context" } as const;
+
 /** The least raw stack config that validates: the keys without a default (registry resource group, GPU worker image). */
-export function minimalStackConfig(): { registry: Record<string, unknown>; ray: Record<string, unknown> } {
-  return { registry: { resourceGroupName: "rg-example" }, ray: { gpuWorker: { image: { tag: "dev" } } } };
+export function minimalStackConfig(): {
+  cluster: Record<string, unknown>;
+  registry: Record<string, unknown>;
+  ray: Record<string, unknown>;
+} {
+  return {
+    cluster: { ...EXAMPLE_CLUSTER },
+    registry: { resourceGroupName: "rg-example" },
+    ray: { gpuWorker: { image: { tag: "dev" } } },
+  };
 }

@@ -30,18 +30,31 @@ describe("the dev stack, composed (index.ts)", () => {
       "face-ocr:pipelines:BuildPipelines": 1,
       "azuredevops:index/buildDefinition:BuildDefinition": 3,
       "azuredevops:index/branchPolicyBuildValidation:BranchPolicyBuildValidation": 1,
+      "pulumi:providers:kubernetes": 1,
     });
     const stackUrn = "urn:pulumi:dev::face-ocr-platform::pulumi:pulumi:Stack::face-ocr-platform-dev";
     const components = run.resources.filter((r) => r.type.startsWith("face-ocr:"));
-    expect(components.map((c) => [c.name, c.parent])).toEqual([
-      ["registry", stackUrn],
-      ["ray", stackUrn],
+    // Sorted: components bound to the cluster provider register once it resolves, after the others.
+    expect(components.map((c) => [c.name, c.parent]).sort()).toEqual([
       ["api", stackUrn],
       ["pipelines", stackUrn],
+      ["ray", stackUrn],
+      ["registry", stackUrn],
     ]);
     const componentUrns = new Set(components.map((c) => c.urn));
-    const orphans = run.resources.filter((r) => r.custom && !componentUrns.has(r.parent ?? ""));
+    const orphans = run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && !componentUrns.has(r.parent ?? ""));
     expect(orphans.map((r) => r.name)).toEqual([]);
+  });
+
+  it("sends every Kubernetes resource through one provider bound to the stack's cluster.context", async () => {
+    const run = await runStack({ config: { cluster: { context: "aks-other" } } });
+    const providers = run.resources.filter((r) => r.type === "pulumi:providers:kubernetes");
+    expect(providers.map((p) => [p.urn, p.inputs.context])).toEqual([
+      ["urn:pulumi:dev::face-ocr-platform::pulumi:providers:kubernetes::cluster", "aks-other"],
+    ]);
+    const kubernetes = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
+    expect(kubernetes).toHaveLength(10);
+    expect(kubernetes.filter((r) => r.provider !== providers[0].urn).map((r) => r.urn)).toEqual([]);
   });
 
   it("exports the values operators look up, derived rather than retyped", async () => {
@@ -49,11 +62,13 @@ describe("the dev stack, composed (index.ts)", () => {
     expect(Object.keys(run.outputs).sort()).toEqual([
       "apiHelmRelease",
       "apiImagePolicy",
+      "clusterContext",
       "generatedFiles",
       "rayClientAddress",
       "rayVersion",
       "registryLoginServer",
     ]);
+    expect(run.outputs.clusterContext).toBe("aks-data-ai-dev");
     expect(run.outputs.rayVersion).toBe("2.52.0");
     expect(run.outputs.registryLoginServer).toBe("cybersmartstg.azurecr.io");
     expect(run.outputs.rayClientAddress).toBe("ray://rayservice-head-svc.ray.svc.cluster.local:10001");

@@ -8,7 +8,7 @@ import { parseStackConfigOrThrow } from "../../config/load";
 import { DEFAULT_OUTPUT_MOCKS } from "../../plan/mocks";
 import { stackConfigFor } from "../../scripts/checkAppRepo";
 import { validateAzureDevOpsInputs } from "../../validation/azureDevOpsSchema";
-import { devStackSection, PROJECT_DIR, RecordedRun, runComponent, runStack, minimalStackConfig } from "../harness";
+import { devStackSection, EXAMPLE_CLUSTER, minimalStackConfig, PROJECT_DIR, RecordedRun, runComponent, runStack } from "../harness";
 
 const BUILD_DEFINITION = "azuredevops:index/buildDefinition:BuildDefinition";
 const BRANCH_POLICY = "azuredevops:index/branchPolicyBuildValidation:BranchPolicyBuildValidation";
@@ -150,6 +150,7 @@ describe("BuildPipelines options", () => {
   const model = pipelinesModel(
     parseStackConfigOrThrow(
       {
+        cluster: EXAMPLE_CLUSTER,
         registry: { resourceGroupName: "rg-example" },
         ray: devStackSection("ray"),
         pipelines: { additionalApps: [{ name: "face-ocr-reports", imageRepository: "data-ai/face-ocr-reports" }] },

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { appRepoGeneratedFiles, pipelineYamlFiles } from "../../components/pipelines/pipelineYaml";
 import { parseStackConfigOrThrow } from "../../config/load";
 import { stackConfigFor } from "../../scripts/checkAppRepo";
-import { devStackSection, PROJECT_DIR } from "../harness";
+import { devStackSection, EXAMPLE_CLUSTER, PROJECT_DIR } from "../harness";
 
 /** Appendix C of the deployment guide for <REPO-NAME>, plus RAY_VERSION and the build argument that passes it. */
 function appendixC(repo: string, rayVersion: string) {
@@ -88,6 +88,7 @@ describe("pipelineYamlFiles follows the stack", () => {
   it("pins the template ref and adds environments when config asks", () => {
     const config = parseStackConfigOrThrow(
       {
+        cluster: EXAMPLE_CLUSTER,
         registry: { resourceGroupName: "rg-example" },
         ray: devStackSection("ray"),
         pipelines: { template: { ref: "refs/tags/v2" }, environments: { Dev: [], UAT: ["cybersmartuat"] } },

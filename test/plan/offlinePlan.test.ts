@@ -8,6 +8,7 @@ import * as YAML from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_POLICY, EXIT_SCHEMA, offlinePlan, OfflinePlanOptions } from "../../plan/offlinePlan";
 import { parseOverride, PlanInputError } from "../../plan/stackConfigFile";
+import { formatSummary } from "../../plan/summary";
 import { loadStackConfig } from "../../config/load";
 import { POLICIES } from "../../policies/pack";
 import { PolicyConfigError } from "../../policies/policyConfig";
@@ -239,5 +240,18 @@ describe("offline plan output", () => {
         'Invalid config for stack "dev":\n  - rayVersion = "latest": expected an exact Ray version MAJOR.MINOR.PATCH, such as "2.52.0"; set it with `pulumi config set rayVersion <value>`',
     });
     expect(fs.readdirSync(outDir)).toEqual([]);
+  });
+});
+
+describe("the plan summary", () => {
+  it("names the cluster the stack applies to, from cluster.context", async () => {
+    const result = await offlinePlan(
+      options({ program: await loadIndex(), overrides: [parseOverride("cluster.context=aks-data-ai-uat", false)], policies: undefined }),
+    );
+    if (result.kind !== "planned") throw new Error(`expected a plan, got ${result.kind}`);
+    expect(formatSummary(result).split("\n").slice(0, 2)).toEqual([
+      'Offline plan of stack "dev" (project face-ocr-platform)',
+      'Cluster: kubeconfig context "aks-data-ai-uat" (cluster.context)',
+    ]);
   });
 });

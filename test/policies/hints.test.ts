@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../config/load";
 import { INSTALL_CONTAINER_RESOURCES, RAY_GROUP_CONFIG_KEYS } from "../../policies/lib/hints";
-import { runStack } from "../harness";
+import { EXAMPLE_CLUSTER, runStack } from "../harness";
 
 /** `{a: {b: v}}` from "a.b" and v. */
 function nested(path: string, value: unknown): Record<string, unknown> {
@@ -24,6 +24,7 @@ function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<s
 
 /** The keys without a default: the registry's resource group and the GPU worker image. */
 const BASE = {
+  cluster: EXAMPLE_CLUSTER,
   registry: { resourceGroupName: "rg-for-tests", kubeletPrincipalId: "00000000-0000-0000-0000-000000000000" },
   ray: { gpuWorker: { image: { tag: "build-1" } } },
 };

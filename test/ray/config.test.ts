@@ -2,9 +2,9 @@
 // what is allowed), both from the schema alone and end to end through the program.
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../config/load";
-import { devStackSection, runStack } from "../harness";
+import { devStackSection, EXAMPLE_CLUSTER, runStack } from "../harness";
 
-const BASE = { registry: { resourceGroupName: "rg-test" } };
+const BASE = { cluster: EXAMPLE_CLUSTER, registry: { resourceGroupName: "rg-test" } };
 
 /** The worker image has no default; these tests give the dev stack's unless they set `gpuWorker.image` themselves. */
 const DEV_IMAGE = { tag: "dev" };

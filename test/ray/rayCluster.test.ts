@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { RayCluster } from "../../components/ray/rayCluster";
 import { parseStackConfig } from "../../config/load";
 import { validateResources } from "../../validation/validateResources";
-import { RecordedRun, runComponent, runStack, unwrap } from "../harness";
+import { EXAMPLE_CLUSTER, RecordedRun, runComponent, runStack, unwrap } from "../harness";
 import { devRay, headGroupOf, Loose, rayResources, rayServiceOf, TYPES, workerGroupOf } from "./fixtures";
 
 const SECURITY_CONTEXT = { runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
@@ -303,7 +303,11 @@ describe("serveConfigV2 from typed config", () => {
 });
 
 function parsedRay(ray: Record<string, unknown>) {
-  const result = parseStackConfig({ registry: { resourceGroupName: "rg-test" }, ray: { ...ray, gpuWorker: { image: { tag: "dev" } } } });
+  const result = parseStackConfig({
+    cluster: EXAMPLE_CLUSTER,
+    registry: { resourceGroupName: "rg-test" },
+    ray: { ...ray, gpuWorker: { image: { tag: "dev" } } },
+  });
   if (!result.ok) throw new Error(result.problems.join("\n"));
   return result.config.ray;
 }

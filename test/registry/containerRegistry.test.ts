@@ -4,7 +4,7 @@ import { ContainerRegistry } from "../../components/registry/containerRegistry";
 import { pipelineYamlFiles } from "../../components/pipelines/pipelineYaml";
 import { parseStackConfigOrThrow } from "../../config/load";
 import { SECRET_MASK } from "../../plan/secrets";
-import { devStackSection, kubeletOnlyRegistry, runComponent, runStack, unwrap } from "../harness";
+import { devStackSection, EXAMPLE_CLUSTER, kubeletOnlyRegistry, runComponent, runStack, unwrap } from "../harness";
 import * as YAML from "yaml";
 
 const REGISTRY = "azure-native:containerregistry:Registry";
@@ -102,7 +102,7 @@ describe("ContainerRegistry in the dev stack", () => {
 
   it("gives the generated pipelines the same image URLs the component derives", async () => {
     const config = parseStackConfigOrThrow(
-      { registry: { resourceGroupName: "rg-example", name: "cybersmartstg" }, ray: devStackSection("ray") },
+      { cluster: EXAMPLE_CLUSTER, registry: { resourceGroupName: "rg-example", name: "cybersmartstg" }, ray: devStackSection("ray") },
       "dev",
     );
     const urls: Record<string, string> = {};

@@ -11,7 +11,7 @@ import {
   registrySpec,
 } from "../../components/registry/registrySpec";
 import { parseStackConfig } from "../../config/load";
-import { devStackSection } from "../harness";
+import { devStackSection, EXAMPLE_CLUSTER } from "../harness";
 
 const PRINCIPAL = "11111111-2222-3333-4444-555555555555";
 const NO_SECRETS = { kubeletAcrPull: true, kubeletPrincipalId: PRINCIPAL, pullSecrets: [], pullSecretUsername: undefined };
@@ -80,7 +80,7 @@ describe("registrySpec", () => {
 describe("registry config", () => {
   const RAY = devStackSection("ray");
   const parse = (registry: Record<string, unknown>) =>
-    parseStackConfig({ registry: { resourceGroupName: "rg-example", ...registry }, ray: RAY });
+    parseStackConfig({ cluster: EXAMPLE_CLUSTER, registry: { resourceGroupName: "rg-example", ...registry }, ray: RAY });
 
   it("defaults to Premium, no admin user and no retention (the worker's digest-pinned images lose their tag on the next push)", () => {
     const parsed = parse({});
@@ -147,6 +147,7 @@ describe("AcrPull role definition", () => {
 describe("pullAccessSpec", () => {
   it("defaults to AcrPull for the kubelet identity and no pull secrets", () => {
     const parsed = parseStackConfig({
+      cluster: EXAMPLE_CLUSTER,
       registry: { resourceGroupName: "rg-example", kubeletPrincipalId: PRINCIPAL },
       ray: devStackSection("ray"),
     });
@@ -212,7 +213,11 @@ describe("pullAccessSpec", () => {
       { namespace: "ray", name: "regcred" },
       { namespace: "ray", name: "regcred" },
     ];
-    const result = parseStackConfig({ registry: { resourceGroupName: "rg-example", pullSecrets: twice }, ray: devStackSection("ray") });
+    const result = parseStackConfig({
+      cluster: EXAMPLE_CLUSTER,
+      registry: { resourceGroupName: "rg-example", pullSecrets: twice },
+      ray: devStackSection("ray"),
+    });
     expect(result.ok).toBe(false);
     expect(!result.ok && result.problems[0]).toMatch(/^registry\.pullSecrets\[1\] = .*: pull secret ray\/regcred is listed twice;/);
   });
