@@ -1,0 +1,66 @@
+/**
+ * The throwaway stack an engine run creates: the dev stack's own config, with only what a run without a cloud must
+ * differ in, each for a reason a real stack can have too. Nothing is stubbed: the registry is referenced (as a stack
+ * that does not own it would), the shared Azure DevOps objects are left to the stack that owns them, and the cluster
+ * is the local API server's context.
+ */
+import * as fs from "fs";
+import * as YAML from "yaml";
+import { buildPlanConfig, ConfigOverride } from "../../plan/stackConfigFile";
+import { PROJECT_NAME } from "../../plan/runProgram";
+import { SECRET_CONFIG_KEYS } from "../../config/secrets";
+
+export const ENGINE_STACK = "engine";
+/** The stack whose config the engine stack starts from. */
+export const SOURCE_STACK = "dev";
+
+export interface EngineOverride extends ConfigOverride {
+  /** Why the engine stack differs from dev here. */
+  readonly reason: string;
+}
+
+export function engineOverrides(context: string): EngineOverride[] {
+  const o = (key: string, value: string, reason: string): EngineOverride => ({ key, value, secret: false, reason });
+  return [
+    o("cluster.context", context, "the local API server's kubeconfig context"),
+    o("pipelines.enabled", "false", "the shared Azure DevOps objects belong to one stack; this one does not own them"),
+    o("registry.mode", "reference", "references the existing registry by login server: no Azure resource, no Azure call"),
+    o("registry.loginServer", "cybersmartstg.azurecr.io", "the live registry's login server, as dev derives it"),
+  ];
+}
+
+/** Obviously fake values for every secret key, so the real engine encrypts and passes them like real ones. */
+export function fakeSecrets(): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const { key } of SECRET_CONFIG_KEYS) values[key] = `fake-${key}-for-the-engine-run`;
+  return values;
+}
+
+/**
+ * The stack file for the real CLI (`--config-file`): dev's non-secret config with the overrides applied, structured
+ * values as YAML objects. Secret keys are left out; the run sets them with `pulumi config set --secret`.
+ */
+export function engineStackFile(projectDir: string, overrides: readonly ConfigOverride[]): string {
+  const plan = buildPlanConfig(projectDir, SOURCE_STACK, overrides);
+  const secretKeys = new Set(SECRET_CONFIG_KEYS.map(({ key }) => `${PROJECT_NAME}:${key}`));
+  const config: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(plan.config)) {
+    if (secretKeys.has(key)) continue;
+    config[key] = parseStructured(value);
+  }
+  return YAML.stringify({ config });
+}
+
+/** Objects and lists arrive as JSON strings; a Pulumi stack file holds them as YAML structures. */
+function parseStructured(value: string): unknown {
+  if (!/^[[{]/.test(value)) return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+export function writeEngineStackFile(file: string, projectDir: string, overrides: readonly ConfigOverride[]): void {
+  fs.writeFileSync(file, engineStackFile(projectDir, overrides));
+}
