@@ -104,7 +104,16 @@ export function kubeletOnlyRegistry(): Record<string, unknown> {
   return { ...devStackSection("registry"), pullSecrets: [] };
 }
 
-/** The least raw stack config that validates: the keys without a default (registry resource group, GPU worker image). */
+/** A Serve application that needs nothing from the pods (its code would be in the image): the least a RayService needs. */
+export const MINIMAL_SERVE_APP = { name: "echo", route_prefix: "/echo", import_path: "echo:app" } as const;
+
+/**
+ * The least raw stack config that validates: the keys without a default (registry resource group, GPU worker image,
+ * one Serve application).
+ */
 export function minimalStackConfig(): { registry: Record<string, unknown>; ray: Record<string, unknown> } {
-  return { registry: { resourceGroupName: "rg-example" }, ray: { gpuWorker: { image: { tag: "dev" } } } };
+  return {
+    registry: { resourceGroupName: "rg-example" },
+    ray: { serve: { applications: [{ ...MINIMAL_SERVE_APP }] }, gpuWorker: { image: { tag: "dev" } } },
+  };
 }
