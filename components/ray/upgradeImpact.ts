@@ -273,10 +273,9 @@ export function rayServiceUpgradeImpact(before: RayServiceLike | undefined, afte
 
   if (worst !== "new-cluster") return { op: "update", class: worst, label: CLASS_LABEL[worst], changes };
   const { pods, gpus } = gpuFootprint(newCluster);
+  // One node per GPU pod: the GPU pool's nodes hold one GPU worker each (Appendix D's 16 GB VRAM nodes).
   const nodes =
-    pods === 0
-      ? "no extra GPU node"
-      : `${plural(pods, "extra GPU pod")} (${plural(gpus, "GPU")}), so ${plural(pods, "extra GPU node")} on single-GPU nodes,`;
+    pods === 0 ? "no extra GPU node" : `${plural(pods, "extra GPU pod")} (${plural(gpus, "GPU")}): ${plural(pods, "extra GPU node")}`;
   const moves =
     upgradeTypeOf(newSpec) === "NewClusterWithIncrementalUpgrade"
       ? "moves traffic to it through the Gateway in steps"

@@ -24,7 +24,7 @@ const NEW_IMAGE = "cybersmartstg.azurecr.io/data-ai/face-ocr-worker@sha256:" + "
 const NEW_CLUSTER_1_GPU =
   "new cluster (zero-downtime upgrade: KubeRay starts a pending RayCluster, switches rayservice-head-svc and -serve-svc to it once its " +
   "Serve applications are RUNNING, and deletes the old one 60 s later, ending Ray Client sessions and actors on it; " +
-  "1 extra GPU pod (1 GPU), so 1 extra GPU node on single-GPU nodes, needed during the switch)";
+  "1 extra GPU pod (1 GPU): 1 extra GPU node needed during the switch)";
 
 describe("one field of each class", () => {
   it("GPU worker image: new cluster, one extra GPU node", () => {
@@ -210,7 +210,7 @@ describe("the edge cases of rayservice_controller.go", () => {
       }),
     );
     expect([impact.extraGpuPods, impact.extraGpus]).toEqual([2, 4]);
-    expect(impact.label).toContain("2 extra GPU pods (4 GPUs), so 2 extra GPU nodes on single-GPU nodes, needed during the switch");
+    expect(impact.label).toContain("2 extra GPU pods (4 GPUs): 2 extra GPU nodes needed during the switch");
   });
 
   it("the incremental upgrade moves traffic through the Gateway; the label uses the new deletion delay", () => {
