@@ -37,8 +37,15 @@ export interface PreviewJson {
 
 export interface RayServiceImpact {
   readonly urn: string;
+  /** `<namespace>/<name>` in the cluster, from the new inputs (the old ones for a deletion). */
+  readonly name: string;
   readonly impact: UpgradeImpact;
 }
+
+const k8sName = (...objects: (RayServiceLike | undefined)[]) => {
+  const meta = objects.find((o) => o?.metadata?.name)?.metadata;
+  return meta ? `${meta.namespace ?? "default"}/${meta.name}` : "?";
+};
 
 const SAVE_HINT = "save one with `pulumi preview --json --stack <stack> > preview.json`, or pass an offline plan's out/<stack>/";
 
@@ -88,7 +95,11 @@ export function compareWithBaseline(baseline: PreviewJson, current: PreviewJson)
   const before = rayServicesOf(baseline);
   const after = rayServicesOf(current);
   const urns = [...new Set([...before.keys(), ...after.keys()])].sort();
-  return urns.map((urn) => ({ urn, impact: rayServiceUpgradeImpact(before.get(urn), after.get(urn)) }));
+  return urns.map((urn) => ({
+    urn,
+    name: k8sName(after.get(urn), before.get(urn)),
+    impact: rayServiceUpgradeImpact(before.get(urn), after.get(urn)),
+  }));
 }
 
 const REPLACE_OPS = new Set(["replace", "create-replacement", "delete-replaced"]);
@@ -117,7 +128,8 @@ export function impactsOfPreview(doc: PreviewJson, source: string): RayServiceIm
     } else if (op === "import" || op === "import-replacement") {
       impact = { op: "same", label: "imported: Pulumi adopts the live object; KubeRay sees no change", changes: [] };
     } else impact = { op: "same", label: "unchanged", changes: [] };
-    if (!byUrn.has(urn) || impact.op === "replace") byUrn.set(urn, { urn, impact });
+    const name = k8sName(asRayService(s.newState?.inputs), asRayService(s.oldState?.inputs));
+    if (!byUrn.has(urn) || impact.op === "replace") byUrn.set(urn, { urn, name, impact });
   }
   return [...byUrn.values()].sort((a, b) => (a.urn < b.urn ? -1 : 1));
 }
@@ -127,8 +139,8 @@ const shortName = (urn: string) => urn.split("::").pop() ?? urn;
 /** Lines for one labelled RayService: the label, then each changed field with its class and reason. */
 export function formatImpacts(impacts: readonly RayServiceImpact[]): string[] {
   const lines: string[] = [];
-  for (const { urn, impact } of impacts) {
-    lines.push(`RayService ${shortName(urn)}: ${impact.label}`);
+  for (const { urn, name, impact } of impacts) {
+    lines.push(`RayService ${name} (${shortName(urn)}): ${impact.label}`);
     for (const c of impact.changes) lines.push(`  ${CLASS_LABEL[c.class].padEnd(25)} ${c.path}: ${c.why}`);
   }
   return lines;
@@ -139,14 +151,14 @@ export function autoscalingNotes(current: PreviewJson): string[] {
   return [...rayServicesOf(current)]
     .map(([urn, rs]) => {
       const note = autoscalingNote(rs);
-      return note && `RayService ${shortName(urn)}: ${note}`;
+      return note && `RayService ${k8sName(rs)} (${shortName(urn)}): ${note}`;
     })
     .filter((n): n is string => Boolean(n));
 }
 
 export function writeImpacts(stackOut: string, baseline: string, impacts: readonly RayServiceImpact[]): string {
   const file = path.join(stackOut, IMPACT_FILE);
-  const body = { baseline, rayServices: impacts.map(({ urn, impact }) => ({ urn, ...impact })) };
+  const body = { baseline, rayServices: impacts.map(({ urn, name, impact }) => ({ urn, name, ...impact })) };
   fs.writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
   return file;
 }

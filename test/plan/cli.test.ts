@@ -69,7 +69,7 @@ describe("npm run plan (the command line)", () => {
       const impactFile = path.join(outDir, "next", "dev", "ray-upgrade-impact.json");
       expect(kuberay.split("\n").slice(3)).toEqual([
         `  Against the baseline ${path.join(base, "dev")}:`,
-        "    RayService ray-service: no effect on running pods",
+        "    RayService ray/rayservice (ray-service): no effect on running pods",
         "      no effect on running pods spec.rayClusterConfig.workerGroupSpecs[1].replicas: excluded from KubeRay's cluster hash: the running RayCluster is not updated",
         `    (written to ${impactFile})`,
         "",

@@ -63,7 +63,7 @@ describe("a real preview's steps", () => {
     });
     const impacts = impactsOfPreview(previewOf([stackSame, updateStep(after)]), "preview.json");
     expect(formatImpacts(impacts)).toEqual([
-      "RayService ray-service: new cluster (zero-downtime upgrade: KubeRay starts a pending RayCluster, switches rayservice-head-svc and -serve-svc to it once its Serve applications are RUNNING, and deletes the old one 60 s later, ending Ray Client sessions and actors on it; 2 extra GPU pods (2 GPUs): 2 extra GPU nodes needed during the switch)",
+      "RayService ray/rayservice (ray-service): new cluster (zero-downtime upgrade: KubeRay starts a pending RayCluster, switches rayservice-head-svc and -serve-svc to it once its Serve applications are RUNNING, and deletes the old one 60 s later, ending Ray Client sessions and actors on it; 2 extra GPU pods (2 GPUs): 2 extra GPU nodes needed during the switch)",
       "  new cluster               spec.rayClusterConfig.workerGroupSpecs[1].template.spec.containers[0].image: cluster hash changed: upgradeStrategy NewCluster starts a pending RayCluster",
       "  no effect on running pods spec.rayClusterConfig.workerGroupSpecs[1].replicas: excluded from KubeRay's cluster hash: the running RayCluster is not updated",
     ]);
@@ -103,7 +103,7 @@ describe("npm run ray-upgrade-impact", () => {
     expect(runRayUpgradeImpact(["preview.json"], dir)).toEqual({
       exitCode: 0,
       stdout:
-        "RayService ray-service: in place\n" +
+        "RayService ray/rayservice (ray-service): in place\n" +
         "  in place                  spec.serveConfigV2: KubeRay submits the new Serve config to the serving cluster (checkIfNeedSubmitServeApplications); changed applications redeploy their replicas, pods stay\n",
       stderr: "",
     });
