@@ -107,7 +107,13 @@ export function kubeletOnlyRegistry(): Record<string, unknown> {
 /** A cluster binding for configs built in tests (`cluster.context` has no default). */
 export const EXAMPLE_CLUSTER = { context: "example-context" } as const;
 
-/** The least raw stack config that validates: the keys without a default (registry resource group, GPU worker image). */
+/** A Serve application that needs nothing from the pods (its code would be in the image): the least a RayService needs. */
+export const MINIMAL_SERVE_APP = { name: "echo", route_prefix: "/echo", import_path: "echo:app" } as const;
+
+/**
+ * The least raw stack config that validates: the keys without a default (cluster context, registry resource group,
+ * GPU worker image, one Serve application).
+ */
 export function minimalStackConfig(): {
   cluster: Record<string, unknown>;
   registry: Record<string, unknown>;
@@ -116,6 +122,6 @@ export function minimalStackConfig(): {
   return {
     cluster: { ...EXAMPLE_CLUSTER },
     registry: { resourceGroupName: "rg-example" },
-    ray: { gpuWorker: { image: { tag: "dev" } } },
+    ray: { serve: { applications: [{ ...MINIMAL_SERVE_APP }] }, gpuWorker: { image: { tag: "dev" } } },
   };
 }

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { REMOVE_KEY } from "../issues";
 import { stringish } from "./stringish";
 import { IMAGE_DIGEST_PATTERN, IMAGE_TAG_PATTERN } from "../imageRef";
+import { checkServeCodeMounts, importPath, routePrefix, runtimeEnvSchema, serveName } from "./rayServeGrammar";
+import { checkUpgradeStrategy, rayAutoscalingSchema, rayUpgradeSchema } from "./rayUpgrade";
 
 /*
  * Config key `ray`: the RayService in namespace `ray`, its head, CPU worker
@@ -528,7 +530,8 @@ const nonNegative = (what: string) => z.number({ error: `expected a number of ${
 /** One Serve deployment's options (Ray Serve config file format, snake_case as Serve spells them). */
 const serveDeploymentSchema = z
   .object({
-    name: z.string().min(1, { error: "expected the deployment's class or function name" }),
+    /** The deployment's class or function name in the app's code. */
+    name: serveName("the deployment's class or function name"),
     num_replicas: z
       .union([z.number().int().min(0), z.literal("auto")], { error: 'expected a whole number of replicas or "auto"' })
       .optional(),
@@ -547,7 +550,7 @@ const serveDeploymentSchema = z
         memory: nonNegative("bytes").optional(),
         resources: z.record(z.string(), z.number()).optional(),
         accelerator_type: z.string().optional(),
-        runtime_env: jsonObject.optional(),
+        runtime_env: runtimeEnvSchema.optional(),
       })
       .strict()
       .optional(),
@@ -557,11 +560,13 @@ const serveDeploymentSchema = z
 /** One Serve application (Ray Serve config file format). */
 const serveApplicationSchema = z
   .object({
-    name: z.string().min(1, { error: "expected an application name" }),
+    name: serveName("an application name"),
     /** HTTP route; unset keeps Serve's default, null disables HTTP for the app. */
-    route_prefix: z.string().regex(/^\//, { error: 'expected a route starting with "/", such as "/ocr"' }).nullable().optional(),
-    import_path: z.string().regex(/^[A-Za-z_][\w.]*[:.][A-Za-z_]\w*$/, { error: 'expected module:attribute, such as "apps.ocr:app"' }),
-    runtime_env: jsonObject.optional(),
+    route_prefix: routePrefix.nullable().optional(),
+    /** `module:attribute` of the app's bound deployment (`app = Deployment.bind()`). */
+    import_path: importPath,
+    /** Where the code comes from (a ConfigMap mount on PYTHONPATH, or a remote zip) and the app's environment. */
+    runtime_env: runtimeEnvSchema.optional(),
     args: jsonObject.optional(),
     deployments: z.array(serveDeploymentSchema).optional(),
   })
@@ -570,13 +575,28 @@ const serveApplicationSchema = z
 
 export type ServeApplicationConfig = z.infer<typeof serveApplicationSchema>;
 
+/**
+ * Why a RayService needs Serve applications, and how to fill them. KubeRay v1.7.0 (rayservice_controller.go:
+ * getAndCheckServeStatus, reconcileServicesToReadyCluster) counts a cluster ready only when it has Serve
+ * applications and all are RUNNING; only then does it create or switch `<name>-head-svc` and promote a pending cluster.
+ */
+export const EMPTY_SERVE_MESSAGE =
+  "a RayService needs at least one Serve application: KubeRay (v1.7.0, rayservice_controller.go) marks it ready, creates or switches " +
+  "<ray.serviceName>-head-svc and promotes a new RayCluster only once its Serve applications are RUNNING, so without any the API's " +
+  "RAY_ADDRESS never resolves and every upgrade holds a second set of GPU pods that is never promoted; copy the live applications " +
+  "(`kubectl get rayservice rayservice -n ray -o jsonpath='{.spec.serveConfigV2}'`) into ray.serve.applications in Pulumi.<stack>.yaml, " +
+  'with their ConfigMaps in ray.head.configMapMounts and ray.cpuWorker.configMapMounts (docs/ray.md, "Change the Serve applications")';
+
 const serveSchema = z
   .object({
-    /** The Serve applications, rendered into the RayService's serveConfigV2. @default [] */
+    /** The Serve applications, rendered into the RayService's serveConfigV2. Required: at least one (see EMPTY_SERVE_MESSAGE). */
     applications: z.array(serveApplicationSchema).default([]),
   })
   .strict()
   .superRefine((s, ctx) => {
+    if (s.applications.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["applications"], input: s.applications, message: EMPTY_SERVE_MESSAGE });
+    }
     uniqueBy(s.applications, (a) => a.name, "name", "application name", ctx, ["applications"]);
     uniqueBy(s.applications, (a) => a.route_prefix ?? undefined, "route_prefix", "route_prefix", ctx, ["applications"]);
   })
@@ -642,11 +662,19 @@ export const rayConfigSchema = z
       })
       .prefault({}),
     serve: serveSchema,
+    /** How KubeRay rolls a changed rayClusterConfig (config/sections/rayUpgrade.ts). */
+    upgrade: rayUpgradeSchema,
+    /** In-tree autoscaling of the worker groups (config/sections/rayUpgrade.ts). */
+    autoscaling: rayAutoscalingSchema,
     head: headSchema,
     cpuWorker: cpuWorkerSchema,
     gpuWorker: gpuWorkerSchema,
   })
   .strict()
+  .superRefine((r, ctx) => {
+    checkServeCodeMounts(r.serve.applications, { head: r.head.configMapMounts, cpuWorker: r.cpuWorker.configMapMounts }, ctx);
+    checkUpgradeStrategy(r.upgrade, r.autoscaling, ctx);
+  })
   .prefault({});
 
 export type RayConfig = z.infer<typeof rayConfigSchema>;
@@ -656,3 +684,4 @@ export type GpuWorkerConfig = RayConfig["gpuWorker"];
 export type ResourcesConfig = GpuWorkerConfig["resources"];
 export type SecurityContextConfig = RayConfig["securityContext"];
 export type ServeConfig = RayConfig["serve"];
+export type { RayAutoscalingConfig, RayUpgradeConfig } from "./rayUpgrade";

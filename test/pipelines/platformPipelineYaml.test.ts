@@ -150,10 +150,19 @@ describe("the platform's own azure-pipelines.yml", () => {
     expect(doc.steps.indexOf(eachStack)).toBeGreaterThan(ciStep);
   });
 
-  it("previews every stack with the policy pack and that stack's policy config on pull requests, and updates it on main only", () => {
+  it("previews every stack with the policy pack and that stack's policy config on pull requests, labels its RayService change from the saved preview JSON, and updates it on main only", () => {
     expect(perStack.map((s) => [s.script, s.condition])).toEqual([
       [
         "pulumi preview --diff --policy-pack policies --policy-pack-config policies/config/${{ stack }}.json --stack ${{ stack }} --non-interactive",
+        "and(succeeded(), eq(variables['Build.Reason'], 'PullRequest'))",
+      ],
+      [
+        [
+          "set -euo pipefail",
+          'pulumi preview --json --stack ${{ stack }} --non-interactive > "$(Agent.TempDirectory)/preview-${{ stack }}.json"',
+          'npm run --silent ray-upgrade-impact -- "$(Agent.TempDirectory)/preview-${{ stack }}.json"',
+          "",
+        ].join("\n"),
         "and(succeeded(), eq(variables['Build.Reason'], 'PullRequest'))",
       ],
       [

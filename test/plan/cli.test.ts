@@ -43,11 +43,43 @@ describe("npm run plan (the command line)", () => {
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
     try {
       const [flag, stack] = await Promise.all([plan(["--verbose"], outDir), plan(["--stack", "nope"], outDir)]);
-      const usage = "usage: npm run plan -- [--stack NAME] [--config KEY=VALUE]... [--secret KEY=VALUE]... [--out DIR]\n";
+      const usage = "usage: npm run plan -- [--stack NAME] [--config KEY=VALUE]... [--secret KEY=VALUE]... [--out DIR] [--baseline DIR]\n";
       expect(flag).toEqual({ code: 2, stdout: "", stderr: `Unknown option '--verbose'\n${usage}` });
       expect(stack).toEqual({ code: 2, stdout: "", stderr: `no stack file Pulumi.nope.yaml for stack "nope"; stacks here: dev\n${usage}` });
     } finally {
       fs.rmSync(outDir, { recursive: true, force: true });
     }
   });
+
+  it("--baseline labels the RayService change against an earlier plan and writes it next to preview.json; an unreadable baseline is exit 2", async () => {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+    try {
+      const base = path.join(outDir, "base");
+      const missing = path.join(outDir, "nowhere");
+      const [first, bad] = await Promise.all([plan([], base), plan(["--baseline", missing], path.join(outDir, "bad"))]);
+      expect(first.code).toBe(0);
+      expect(bad).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: `--baseline: cannot read ${missing} (ENOENT); save one with \`pulumi preview --json --stack <stack> > preview.json\`, or pass an offline plan's out/<stack>/\n`,
+      });
+      const next = await plan(["--baseline", path.join(base, "dev"), "--config", "ray.gpuWorker.replicas=2"], path.join(outDir, "next"));
+      expect(next.code).toBe(0);
+      const kuberay = next.stdout.slice(next.stdout.indexOf("\nKubeRay:\n"));
+      const impactFile = path.join(outDir, "next", "dev", "ray-upgrade-impact.json");
+      expect(kuberay.split("\n").slice(3)).toEqual([
+        `  Against the baseline ${path.join(base, "dev")}:`,
+        "    RayService ray/rayservice (ray-service): no effect on running pods",
+        "      no effect on running pods spec.rayClusterConfig.workerGroupSpecs[1].replicas: excluded from KubeRay's cluster hash: the running RayCluster is not updated",
+        `    (written to ${impactFile})`,
+        "",
+      ]);
+      const written = JSON.parse(fs.readFileSync(impactFile, "utf8"));
+      expect(written.rayServices.map((r: { class: string; label: string }) => [r.class, r.label])).toEqual([
+        ["no-effect", "no effect on running pods"],
+      ]);
+    } finally {
+      fs.rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
