@@ -10,6 +10,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { celRuleFindings } from "./celRules";
 import { ajvErrorsToReasons } from "./finding";
 import { cacheDir, crdDir } from "./paths";
 
@@ -183,7 +184,7 @@ export interface CrdValidationResult {
   readonly errors: { path: string; reason: string }[];
 }
 
-/** Validates one custom resource object (`apiVersion`, `kind`, `metadata`, `spec`). */
+/** Validates one custom resource object (`apiVersion`, `kind`, `metadata`, `spec`): its schema, then its CRD's CEL rules. */
 export function validateCustomResource(object: { apiVersion?: unknown; kind?: unknown }): CrdValidationResult {
   const apiVersion = String(object.apiVersion ?? "");
   const kind = String(object.kind ?? "");
@@ -199,6 +200,7 @@ export function validateCustomResource(object: { apiVersion?: unknown; kind?: un
     validate = compileCached(`${group}-${version}-${kind}`, schema);
     validators.set(key, validate);
   }
-  if (validate(object)) return { known: true, errors: [] };
-  return { known: true, errors: ajvErrorsToReasons(validate.errors ?? []) };
+  const schemaErrors = validate(object) ? [] : (validate.errors ?? []);
+  const celErrors = celRuleFindings(crdSchema(group, version, kind) as JsonSchema, object, schemaErrors);
+  return { known: true, errors: [...ajvErrorsToReasons(schemaErrors), ...celErrors] };
 }
