@@ -10,6 +10,7 @@ import { crdDir } from "../../validation/paths";
 import { validateResources } from "../../validation/validateResources";
 import { EXIT_SCHEMA, offlinePlan } from "../../plan/offlinePlan";
 import { PROJECT_DIR, runStack } from "../harness";
+import { gitRepository, helmRelease, imagePolicy, rayCluster, rayService, withSpec } from "./fixtures";
 
 interface RuleInFile {
   readonly file: string;
@@ -57,51 +58,8 @@ function rulesInCrdFiles(): RuleInFile[] {
 const RULES = rulesInCrdFiles();
 const ruleKey = (r: { kind: string; schemaPath: string; rule: CelRule }) => `${r.kind} ${r.schemaPath}: ${r.rule.rule}`;
 
-const helmRelease = () => ({
-  apiVersion: "helm.toolkit.fluxcd.io/v2",
-  kind: "HelmRelease",
-  metadata: { name: "face-ocr-api", namespace: "default" },
-  spec: {
-    interval: "1m",
-    chart: { spec: { chart: "microservice", sourceRef: { kind: "HelmRepository", name: "s2t-acr-helm-repo" } } },
-  } as Record<string, unknown>,
-});
-
-const imagePolicy = () => ({
-  apiVersion: "image.toolkit.fluxcd.io/v1",
-  kind: "ImagePolicy",
-  metadata: { name: "face-ocr-api", namespace: "cyber" },
-  spec: { imageRepositoryRef: { name: "face-ocr-api" }, policy: { semver: { range: ">=1.0.0-0" } } } as Record<string, unknown>,
-});
-
-const gitRepository = () => ({
-  apiVersion: "source.toolkit.fluxcd.io/v1",
-  kind: "GitRepository",
-  metadata: { name: "draft-deployment", namespace: "cyber" },
-  spec: { interval: "1m", url: "https://dev.azure.com/example/project/_git/draft-deployment" } as Record<string, unknown>,
-});
-
-const podTemplate = () => ({ spec: { containers: [{ name: "ray-head", image: "rayproject/ray:2.52.0-py310" }] } });
-
-const rayClusterSpec = () =>
-  ({ rayVersion: "2.52.0", headGroupSpec: { rayStartParams: {}, template: podTemplate() } }) as Record<string, unknown>;
-
-const rayCluster = () => ({
-  apiVersion: "ray.io/v1",
-  kind: "RayCluster",
-  metadata: { name: "raycluster", namespace: "ray" },
-  spec: rayClusterSpec(),
-});
-
-const rayService = () => ({
-  apiVersion: "ray.io/v1",
-  kind: "RayService",
-  metadata: { name: "rayservice", namespace: "ray" },
-  spec: { rayClusterConfig: rayClusterSpec() } as Record<string, unknown>,
-});
-
 interface Violation {
-  readonly object: { apiVersion: string; kind: string; spec: Record<string, unknown> };
+  readonly object: { apiVersion: string; kind: string; spec: object };
   readonly path: string;
   readonly reason: string;
 }
@@ -110,131 +68,82 @@ interface Violation {
 const VIOLATIONS: Record<string, Violation[]> = {
   "HelmRelease spec: (has(self.chart) && !has(self.chartRef)) || (!has(self.chart) && has(self.chartRef))": [
     {
-      object: (() => {
-        const hr = helmRelease();
-        hr.spec.chartRef = { kind: "OCIRepository", name: "face-ocr-api" };
-        return hr;
-      })(),
+      object: withSpec(helmRelease(), { chartRef: { kind: "OCIRepository", name: "face-ocr-api" } }),
       path: "spec",
       reason: "Invalid value: either chart or chartRef must be set",
     },
     {
-      object: (() => {
-        const hr = helmRelease();
-        delete hr.spec.chart;
-        return hr;
-      })(),
+      object: withSpec(helmRelease(), { chart: undefined }),
       path: "spec",
       reason: "Invalid value: either chart or chartRef must be set",
     },
   ],
   "HelmRelease spec.install.strategy: !has(self.retryInterval) || self.name != 'RemediateOnFailure'": [
     {
-      object: (() => {
-        const hr = helmRelease();
-        hr.spec.install = { strategy: { name: "RemediateOnFailure", retryInterval: "5m" } };
-        return hr;
-      })(),
+      object: withSpec(helmRelease(), { install: { strategy: { name: "RemediateOnFailure", retryInterval: "5m" } } }),
       path: "spec.install.strategy",
       reason: "Invalid value: .retryInterval cannot be set when .name is 'RemediateOnFailure'",
     },
   ],
   "HelmRelease spec.kubeConfig: has(self.configMapRef) || has(self.secretRef)": [
     {
-      object: (() => {
-        const hr = helmRelease();
-        hr.spec.kubeConfig = {};
-        return hr;
-      })(),
+      object: withSpec(helmRelease(), { kubeConfig: {} }),
       path: "spec.kubeConfig",
       reason: "Invalid value: exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified",
     },
   ],
   "HelmRelease spec.kubeConfig: !has(self.configMapRef) || !has(self.secretRef)": [
     {
-      object: (() => {
-        const hr = helmRelease();
-        hr.spec.kubeConfig = { configMapRef: { name: "remote" }, secretRef: { name: "remote" } };
-        return hr;
-      })(),
+      object: withSpec(helmRelease(), { kubeConfig: { configMapRef: { name: "remote" }, secretRef: { name: "remote" } } }),
       path: "spec.kubeConfig",
       reason: "Invalid value: exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified",
     },
   ],
   "HelmRelease spec.upgrade.strategy: !has(self.retryInterval) || self.name == 'RetryOnFailure'": [
     {
-      object: (() => {
-        const hr = helmRelease();
-        hr.spec.upgrade = { strategy: { name: "RemediateOnFailure", retryInterval: "5m" } };
-        return hr;
-      })(),
+      object: withSpec(helmRelease(), { upgrade: { strategy: { name: "RemediateOnFailure", retryInterval: "5m" } } }),
       path: "spec.upgrade.strategy",
       reason: "Invalid value: .retryInterval can only be set when .name is 'RetryOnFailure'",
     },
   ],
   "ImagePolicy spec: !has(self.interval) || (has(self.digestReflectionPolicy) && self.digestReflectionPolicy == 'Always')": [
     {
-      object: (() => {
-        const ip = imagePolicy();
-        ip.spec.interval = "5m";
-        return ip;
-      })(),
+      object: withSpec(imagePolicy(), { interval: "5m" }),
       path: "spec",
       reason: "Invalid value: spec.interval is only accepted when spec.digestReflectionPolicy is set to 'Always'",
     },
   ],
   "ImagePolicy spec: has(self.interval) || !has(self.digestReflectionPolicy) || self.digestReflectionPolicy != 'Always'": [
     {
-      object: (() => {
-        const ip = imagePolicy();
-        ip.spec.digestReflectionPolicy = "Always";
-        return ip;
-      })(),
+      object: withSpec(imagePolicy(), { digestReflectionPolicy: "Always" }),
       path: "spec",
       reason: "Invalid value: spec.interval must be set when spec.digestReflectionPolicy is set to 'Always'",
     },
   ],
   "GitRepository spec: !has(self.serviceAccountName) || (has(self.provider) && (self.provider == 'azure' || self.provider == 'aws'))": [
     {
-      object: (() => {
-        const repo = gitRepository();
-        repo.spec.serviceAccountName = "flux-git";
-        repo.spec.provider = "generic";
-        return repo;
-      })(),
+      object: withSpec(gitRepository(), { serviceAccountName: "flux-git", provider: "generic" }),
       path: "spec",
       reason: "Invalid value: serviceAccountName can only be set when provider is 'azure' or 'aws'",
     },
   ],
   "RayCluster spec.managedBy: self in ['ray.io/kuberay-operator', 'kueue.x-k8s.io/multikueue']": [
     {
-      object: (() => {
-        const rc = rayCluster();
-        rc.spec.managedBy = "example.com/other-operator";
-        return rc;
-      })(),
+      object: withSpec(rayCluster(), { managedBy: "example.com/other-operator" }),
       path: "spec.managedBy",
       reason: `Invalid value: "example.com/other-operator": the managedBy field value must be either 'ray.io/kuberay-operator' or 'kueue.x-k8s.io/multikueue'`,
     },
   ],
   "RayService spec.managedBy: self in ['ray.io/kuberay-operator', 'kueue.x-k8s.io/multikueue']": [
     {
-      object: (() => {
-        const rs = rayService();
-        rs.spec.managedBy = "example.com/other-operator";
-        return rs;
-      })(),
+      object: withSpec(rayService(), { managedBy: "example.com/other-operator" }),
       path: "spec.managedBy",
       reason: `Invalid value: "example.com/other-operator": the managedBy field value must be either 'ray.io/kuberay-operator' or 'kueue.x-k8s.io/multikueue'`,
     },
   ],
   "RayService spec.rayClusterConfig.managedBy: self in ['ray.io/kuberay-operator', 'kueue.x-k8s.io/multikueue']": [
     {
-      object: (() => {
-        const rs = rayService();
-        (rs.spec.rayClusterConfig as Record<string, unknown>).managedBy = "kueue.x-k8s.io/other";
-        return rs;
-      })(),
+      object: withSpec(rayService(), { rayClusterConfig: { ...rayService().spec.rayClusterConfig, managedBy: "kueue.x-k8s.io/other" } }),
       path: "spec.rayClusterConfig.managedBy",
       reason: `Invalid value: "kueue.x-k8s.io/other": the managedBy field value must be either 'ray.io/kuberay-operator' or 'kueue.x-k8s.io/multikueue'`,
     },
@@ -298,9 +207,10 @@ describe("the CEL rules of shared/crds", () => {
   );
 
   it("skips transition rules (oldSelf): an offline plan is a create, and the API server runs them only on update", () => {
-    const rs = rayService();
-    rs.spec.managedBy = "ray.io/kuberay-operator";
-    Object.assign(rs.spec.rayClusterConfig as Record<string, unknown>, { gcsFaultToleranceOptions: { redisAddress: "redis:6379" } });
+    const rs = withSpec(rayService(), {
+      managedBy: "ray.io/kuberay-operator",
+      rayClusterConfig: { ...rayService().spec.rayClusterConfig, gcsFaultToleranceOptions: { redisAddress: "redis:6379" } },
+    });
     expect(validateCustomResource(rs)).toEqual({ known: true, errors: [] });
     expect(evaluateCelRules(crdSchema("ray.io", "v1", "RayService") as JsonSchema, rs)).toEqual([
       { path: "spec.managedBy", rule: "self == oldSelf", outcome: "skipped" },
@@ -309,16 +219,12 @@ describe("the CEL rules of shared/crds", () => {
   });
 
   it("runs no rule when the object has a blocking schema error, as the API server does", () => {
-    const hr = helmRelease();
-    hr.spec.chartRef = { kind: "OCIRepository", name: "face-ocr-api" };
-    hr.spec.interval = 60;
+    const hr = withSpec(helmRelease(), { chartRef: { kind: "OCIRepository", name: "face-ocr-api" }, interval: 60 });
     expect(validateCustomResource(hr).errors).toEqual([{ path: "spec.interval", reason: "must be string" }]);
   });
 
   it("still runs the rules next to an unknown field, which the API server prunes", () => {
-    const hr = helmRelease();
-    hr.spec.chartRef = { kind: "OCIRepository", name: "face-ocr-api" };
-    hr.spec.intervall = "1m";
+    const hr = withSpec(helmRelease(), { chartRef: { kind: "OCIRepository", name: "face-ocr-api" }, intervall: "1m" });
     expect(validateCustomResource(hr).errors).toEqual([
       { path: "spec.intervall", reason: "unknown field (not in the schema)" },
       { path: "spec", reason: "Invalid value: either chart or chartRef must be set" },
@@ -531,9 +437,10 @@ describe("CEL rules in the offline plan", () => {
       overrides: [],
       policies: [],
       program: () => {
-        const hr = helmRelease();
-        hr.spec.chartRef = { kind: "OCIRepository", name: "face-ocr-api" };
-        new k8s.apiextensions.CustomResource("face-ocr-api", hr);
+        new k8s.apiextensions.CustomResource(
+          "face-ocr-api",
+          withSpec(helmRelease(), { chartRef: { kind: "OCIRepository", name: "face-ocr-api" } }),
+        );
         return {};
       },
     });
