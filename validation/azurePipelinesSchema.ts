@@ -19,10 +19,12 @@
  * check is stricter than Azure Pipelines about spelling, never looser.
  */
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
+import standaloneCode from "ajv/dist/standalone";
 import * as fs from "fs";
 import * as YAML from "yaml";
 import { ajvErrorsToReasons } from "./finding";
 import { azurePipelinesSchemaPath } from "./paths";
+import { cachedStandalone } from "./standaloneCache";
 
 /** A file that cannot be read as a pipeline at all (not YAML, or an insertion that cannot be expanded). */
 export class PipelineYamlError extends Error {}
@@ -81,23 +83,36 @@ export interface AzurePipelinesSchema {
 }
 
 const SCHEMA_ID = "azure-pipelines";
+// The schema's patterns are written for JavaScript's non-Unicode regular expressions (`\:` and `\/` escapes).
+const AJV_OPTIONS = { strict: false, allErrors: true, unicodeRegExp: false, code: { source: true } } as const;
 
-/** Compiles Microsoft's schema; slow (seconds), so a caller compiles it once and keeps the result. */
+/**
+ * Compiles Microsoft's schema: about ten seconds, so the validators are cached as a standalone module
+ * (keyed by the schema text) and later runs load them in well under one.
+ */
 export function compileAzurePipelinesSchema(): AzurePipelinesSchema {
-  const schema = JSON.parse(fs.readFileSync(azurePipelinesSchemaPath(), "utf8")) as { definitions: { pipeline: { anyOf: unknown[] } } };
-  // The schema's patterns are written for JavaScript's non-Unicode regular expressions (`\:` and `\/` escapes).
-  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
-  ajv.addSchema(schema, SCHEMA_ID);
-  const compiled = (ref: string) => {
-    const validate = ajv.getSchema(ref);
-    if (!validate) throw new Error(`${azurePipelinesSchemaPath()}: no schema at ${ref}`);
-    return validate;
-  };
-  return {
-    pipeline: compiled(SCHEMA_ID),
+  const text = fs.readFileSync(azurePipelinesSchemaPath(), "utf8");
+  const modules = cachedStandalone<Record<string, ValidateFunction>>(SCHEMA_ID, `${JSON.stringify(AJV_OPTIONS)}\n${text}`, () => {
+    const schema = JSON.parse(text) as { definitions: { pipeline: { anyOf: unknown[] } } };
+    const ajv = new Ajv(AJV_OPTIONS);
+    ajv.addSchema(schema, SCHEMA_ID);
+    const refs: Record<string, string> = { pipeline: SCHEMA_ID };
+    schema.definitions.pipeline.anyOf.forEach((_, i) => (refs[`form${i}`] = `${SCHEMA_ID}#/definitions/pipeline/anyOf/${i}`));
     // Compiling a form after the whole reuses the compiled definitions: milliseconds each.
-    forms: schema.definitions.pipeline.anyOf.map((_, i) => compiled(`${SCHEMA_ID}#/definitions/pipeline/anyOf/${i}`)),
-  };
+    const compiled = Object.fromEntries(
+      Object.entries(refs).map(([name, ref]) => {
+        const validate = ajv.getSchema(ref);
+        if (!validate) throw new Error(`${azurePipelinesSchemaPath()}: no schema at ${ref}`);
+        return [name, validate];
+      }),
+    );
+    return { compiled, code: standaloneCode(ajv, refs) };
+  });
+  const forms = Object.keys(modules)
+    .filter((name) => /^form\d+$/.test(name))
+    .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)))
+    .map((name) => modules[name]);
+  return { pipeline: modules.pipeline, forms };
 }
 
 function depth(e: ErrorObject): number {

@@ -12,7 +12,7 @@ import {
 } from "../../validation/azurePipelinesSchema";
 import { loadIndex, PROJECT_DIR } from "../harness";
 
-// Microsoft's schema takes seconds to compile: once for this file.
+// Microsoft's schema takes seconds to compile: once for this file (and once per machine, with the module cache).
 let schema: AzurePipelinesSchema;
 beforeAll(() => {
   schema = compileAzurePipelinesSchema();
@@ -122,6 +122,28 @@ describe("a broken pipeline", () => {
       { path: "", reason: expect.stringMatching(/^not valid YAML: Flow sequence in block collection must be sufficiently indented/) },
     ]);
   });
+});
+
+describe("the compiled schema", () => {
+  it("is cached as a module that gives the same findings as a fresh compile", () => {
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), "pipeline-schema-cache-"));
+    const previous = process.env.FACE_OCR_CACHE_DIR;
+    process.env.FACE_OCR_CACHE_DIR = cache;
+    try {
+      const fresh = compileAzurePipelinesSchema();
+      expect(fs.readdirSync(cache).map((f) => f.replace(/-[0-9a-f]{24}\./, "-<digest>."))).toEqual(["azure-pipelines-<digest>.js"]);
+      const cached = compileAzurePipelinesSchema();
+      expect(cached.pipeline).not.toBe(fresh.pipeline);
+      expect(cached.forms).toHaveLength(fresh.forms.length);
+      const broken = platformWith("    displayName: Node $(NODE_VERSION)", "    displayNam: Node $(NODE_VERSION)");
+      for (const text of [platformYaml, broken]) expect(validatePipelineYaml(cached, text)).toEqual(validatePipelineYaml(fresh, text));
+      expect(validatePipelineYaml(cached, broken)).toEqual([{ path: "steps[2].displayNam", reason: "unknown field (not in the schema)" }]);
+    } finally {
+      if (previous === undefined) delete process.env.FACE_OCR_CACHE_DIR;
+      else process.env.FACE_OCR_CACHE_DIR = previous;
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe("template expressions", () => {
