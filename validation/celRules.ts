@@ -13,9 +13,7 @@
  * Kubernetes CEL library function @bufbuild/cel lacks, such as `isURL` or
  * `quantity`) is reported as a finding wherever it would apply, never passed.
  */
-import { celEnv, isCelError, parse, plan, CelScalar } from "@bufbuild/cel";
 import type { CelInput, CelResult } from "@bufbuild/cel";
-import { strings } from "@bufbuild/cel/ext";
 import { AjvLikeError } from "./finding";
 import {
   declaredProperties,
@@ -72,16 +70,36 @@ export interface CompiledCelRules {
   readonly root?: RuleNode;
 }
 
-// Kubernetes' CRD environment includes the strings extension; its other libraries (lists, regex,
-// URLs, quantities, IPs, CIDRs, semver, named formats) are not in @bufbuild/cel.
-const ENV = celEnv({ variables: { self: CelScalar.DYN }, funcs: strings });
-const ENV_FUNCTIONS = new Set([...ENV.funcs].map((f) => f.name));
+type CelModule = typeof import("@bufbuild/cel");
+
+interface CelLibrary {
+  readonly cel: CelModule;
+  readonly env: ReturnType<CelModule["celEnv"]>;
+  readonly functions: ReadonlySet<string>;
+}
+
+let library: CelLibrary | undefined;
+
+/** Loaded on first use, so a plan that stops at a config error does not pay for the CEL parser. */
+function celLibrary(): CelLibrary {
+  if (!library) {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const cel = require("@bufbuild/cel") as CelModule;
+    const { strings } = require("@bufbuild/cel/ext") as typeof import("@bufbuild/cel/ext");
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    // Kubernetes' CRD environment includes the strings extension; its other libraries (lists, regex,
+    // URLs, quantities, IPs, CIDRs, semver, named formats) are not in @bufbuild/cel.
+    const env = cel.celEnv({ variables: { self: cel.CelScalar.DYN }, funcs: strings });
+    library = { cel, env, functions: new Set([...env.funcs].map((f) => f.name)) };
+  }
+  return library;
+}
 /** Identifiers CEL itself defines: the type names. */
 const CEL_TYPE_NAMES = new Set(["int", "uint", "double", "bool", "string", "bytes", "list", "map", "null_type", "type"]);
 /** Operators the planner evaluates itself rather than through the function registry. */
 const PLANNER_OPERATORS = new Set(["_[_]", "_[?_]", "_?._", "_?_:_", "_&&_", "_||_", "@not_strictly_false", "__not_strictly_false__"]);
 
-type Expr = ReturnType<typeof parse>["expr"];
+type Expr = ReturnType<CelModule["parse"]>["expr"];
 
 /** The dotted name of a call target such as `format` in `format.dns1123Label()`, when it is one. */
 function qualifiedName(expr: Expr | undefined): string | undefined {
@@ -117,7 +135,7 @@ function references(expr: Expr): ExprReferences {
         const root = qualifiedName(call.target)?.split(".")[0];
         const namespaced = root !== undefined && !bound.has(root) && root !== "self" && root !== "oldSelf";
         const name = namespaced ? `${qualifiedName(call.target)}.${call.function}` : call.function;
-        if (!PLANNER_OPERATORS.has(name) && !ENV_FUNCTIONS.has(name)) missingFunctions.add(name);
+        if (!PLANNER_OPERATORS.has(name) && !celLibrary().functions.has(name)) missingFunctions.add(name);
         if (!namespaced) walk(call.target, bound);
         for (const arg of call.args) walk(arg, bound);
         return;
@@ -154,7 +172,7 @@ type Compiled = { ok: true; program: Program; usesOldSelf: boolean } | { ok: fal
 function compileExpression(source: string, what: string): Compiled {
   let expr: Expr;
   try {
-    expr = parse(source).expr;
+    expr = celLibrary().cel.parse(source).expr;
   } catch (err) {
     return { ok: false, reason: `${what} does not parse: ${(err as Error).message}` };
   }
@@ -165,7 +183,8 @@ function compileExpression(source: string, what: string): Compiled {
   }
   const unknown = [...refs.variables].filter((v) => v !== "self" && v !== "oldSelf" && !CEL_TYPE_NAMES.has(v)).sort();
   if (unknown.length > 0) return { ok: false, reason: `${what} references undeclared ${unknown.join(", ")}` };
-  return { ok: true, program: plan(ENV, expr) as Program, usesOldSelf: refs.variables.has("oldSelf") };
+  const { cel, env } = celLibrary();
+  return { ok: true, program: cel.plan(env, expr) as Program, usesOldSelf: refs.variables.has("oldSelf") };
 }
 
 /** `.spec.x` or `['a.b']` (a rule's `fieldPath`) to the path it names below the rule's node, or undefined if it is not that simple. */
@@ -292,7 +311,7 @@ function ruleText(rule: CelRule): string {
 function evaluatedMessage(program: Program | undefined, self: CelInput): string | undefined {
   if (!program) return undefined;
   const result = program({ self });
-  if (isCelError(result) || typeof result !== "string") return undefined;
+  if (celLibrary().cel.isCelError(result) || typeof result !== "string") return undefined;
   const text = result.trim();
   return text === "" || text.includes("\n") ? undefined : text;
 }
@@ -365,6 +384,7 @@ function evaluateNode(
       outcomes.push({ path, rule: source, outcome: "passed" });
       continue;
     }
+    const { isCelError } = celLibrary().cel;
     if (isCelError(result) || typeof result !== "boolean") {
       const why = isCelError(result) ? result.message : `the rule returned ${typeof result}, not a bool`;
       outcomes.push({
