@@ -10,8 +10,10 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { celRuleFindings } from "./celRules";
 import { ajvErrorsToReasons } from "./finding";
 import { cacheDir, crdDir } from "./paths";
+import { cachedStandalone, writeAtomically } from "./standaloneCache";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -28,8 +30,6 @@ let crdIndex: Map<string, CrdEntry> | undefined;
 const schemaCache = new Map<string, JsonSchema | undefined>();
 const validators = new Map<string, ValidateFunction>();
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { source: true } });
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const AJV_VERSION = (require("ajv/package.json") as { version: string }).version;
 
 function indexCrds(): Map<string, CrdEntry> {
   if (crdIndex) return crdIndex;
@@ -74,17 +74,6 @@ function loadServedSchema(file: string, version: string): JsonSchema | undefined
   const schema = shareRepeatedSubschemas(strict);
   writeAtomically(cached, JSON.stringify(schema));
   return schema;
-}
-
-function writeAtomically(file: string, content: string): void {
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, content);
-    fs.renameSync(tmp, file);
-  } catch {
-    // A read-only tree only loses the cache, not correctness.
-  }
 }
 
 /** Rebuilds a schema node, applying `fn` to each sub-schema (property schemas, items, additionalProperties, *Of members). */
@@ -159,22 +148,10 @@ export function shareRepeatedSubschemas(root: JsonSchema): JsonSchema {
  * module (keyed by the schema and the ajv version) so later runs only load it.
  */
 function compileCached(name: string, schema: JsonSchema): ValidateFunction {
-  const digest = createHash("sha256")
-    .update(`${AJV_VERSION}\n${JSON.stringify(schema)}`)
-    .digest("hex")
-    .slice(0, 24);
-  const file = path.join(cacheDir(), `validate-${name}-${digest}.js`);
-  if (fs.existsSync(file)) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return require(file) as ValidateFunction;
-    } catch {
-      // A damaged cache entry is rebuilt below.
-    }
-  }
-  const validate = ajv.compile(schema);
-  writeAtomically(file, standaloneCode(ajv, validate));
-  return validate;
+  return cachedStandalone(`validate-${name}`, JSON.stringify(schema), () => {
+    const validate = ajv.compile(schema);
+    return { compiled: validate, code: standaloneCode(ajv, validate) };
+  });
 }
 
 export interface CrdValidationResult {
@@ -183,7 +160,7 @@ export interface CrdValidationResult {
   readonly errors: { path: string; reason: string }[];
 }
 
-/** Validates one custom resource object (`apiVersion`, `kind`, `metadata`, `spec`). */
+/** Validates one custom resource object (`apiVersion`, `kind`, `metadata`, `spec`): its schema, then its CRD's CEL rules. */
 export function validateCustomResource(object: { apiVersion?: unknown; kind?: unknown }): CrdValidationResult {
   const apiVersion = String(object.apiVersion ?? "");
   const kind = String(object.kind ?? "");
@@ -199,6 +176,7 @@ export function validateCustomResource(object: { apiVersion?: unknown; kind?: un
     validate = compileCached(`${group}-${version}-${kind}`, schema);
     validators.set(key, validate);
   }
-  if (validate(object)) return { known: true, errors: [] };
-  return { known: true, errors: ajvErrorsToReasons(validate.errors ?? []) };
+  const schemaErrors = validate(object) ? [] : (validate.errors ?? []);
+  const celErrors = celRuleFindings(crdSchema(group, version, kind) as JsonSchema, object, schemaErrors);
+  return { known: true, errors: [...ajvErrorsToReasons(schemaErrors), ...celErrors] };
 }

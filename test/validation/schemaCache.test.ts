@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { helmRelease, withSpec } from "./fixtures";
 
 const cache = fs.mkdtempSync(path.join(os.tmpdir(), "schema-cache-"));
 process.env.FACE_OCR_CACHE_DIR = cache;
@@ -42,5 +43,16 @@ describe("the compiled-schema cache", () => {
     expect(validator).toBeDefined();
     fs.writeFileSync(path.join(cache, validator as string), "this is not javascript");
     expect(await freshValidate(brokenHelmRelease)).toEqual({ known: true, errors: [{ path: "spec.interval", reason: "must be string" }] });
+  });
+});
+
+describe("CEL rules from the cached schema", () => {
+  it("are evaluated from a fresh conversion and from the cached one alike", async () => {
+    const both = withSpec(helmRelease(), { chartRef: { kind: "OCIRepository", name: "face-ocr-api" } });
+    const expected = { known: true, errors: [{ path: "spec", reason: "Invalid value: either chart or chartRef must be set" }] };
+    fs.rmSync(cache, { recursive: true, force: true });
+    expect(await freshValidate(both)).toEqual(expected);
+    expect(fs.readdirSync(cache).filter((f) => f.startsWith("crd-helm.toolkit.fluxcd.io_helmreleases-v2-"))).toHaveLength(1);
+    expect(await freshValidate(both)).toEqual(expected);
   });
 });
