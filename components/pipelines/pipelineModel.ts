@@ -60,7 +60,7 @@ export interface PlatformPipelineModel {
   readonly yamlPath: string;
   /** Protected branch: PRs into it need a passing preview, pushes to it deploy. */
   readonly branch: string;
-  /** Minutes a passing preview stays valid. */
+  /** Minutes a passing preview stays valid once the branch has moved; 0: it expires when the branch is updated. */
   readonly validDurationMinutes: number;
 }
 
