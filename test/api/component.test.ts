@@ -38,7 +38,7 @@ const ARGS = {
 
 describe("FaceOcrApi", () => {
   it("registers exactly the component and its six children, named from the component's name", async () => {
-    const run = await runComponent(() => new FaceOcrApi("edge", { ...ARGS, config: apiConfig() }));
+    const run = await runComponent(() => new FaceOcrApi("edge", { ...ARGS, config: apiConfig({ helmRepository: { mode: "manage" } }) }));
     const resources = apiResources(run.resources, "edge");
     // Registration order follows Output resolution; compare the set.
     const byName = (a: string[], b: string[]) => (a[1] < b[1] ? -1 : 1);
@@ -73,7 +73,7 @@ describe("FaceOcrApi", () => {
   });
 
   it("asks the registry for pull access per namespace: pods in cyber, Flux in flux-system and in the HelmRepository's namespace", async () => {
-    const run = await runComponent(() => new FaceOcrApi("api", { ...ARGS, config: apiConfig() }));
+    const run = await runComponent(() => new FaceOcrApi("api", { ...ARGS, config: apiConfig({ helmRepository: { mode: "manage" } }) }));
     const byType = (type: string) =>
       apiResources(run.resources).find((r) => r.type === type)!.inputs as Record<string, Record<string, unknown>>;
     expect((byType(TYPES.helmRelease).spec.values as Record<string, unknown>).imagePullSecrets).toEqual([]);
@@ -144,7 +144,12 @@ describe("pure builders", () => {
   });
 
   it("the import file adopts the live objects under the component's child names", () => {
-    expect(apiImportFile("api", apiConfig(), { imageAutomation: false })).toEqual({
+    expect(apiImportFile("api", apiConfig(), { imageAutomation: false }).resources.map((r) => r.name)).toEqual([
+      "api",
+      "api-namespace",
+      "api-helm-release",
+    ]);
+    expect(apiImportFile("api", apiConfig({ helmRepository: { mode: "manage" } }), { imageAutomation: false })).toEqual({
       resources: [
         { type: "face-ocr:api:FaceOcrApi", name: "api", component: true },
         { type: "kubernetes:core/v1:Namespace", name: "api-namespace", id: "cyber", parent: "api" },
