@@ -18,9 +18,18 @@ export = async () => {
   // The registry: every image and pipeline URL below derives from its login server.
   const registry = new ContainerRegistry("registry", {
     registryName: config.registry.name,
+    mode: config.registry.mode,
+    loginServer: config.registry.loginServer,
+    resourceId: config.registry.resourceId,
     resourceGroupName: config.registry.resourceGroupName,
     sku: config.registry.sku,
     adminUserEnabled: config.registry.adminUserEnabled,
+    location: config.registry.location,
+    publicNetworkAccess: config.registry.publicNetworkAccess,
+    zoneRedundancy: config.registry.zoneRedundancy,
+    anonymousPullEnabled: config.registry.anonymousPullEnabled,
+    networkRuleBypassOptions: config.registry.networkRuleBypassOptions,
+    networkRuleSet: config.registry.networkRuleSet,
     untaggedRetentionDays: config.registry.untaggedRetentionDays,
     kubeletAcrPull: config.registry.kubeletAcrPull,
     kubeletPrincipalId: config.registry.kubeletPrincipalId,
