@@ -7,6 +7,7 @@ import { BuildPipelines } from "./components/pipelines/buildPipelines";
 import { pipelinesModel } from "./components/pipelines/pipelineModel";
 import { pipelineYamlFiles } from "./components/pipelines/pipelineYaml";
 import { generatedFiles } from "./components/generatedFiles";
+import { gitopsCutover } from "./components/gitopsCutover";
 import { ContainerRegistry } from "./components/registry/containerRegistry";
 import { RayCluster } from "./components/ray/rayCluster";
 import { loadStackConfig } from "./config/load";
@@ -79,6 +80,6 @@ export = async () => {
     rayClientAddress: ray.clientAddress,
     apiHelmRelease: api.helmReleaseRef,
     apiImagePolicy: api.imagePolicyRef,
-    generatedFiles: generatedFiles(pipelineYamlFiles(config, { stack: config.stack }), [api.imageTagFile]),
+    generatedFiles: generatedFiles(pipelineYamlFiles(config, { stack: config.stack }), [api.imageTagFile], gitopsCutover(config)),
   };
 };

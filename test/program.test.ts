@@ -63,6 +63,9 @@ describe("the dev stack, composed (index.ts)", () => {
     expect(Object.keys(files).sort()).toEqual([
       "app-repos/face-ocr-api/azure-pipelines.yaml",
       "app-repos/face-ocr-worker/azure-pipelines.yaml",
+      "gitops/cutover/dev/1-prune-disabled.sh",
+      "gitops/cutover/dev/2-remove-from-flux.sh",
+      "gitops/cutover/dev/README.md",
       "gitops/draft-deployment/dev/face-ocr-api-image-tag.yaml",
     ]);
     for (const repo of ["face-ocr-worker", "face-ocr-api"]) {
