@@ -7,7 +7,7 @@ import * as YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { adopt, AdoptResult } from "../../adopt/adopt";
 import { formatAdoption } from "../../adopt/cli";
-import { AdoptInputError } from "../../adopt/liveExport";
+import { AdoptInputError, LIVE_FILES } from "../../adopt/liveExport";
 import { sectionsOf } from "../../adopt/stackConfigWriter";
 import { loadIndex, PROJECT_DIR, runStack } from "../harness";
 
@@ -190,5 +190,26 @@ describe("exports the adoption refuses", () => {
         "`kubectl get rayservice,pvc,helmrelease,helmrepository,imagerepository,imagepolicy,priorityclass,namespace -A -o yaml > " +
         `${path.join(dir, "kubernetes.yaml")}\``,
     );
+  });
+});
+
+describe("the README's adoption section", () => {
+  const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Adopting the running system"), readme.indexOf("## The offline plan"));
+
+  it("exports exactly the files npm run adopt reads, then adopts, cuts over, imports and previews, in that order", () => {
+    const exported = [...section.matchAll(/ > live\/([\w.-]+)/g)].map((m) => m[1]);
+    expect(exported).toEqual(Object.values(LIVE_FILES));
+    const order = [
+      "npm run adopt -- --stack dev --live live",
+      "cutover/dev/README.md",
+      "pulumi config set --secret",
+      "pulumi import --file out/dev/import.json",
+      "pulumi preview --diff",
+      "pulumi up",
+    ];
+    const positions = order.map((step) => section.indexOf(step));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
 });

@@ -1,16 +1,7 @@
 // The component itself: what it registers, under which names and parent, with which options, and the
 // pure builders behind it (no Pulumi runtime needed for those).
 import { describe, expect, it } from "vitest";
-import {
-  apiImportFile,
-  apiNames,
-  childNames,
-  databaseUrl,
-  FaceOcrApi,
-  helmReleaseObject,
-  helmRepositorySpec,
-  plainEnv,
-} from "../../components/api";
+import { apiNames, childNames, databaseUrl, FaceOcrApi, helmReleaseObject, helmRepositorySpec, plainEnv } from "../../components/api";
 import { parseStackConfigOrThrow } from "../../config/load";
 import { ApiConfig } from "../../config/sections/api";
 import { runComponent } from "../harness";
@@ -141,31 +132,5 @@ describe("pure builders", () => {
       registryAuth: { podPullSecrets: [] },
     });
     expect(object.spec.chart?.spec.version).toBe("1.4.x");
-  });
-
-  it("the import file adopts the live objects under the component's child names", () => {
-    expect(apiImportFile("api", apiConfig(), { imageAutomation: false }).resources.map((r) => r.name)).toEqual([
-      "api",
-      "api-namespace",
-      "api-helm-release",
-    ]);
-    expect(apiImportFile("api", apiConfig({ helmRepository: { mode: "manage" } }), { imageAutomation: false })).toEqual({
-      resources: [
-        { type: "face-ocr:api:FaceOcrApi", name: "api", component: true },
-        { type: "kubernetes:core/v1:Namespace", name: "api-namespace", id: "cyber", parent: "api" },
-        {
-          type: "kubernetes:source.toolkit.fluxcd.io/v1:HelmRepository",
-          name: "api-helm-repository",
-          id: "default/s2t-acr-helm-repo",
-          parent: "api",
-        },
-        { type: "kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease", name: "api-helm-release", id: "default/face-ocr-api", parent: "api" },
-      ],
-    });
-    const withImages = apiImportFile("api", apiConfig(), { imageAutomation: true }).resources.slice(-2);
-    expect(withImages.map((r) => r.id)).toEqual([
-      "flux-system/cyber-face-ocr-api-helm-image-repository",
-      "flux-system/cyber-face-ocr-api-helm-image-policy",
-    ]);
   });
 });
