@@ -197,16 +197,14 @@ export const registryConfigSchema = z
   .strict()
   .superRefine((registry, ctx) => {
     const mode = (REGISTRY_MODES as readonly unknown[]).includes(registry.mode) ? registry.mode : undefined;
+    // A key the other mode owns: its remedy is removing it.
+    const refuseKey = (key: (typeof MANAGED_ONLY_KEYS)[number] | (typeof REFERENCE_ONLY_KEYS)[number], why: string) => {
+      if (registry[key] === undefined) return;
+      ctx.addIssue({ code: "custom", path: [key], input: registry[key], params: REMOVE_KEY, message: `expected no value: ${why}` });
+    };
     if (mode === "reference") {
       for (const key of MANAGED_ONLY_KEYS) {
-        if (registry[key] === undefined) continue;
-        ctx.addIssue({
-          code: "custom",
-          path: [key],
-          input: registry[key],
-          params: REMOVE_KEY,
-          message: `expected no value: registry.mode is reference, so the registry's settings are its owner's, not this stack's`,
-        });
+        refuseKey(key, "registry.mode is reference, so the registry's settings are its owner's, not this stack's");
       }
       if (registry.loginServer === undefined) {
         ctx.addIssue({
@@ -230,14 +228,10 @@ export const registryConfigSchema = z
     }
     if (mode === "manage") {
       for (const key of REFERENCE_ONLY_KEYS) {
-        if (registry[key] === undefined) continue;
-        ctx.addIssue({
-          code: "custom",
-          path: [key],
-          input: registry[key],
-          params: REMOVE_KEY,
-          message: `expected no value: registry.mode is manage, so the ${key === "loginServer" ? "login server is derived from registry.name" : "id is the managed registry's own"}`,
-        });
+        refuseKey(
+          key,
+          `registry.mode is manage, so the ${key === "loginServer" ? "login server is derived from registry.name" : "id is the managed registry's own"}`,
+        );
       }
       if (registry.resourceGroupName === undefined) {
         ctx.addIssue({
