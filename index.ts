@@ -8,6 +8,7 @@ import { pipelinesModel } from "./components/pipelines/pipelineModel";
 import { pipelineYamlFiles } from "./components/pipelines/pipelineYaml";
 import { clusterProvider } from "./components/cluster/clusterProvider";
 import { generatedFiles } from "./components/generatedFiles";
+import { gitopsCutover } from "./components/gitopsCutover";
 import { ContainerRegistry } from "./components/registry/containerRegistry";
 import { RayCluster } from "./components/ray/rayCluster";
 import { loadStackConfig } from "./config/load";
@@ -24,9 +25,18 @@ export = async () => {
     "registry",
     {
       registryName: config.registry.name,
+      mode: config.registry.mode,
+      loginServer: config.registry.loginServer,
+      resourceId: config.registry.resourceId,
       resourceGroupName: config.registry.resourceGroupName,
       sku: config.registry.sku,
       adminUserEnabled: config.registry.adminUserEnabled,
+      location: config.registry.location,
+      publicNetworkAccess: config.registry.publicNetworkAccess,
+      zoneRedundancy: config.registry.zoneRedundancy,
+      anonymousPullEnabled: config.registry.anonymousPullEnabled,
+      networkRuleBypassOptions: config.registry.networkRuleBypassOptions,
+      networkRuleSet: config.registry.networkRuleSet,
       untaggedRetentionDays: config.registry.untaggedRetentionDays,
       kubeletAcrPull: config.registry.kubeletAcrPull,
       kubeletPrincipalId: config.registry.kubeletPrincipalId,
@@ -87,6 +97,6 @@ export = async () => {
     rayClientAddress: ray.clientAddress,
     apiHelmRelease: api.helmReleaseRef,
     apiImagePolicy: api.imagePolicyRef,
-    generatedFiles: generatedFiles(pipelineYamlFiles(config, { stack: config.stack }), [api.imageTagFile]),
+    generatedFiles: generatedFiles(pipelineYamlFiles(config, { stack: config.stack }), [api.imageTagFile], gitopsCutover(config)),
   };
 };

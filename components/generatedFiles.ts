@@ -11,9 +11,17 @@ import { appRepoGeneratedFiles } from "./pipelines/pipelineYaml";
 /** The GitOps repository the image-tag file goes to (the guide's draft-deployment). */
 export const GITOPS_REPOSITORY = "draft-deployment";
 
-export function generatedFiles(appRepoFiles: readonly AppRepoFile[], gitopsFiles: readonly GitopsFile[]): Record<string, string> {
+/** Where the cutover runbook and scripts go: run in a GitOps checkout, never committed to it. */
+export const GITOPS_CUTOVER_FOLDER = "gitops/cutover";
+
+export function generatedFiles(
+  appRepoFiles: readonly AppRepoFile[],
+  gitopsFiles: readonly GitopsFile[],
+  cutoverFiles: readonly GitopsFile[] = [],
+): Record<string, string> {
   return {
     ...appRepoGeneratedFiles(appRepoFiles),
     ...Object.fromEntries(gitopsFiles.map((f) => [`gitops/${GITOPS_REPOSITORY}/${f.path}`, f.content])),
+    ...Object.fromEntries(cutoverFiles.map((f) => [`${GITOPS_CUTOVER_FOLDER}/${f.path}`, f.content])),
   };
 }

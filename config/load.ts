@@ -8,6 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { StackConfigError } from "./errors";
 import { asksForRemoval } from "./issues";
+import { realRunProblems } from "./realRun";
+import { isOfflinePlan } from "./runMode";
 import { SECRET_CONFIG_KEYS } from "./secrets";
 import { OBJECT_CONFIG_KEYS, StackConfig, stackConfigSchema } from "./stackConfig";
 
@@ -25,6 +27,9 @@ export function loadStackConfig(): LoadedStackConfig {
   const secretKeys = Object.keys(config).filter((key) => isConfigSecret(key));
   const result = stackConfigFromStrings(config, pulumi.getProject(), secretKeys, stack);
   if (!result.ok) throw new StackConfigError(configErrorMessage(stack, result.problems));
+  // Placeholders and the registry's unset live settings carry the offline plan only; a real engine run refuses them.
+  const realRun = isOfflinePlan() ? [] : realRunProblems(result.config);
+  if (realRun.length > 0) throw new StackConfigError(configErrorMessage(stack, realRun));
   const cfg = new pulumi.Config();
   const secrets: Record<string, pulumi.Output<string>> = {};
   for (const { key, required } of SECRET_CONFIG_KEYS) {

@@ -4,6 +4,7 @@
  * `npm run plan` and the tests.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { withOfflinePlanMarker } from "../config/runMode";
 import { MockOptions, PlanMocks, RecordedInvoke } from "./mocks";
 import { maskSecrets, revealSecrets } from "./secrets";
 
@@ -45,6 +46,11 @@ export interface RunOptions extends MockOptions {
   readonly secretKeys?: readonly string[];
   /** The program: a function returning the stack outputs, like `index.ts`'s export. */
   readonly program: () => unknown;
+  /**
+   * Run the program as a real engine would see it: without the offline plan's marker (config/runMode.ts), so
+   * the checks only a real run makes (config/realRun.ts) apply. For tests of those checks. @default false
+   */
+  readonly asRealRun?: boolean;
 }
 
 interface WireRequest {
@@ -147,14 +153,16 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   try {
     // A program error is caught inside the stack and rethrown after the run: rejecting the stack's own
     // outputs would only add derived rejections with nobody listening.
-    await pulumi.runtime.runInPulumiStack(async () => {
-      try {
-        return (await options.program()) as pulumi.Inputs | undefined;
-      } catch (err) {
-        failures.unshift(err ?? new Error("the program failed without an error"));
-        return undefined;
-      }
-    });
+    await pulumi.runtime.runInPulumiStack(() =>
+      withOfflinePlanMarker(!options.asRealRun, async () => {
+        try {
+          return (await options.program()) as pulumi.Inputs | undefined;
+        } catch (err) {
+          failures.unshift(err ?? new Error("the program failed without an error"));
+          return undefined;
+        }
+      }),
+    );
     // Outputs resolve before every registration has finished; drain the queue, then give the process
     // a turn to report rejections that nothing handled.
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();

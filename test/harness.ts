@@ -21,6 +21,8 @@ export interface StackRunOptions {
   readonly secrets?: Readonly<Record<string, string>>;
   readonly invokes?: Readonly<Record<string, InvokeMock>>;
   readonly outputs?: Readonly<Record<string, OutputMock>>;
+  /** Run without the offline plan's marker, so the checks of a real engine run apply (plan/runProgram.ts). */
+  readonly asRealRun?: boolean;
 }
 
 export interface RecordedRun extends ProgramRun {
@@ -69,6 +71,7 @@ export async function runStack(options: StackRunOptions = {}): Promise<RecordedR
     program,
     invokes: options.invokes,
     outputs: options.outputs,
+    asRealRun: options.asRealRun,
   });
   return withLookups(run);
 }
@@ -84,6 +87,7 @@ export async function runComponent(build: () => unknown, options: StackRunOption
     program: build,
     invokes: options.invokes,
     outputs: options.outputs,
+    asRealRun: options.asRealRun,
   });
   return withLookups(run);
 }

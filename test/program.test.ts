@@ -18,12 +18,10 @@ describe("the dev stack, composed (index.ts)", () => {
       "azure-native:authorization:RoleAssignment": 1,
       "face-ocr:ray:RayCluster": 1,
       "kubernetes:core/v1:Namespace": 2,
-      "kubernetes:scheduling.k8s.io/v1:PriorityClass": 1,
       "kubernetes:core/v1:PersistentVolumeClaim": 1,
       "kubernetes:ray.io/v1:RayService": 1,
       "face-ocr:api:FaceOcrApi": 1,
       "kubernetes:core/v1:Secret": 1,
-      "kubernetes:source.toolkit.fluxcd.io/v1:HelmRepository": 1,
       "kubernetes:image.toolkit.fluxcd.io/v1:ImageRepository": 1,
       "kubernetes:image.toolkit.fluxcd.io/v1:ImagePolicy": 1,
       "kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease": 1,
@@ -80,6 +78,9 @@ describe("the dev stack, composed (index.ts)", () => {
     expect(Object.keys(files).sort()).toEqual([
       "app-repos/face-ocr-api/azure-pipelines.yaml",
       "app-repos/face-ocr-worker/azure-pipelines.yaml",
+      "gitops/cutover/dev/1-prune-disabled.sh",
+      "gitops/cutover/dev/2-remove-from-flux.sh",
+      "gitops/cutover/dev/README.md",
       "gitops/draft-deployment/dev/face-ocr-api-image-tag.yaml",
     ]);
     for (const repo of ["face-ocr-worker", "face-ocr-api"]) {

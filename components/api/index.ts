@@ -1,6 +1,6 @@
 export { FaceOcrApi, FaceOcrApiArgs, RegistryPullAccess } from "./faceOcrApi";
 export { apiImageTagFile, GitopsFile, imageTagFilePath, ImageTagFileInputs } from "./gitops";
-export { apiImportFile, childNames, FACE_OCR_API_TYPE } from "./importFile";
+export { childNames, FACE_OCR_API_TYPE } from "./importFile";
 export { ApiNames, apiNames, imagePolicySetter } from "./names";
 export { databaseUrl, plainEnv, SECRET_ENV_NAMES } from "./env";
 export * from "./specs";

@@ -138,11 +138,13 @@ export const apiConfigSchema = z
     helmRepository: z
       .object({
         /**
-         * `manage`: this stack owns the Flux HelmRepository (kept on delete, other releases may use it).
-         * `reference`: it exists and is owned elsewhere; only its name and namespace are used.
-         * @default "manage"
+         * `reference`: it exists and is owned elsewhere (the live `s2t-acr-helm-repo` serves every release of the
+         * cluster); only its name and namespace are used, and no `up` can change it.
+         * `manage`: this stack owns the Flux HelmRepository (kept on delete); set `type`, `url` and its pull access
+         * to the live values first, since one `up` changes chart fetches for every release that uses it.
+         * @default "reference"
          */
-        mode: z.enum(["manage", "reference"]).default("manage"),
+        mode: z.enum(["manage", "reference"]).default("reference"),
         /** Name, as live. @default "s2t-acr-helm-repo" */
         name: objectName.default("s2t-acr-helm-repo"),
         /** Namespace; the HelmRelease's namespace when unset (the live sourceRef names none). @default api.releaseNamespace */

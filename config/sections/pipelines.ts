@@ -152,8 +152,12 @@ export const pipelinesConfigSchema = z
         yamlPath: z.string().min(1).default("azure-pipelines.yml"),
         /** The protected branch: PRs into it need a passing preview, pushes to it deploy. @default "main" */
         branch: branch.default("main"),
-        /** Minutes a passing preview stays valid before the PR must re-run it (0: until the branch moves). @default 720 */
-        validDurationMinutes: z.int({ error: "expected whole minutes" }).min(0, { error: "expected 0 or more minutes" }).default(720),
+        /**
+         * Minutes a passing preview stays valid once `branch` has moved on. 0 expires it the moment the branch is
+         * updated, so the PR re-runs the preview against what the push to `branch` just deployed; a longer window
+         * lets a PR merge on a preview of a state that no longer exists. @default 0
+         */
+        validDurationMinutes: z.int({ error: "expected whole minutes" }).min(0, { error: "expected 0 or more minutes" }).default(0),
       })
       .strict()
       .prefault({}),

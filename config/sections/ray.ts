@@ -620,8 +620,11 @@ export const rayConfigSchema = z
       .object({
         /** @default "gpu-workload-high" */
         name: dnsSubdomain("PriorityClass name").default("gpu-workload-high"),
-        /** Create (and own) the PriorityClass; false references an existing one by name. @default true */
-        create: z.boolean().default(true),
+        /**
+         * Create (and own) the PriorityClass. false references the existing one by name: `gpu-workload-high` exists in
+         * the cluster and is cluster-wide, so other workloads may use it. @default false
+         */
+        create: z.boolean().default(false),
         /** Its priority; immutable once created, so match the live value before importing. @default 1000000 */
         value: z
           .number({ error: "expected a whole number" })

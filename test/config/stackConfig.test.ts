@@ -80,7 +80,7 @@ describe("stack config", () => {
     expect(parseStackConfig({ ...REQUIRED, registry: {} })).toEqual({
       ok: false,
       problems: [
-        "registry.resourceGroupName is missing: invalid input: expected string, received undefined; set it with `pulumi config set --path registry.resourceGroupName <value>`",
+        "registry.resourceGroupName is missing: expected the name of the existing resource group that holds the registry (`az acr show -n <name> --query resourceGroup -o tsv`); set it with `pulumi config set --path registry.resourceGroupName <value>`",
       ],
     });
   });

@@ -33,7 +33,7 @@ describe("pipelinesModel with the defaults (deployment guide, Repositories and A
       repository: "face-ocr-platform",
       yamlPath: "azure-pipelines.yml",
       branch: "main",
-      validDurationMinutes: 720,
+      validDurationMinutes: 0,
     });
   });
 

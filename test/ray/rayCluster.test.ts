@@ -21,20 +21,20 @@ const DEV_APP_MOUNT = { name: "serve-app-text-utils", mountPath: "/home/ray/serv
 const DEV_APP_VOLUME = { name: "serve-app-text-utils", configMap: { name: "serve-app-text-utils" } };
 
 describe("the resources of the dev stack", () => {
-  it("the component and its four children, in order, with their protect flags", () => {
+  it("the component and its three children, in order, with their protect flags (the PriorityClass is only referenced)", () => {
     const component = "urn:pulumi:dev::face-ocr-platform::face-ocr:ray:RayCluster::ray";
     expect(rayResources(run.resources).map((r) => [r.type, r.name, r.parent, r.protect])).toEqual([
       [TYPES.component, "ray", "urn:pulumi:dev::face-ocr-platform::pulumi:pulumi:Stack::face-ocr-platform-dev", false],
       [TYPES.namespace, "ray-namespace", component, true],
-      [TYPES.priorityClass, "ray-priority-class", component, false],
       [TYPES.pvc, "ray-model-cache", component, true],
       [TYPES.rayService, "ray-service", component, false],
     ]);
   });
 
-  it("namespace ray, PriorityClass gpu-workload-high, PVC face-ocr-models (Azure Files, RWX, 1Gi)", () => {
+  it("namespace ray, PVC face-ocr-models (Azure Files, RWX, 1Gi); PriorityClass gpu-workload-high when the stack owns it", async () => {
     expect(run.one(TYPES.namespace, "ray-namespace").inputs).toEqual({ apiVersion: "v1", kind: "Namespace", metadata: { name: "ray" } });
-    expect(run.one(TYPES.priorityClass, "ray-priority-class").inputs).toEqual({
+    const owning = await runStack({ config: { ray: devRay({ priorityClass: { create: true } }) } });
+    expect(owning.one(TYPES.priorityClass, "ray-priority-class").inputs).toEqual({
       apiVersion: "scheduling.k8s.io/v1",
       kind: "PriorityClass",
       metadata: { name: "gpu-workload-high" },
@@ -50,7 +50,7 @@ describe("the resources of the dev stack", () => {
     });
   });
 
-  it("RayService rayservice in namespace ray, depending on the namespace, PVC, PriorityClass and the registry", () => {
+  it("RayService rayservice in namespace ray, depending on the namespace, PVC and the registry", () => {
     const rs = run.one(TYPES.rayService, "ray-service");
     expect(rayServiceOf(run).apiVersion).toBe("ray.io/v1");
     expect(rayServiceOf(run).kind).toBe("RayService");
@@ -64,7 +64,6 @@ describe("the resources of the dev stack", () => {
       [
         urnOf(TYPES.pvc, "ray-model-cache"),
         urnOf(TYPES.namespace, "ray-namespace"),
-        urnOf(TYPES.priorityClass, "ray-priority-class"),
         urnOf("azure-native:containerregistry:Registry", "registry-acr"),
       ].sort(),
     );
@@ -214,7 +213,7 @@ describe("head and CPU worker groups", () => {
 describe("names are derived, not retyped", () => {
   it("the volume's claim follows the PVC, the pod's PriorityClass follows the PriorityClass", async () => {
     const r = await runStack({
-      config: { ray: devRay({ modelCache: { claimName: "face-ocr-models-v2" }, priorityClass: { name: "gpu-high" } }) },
+      config: { ray: devRay({ modelCache: { claimName: "face-ocr-models-v2" }, priorityClass: { name: "gpu-high", create: true } }) },
     });
     const spec = workerGroupOf(r, "gpu-worker-group").template.spec;
     expect(spec.volumes[1]).toEqual({ name: "model-cache", persistentVolumeClaim: { claimName: "face-ocr-models-v2" } });
@@ -223,11 +222,13 @@ describe("names are derived, not retyped", () => {
     expect((r.one(TYPES.priorityClass, "ray-priority-class").inputs as Loose).metadata.name).toBe("gpu-high");
   });
 
-  it("an existing PriorityClass is referenced by name and not created", async () => {
-    const r = await runStack({ config: { ray: devRay({ priorityClass: { create: false } }) } });
-    expect(rayResources(r.resources).map((x) => x.type)).not.toContain(TYPES.priorityClass);
-    expect(rayResources(r.resources)).toHaveLength(4);
-    expect(workerGroupOf(r, "gpu-worker-group").template.spec.priorityClassName).toBe("gpu-workload-high");
+  it("the cluster's PriorityClass is referenced by name and not created unless the stack asks to own it", async () => {
+    expect(rayResources(run.resources).map((x) => x.type)).not.toContain(TYPES.priorityClass);
+    expect(rayResources(run.resources)).toHaveLength(4);
+    expect(workerGroupOf(run, "gpu-worker-group").template.spec.priorityClassName).toBe("gpu-workload-high");
+    const owning = await runStack({ config: { ray: devRay({ priorityClass: { create: true } }) } });
+    expect(rayResources(owning.resources)).toHaveLength(5);
+    expect(rayServiceOf(owning).spec).toEqual(rayServiceOf(run).spec);
   });
 
   it("service, namespace and child names follow the component's name and config", async () => {
@@ -264,7 +265,6 @@ describe("names are derived, not retyped", () => {
     expect(r.resources.filter((x) => x.type !== "pulumi:pulumi:Stack").map((x) => x.name)).toEqual([
       "rc",
       "rc-namespace",
-      "rc-priority-class",
       "rc-model-cache",
       "rc-service",
     ]);

@@ -28,17 +28,18 @@ describe("ContainerRegistry in the dev stack", () => {
     expect(run.ofType(SECRET).filter((r) => r.parent === component.urn)).toEqual([]);
   });
 
-  it("is the guide's registry: cybersmartstg, Premium, no admin user, no retention policy (it would purge digest-pinned images), protected", async () => {
+  it("is the guide's registry cybersmartstg, no retention policy (it would purge digest-pinned images), protected; offline stand-ins for unset settings", async () => {
     const acr = (await runStack()).one(REGISTRY);
     expect(acr.inputs).toEqual({
       registryName: "cybersmartstg",
-      resourceGroupName: "rg-data-ai-dev",
+      resourceGroupName: "PLACEHOLDER-resource-group-of-cybersmartstg",
+      // The offline plan's stand-in for the unset sku; a real run refuses it unset (test below).
       sku: { name: "Premium" },
-      adminUserEnabled: false,
       // `days` is the SDK's default; it counts only once status is enabled.
       policies: { retentionPolicy: { status: "disabled", days: 7 } },
-      // Defaults the azure-native SDK fills in (containerregistry/registry.js); zone redundancy is fixed at
-      // creation, so it must match the live registry.
+      // Defaults the azure-native SDK fills in (containerregistry/registry.js) for settings config leaves unset;
+      // only the offline plan gets here with them unset.
+      adminUserEnabled: false,
       anonymousPullEnabled: false,
       networkRuleBypassOptions: "AzureServices",
       publicNetworkAccess: "Enabled",

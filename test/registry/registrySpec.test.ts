@@ -49,12 +49,39 @@ describe("registry URLs", () => {
 describe("registrySpec", () => {
   const BASE = { name: "cybersmartstg", resourceGroupName: "rg-example", untaggedRetentionDays: undefined };
 
-  it("is Premium, without the admin user, with the retention policy for untagged manifests disabled", () => {
+  it("leaves unset settings to the provider (offline only: a real run refuses them), Premium with retention disabled", () => {
     expect(registrySpec(BASE)).toEqual({
       registryName: "cybersmartstg",
       resourceGroupName: "rg-example",
       sku: { name: "Premium" },
-      adminUserEnabled: false,
+      policies: { retentionPolicy: { status: "disabled" } },
+    });
+  });
+
+  it("renders every live setting config gives, network rules in the provider's field names", () => {
+    expect(
+      registrySpec({
+        ...BASE,
+        sku: "Premium",
+        adminUserEnabled: true,
+        location: "westeurope",
+        publicNetworkAccess: "Enabled",
+        zoneRedundancy: "Disabled",
+        anonymousPullEnabled: false,
+        networkRuleBypassOptions: "AzureServices",
+        networkRuleSet: { defaultAction: "Deny", ipRules: [{ action: "Allow", ipAddressOrRange: "203.0.113.0/24" }] },
+      }),
+    ).toEqual({
+      registryName: "cybersmartstg",
+      resourceGroupName: "rg-example",
+      sku: { name: "Premium" },
+      adminUserEnabled: true,
+      location: "westeurope",
+      publicNetworkAccess: "Enabled",
+      zoneRedundancy: "Disabled",
+      anonymousPullEnabled: false,
+      networkRuleBypassOptions: "AzureServices",
+      networkRuleSet: { defaultAction: "Deny", ipRules: [{ action: "Allow", iPAddressOrRange: "203.0.113.0/24" }] },
       policies: { retentionPolicy: { status: "disabled" } },
     });
   });
@@ -82,12 +109,12 @@ describe("registry config", () => {
   const parse = (registry: Record<string, unknown>) =>
     parseStackConfig({ cluster: EXAMPLE_CLUSTER, registry: { resourceGroupName: "rg-example", ...registry }, ray: RAY });
 
-  it("defaults to Premium, no admin user and no retention (the worker's digest-pinned images lose their tag on the next push)", () => {
+  it("guesses no live setting (sku, admin user stay unset) and has no retention (digest-pinned images lose their tag on the next push)", () => {
     const parsed = parse({});
     if (!parsed.ok) throw new Error(parsed.problems.join("\n"));
     expect([parsed.config.registry.sku, parsed.config.registry.adminUserEnabled, parsed.config.registry.untaggedRetentionDays]).toEqual([
-      "Premium",
-      false,
+      undefined,
+      undefined,
       undefined,
     ]);
     expect(registrySpec(parsed.config.registry).policies).toEqual({ retentionPolicy: { status: "disabled" } });
