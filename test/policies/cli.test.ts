@@ -39,8 +39,13 @@ async function cli(args: string[], stdin = "") {
 
 function withDevTag() {
   const stack = fixtureStack();
-  at(find(stack, RAY_SERVICE).props, "spec", "rayClusterConfig", "workerGroupSpecs", 1, "template", "spec", "containers", 0).image =
-    "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev";
+  Object.assign(
+    at(find(stack, RAY_SERVICE).props, "spec", "rayClusterConfig", "workerGroupSpecs", 1, "template", "spec", "containers", 0),
+    {
+      image: "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev",
+      imagePullPolicy: "Always",
+    },
+  );
   return stack;
 }
 
