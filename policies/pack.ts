@@ -14,6 +14,7 @@ import { noMutableImages } from "./rules/noMutableImages";
 import { noPlaintextSecrets } from "./rules/noPlaintextSecrets";
 import { pipPinsQuoted } from "./rules/pipPinsQuoted";
 import { protectStatefulResources } from "./rules/protectStatefulResources";
+import { rayClientReachable } from "./rules/rayClientReachable";
 import { rayVersionLockstep } from "./rules/rayVersionLockstep";
 import { sharedPackagesEnv } from "./rules/sharedPackagesEnv";
 
@@ -33,4 +34,5 @@ export const POLICIES: Policies = [
   { ...heavyDepsInstallOrder(), enforcementLevel: "mandatory" },
   { ...pipPinsQuoted(), enforcementLevel: "mandatory" },
   { ...protectStatefulResources(), enforcementLevel: "mandatory" },
+  { ...rayClientReachable(), enforcementLevel: "mandatory" },
 ];

@@ -471,3 +471,28 @@ export function containerScript(container: unknown, containerPath: string): Cont
   if (args.length === 0) return undefined;
   return { text: args.join(" "), path: pathJoin(containerPath, "args") };
 }
+
+/** Where else a container runs shell: its lifecycle hooks and exec probes (`exec.command`, often `["sh", "-c", "..."]`). */
+const EXEC_HOOKS = [["lifecycle", "postStart"], ["lifecycle", "preStop"], ["livenessProbe"], ["readinessProbe"], ["startupProbe"]] as const;
+
+/** Every shell script a container runs: its command and args, then its lifecycle hooks and exec probes. */
+export function containerScripts(container: unknown, containerPath: string): ContainerScript[] {
+  const out: ContainerScript[] = [];
+  const main = containerScript(container, containerPath);
+  if (main) out.push(main);
+  for (const keys of EXEC_HOOKS) {
+    const execPath = [...keys, "exec"].reduce<string>((p, k) => pathJoin(p, k), containerPath);
+    let exec: unknown = container;
+    for (const k of [...keys, "exec"]) exec = get(exec, k);
+    const command = items(get(exec, "command"));
+    if (command.length === 0) continue;
+    // An exec command has no args: hand it over as `command` and let containerScript find the `-c` script.
+    const script = containerScript({ command }, execPath);
+    if (script) out.push(script);
+    else {
+      const words = command.map(str).filter((w): w is string => w !== undefined);
+      out.push({ text: words.join(" "), path: pathJoin(execPath, "command") });
+    }
+  }
+  return out;
+}

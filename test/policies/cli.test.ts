@@ -57,7 +57,7 @@ describe("npm run policy", () => {
     expect(code).toBe(0);
     expect(stdout).toBe(
       `Policy pack face-ocr-platform on ${file}: 7 resources, stack dev (from the URNs), policy config ${path.relative(tmp, path.resolve(__dirname, "../../policies/config/dev.json"))}\n` +
-        "Policies: 9 run, 0 mandatory and 0 advisory violations\n",
+        "Policies: 10 run, 0 mandatory and 0 advisory violations\n",
     );
   });
 
@@ -66,7 +66,7 @@ describe("npm run policy", () => {
     at(find(stack, HELM_RELEASE).props, "spec", "values", "env").CHROMA_TOKEN = "not-a-real-token";
     const { code, stdout } = await cli([write(previewOf(stack))]);
     expect(code).toBe(1);
-    expect(stdout).toContain("Policies: 9 run, 1 mandatory and 0 advisory violations\n");
+    expect(stdout).toContain("Policies: 10 run, 1 mandatory and 0 advisory violations\n");
     expect(stdout).toContain(
       '  [mandatory] no-plaintext-secrets: HelmRelease "face-ocr-api" spec.values.env.CHROMA_TOKEN is a token/key/password/secret-named value',
     );
@@ -89,7 +89,7 @@ describe("npm run policy", () => {
     fs.writeFileSync(config, JSON.stringify({ "no-mutable-images": { environment: "prod", enforcementLevel: "advisory" } }));
     const { code, stdout } = await cli([write(previewOf(withDevTag())), "--config", "lenient.json"]);
     expect(code).toBe(0);
-    expect(stdout).toContain("Policies: 9 run, 0 mandatory and 1 advisory violations");
+    expect(stdout).toContain("Policies: 10 run, 0 mandatory and 1 advisory violations");
   });
 
   it("reads the preview from stdin with -", async () => {

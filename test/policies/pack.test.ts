@@ -30,6 +30,7 @@ describe("the policy pack", () => {
       ["heavy-deps-install-order", "mandatory"],
       ["pip-pins-quoted", "mandatory"],
       ["protect-stateful-resources", "mandatory"],
+      ["ray-client-reachable", "mandatory"],
     ]);
     for (const p of POLICIES) {
       expect(p.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
