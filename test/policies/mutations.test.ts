@@ -17,6 +17,7 @@ const HELM_RELEASE = "kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease";
 const BUILD_DEFINITION = "azuredevops:index/buildDefinition:BuildDefinition";
 const REGISTRY = "azure-native:containerregistry:Registry";
 const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
+const NAMESPACE = "kubernetes:core/v1:Namespace";
 
 function policyConfig(stack: string): PolicyPackConfig {
   return JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../policies/config", `${stack}.json`), "utf8")) as PolicyPackConfig;
@@ -144,6 +145,21 @@ const MUTATIONS: readonly Mutation[] = [
     policy: "ray-version-lockstep",
     apply: (rs) => (rayContainer(rs, "head").image = "rayproject/ray:latest"),
   },
+  {
+    name: "PyTorch wheels from the CUDA 11.8 index under cu121 Ray images",
+    policy: "ray-version-lockstep",
+    apply: (rs) => editScript(rs, (s) => s.replace("download.pytorch.org/whl/cu121", "download.pytorch.org/whl/cu118")),
+  },
+  {
+    name: "CPU worker on another Ray from rayproject/ray-ml",
+    policy: "ray-version-lockstep",
+    apply: (rs) => (rayContainer(rs, "default-worker-group").image = "rayproject/ray-ml:2.51.0-py310-gpu"),
+  },
+  {
+    name: "head on another Ray through a registry mirror path",
+    policy: "ray-version-lockstep",
+    apply: (rs) => (rayContainer(rs, "head").image = "cybersmartstg.azurecr.io/dockerhub/rayproject/ray:2.51.0-py310"),
+  },
 
   // no-plaintext-secrets
   {
@@ -178,6 +194,24 @@ const MUTATIONS: readonly Mutation[] = [
       }),
   },
 
+  {
+    name: "DB_PASS in HelmRelease env",
+    policy: "no-plaintext-secrets",
+    apply: (rs) => (apiValues(rs).env.DB_PASS = "not-a-password"),
+  },
+  {
+    name: "a token in the Serve config's runtime_env",
+    policy: "no-plaintext-secrets",
+    apply: (rs) =>
+      ((one(rs, RAY_SERVICE).props as Json).spec.serveConfigV2 =
+        "applications:\n  - name: ocr\n    import_path: apps.ocr:app\n    runtime_env:\n      env_vars:\n        HF_TOKEN: not-a-real-token\n"),
+  },
+  {
+    name: "a token exported in the install script",
+    policy: "no-plaintext-secrets",
+    apply: (rs) => editScript(rs, (s) => s.replace("set -e\n", "set -e\nexport HF_TOKEN=not-a-real-token\n")),
+  },
+
   // no-mutable-images (production policy config)
   {
     name: ":latest GPU worker image in prod",
@@ -208,6 +242,18 @@ const MUTATIONS: readonly Mutation[] = [
     },
   },
 
+  {
+    name: ":DEV (a case variant) GPU worker image in prod",
+    policy: "no-mutable-images",
+    stack: "prod",
+    apply: (rs) => (rayContainer(rs, "gpu-worker-group").image = "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:DEV"),
+  },
+  {
+    name: ":dev GPU worker pulled IfNotPresent in dev",
+    policy: "no-mutable-images",
+    apply: (rs) => (rayContainer(rs, "gpu-worker-group").imagePullPolicy = "IfNotPresent"),
+  },
+
   // container-resources
   {
     name: "GPU worker without a memory limit",
@@ -220,6 +266,12 @@ const MUTATIONS: readonly Mutation[] = [
     name: "CPU worker memory limit below its request",
     policy: "container-resources",
     apply: (rs) => (rayContainer(rs, "default-worker-group").resources.limits.memory = "1Gi"),
+  },
+
+  {
+    name: "initContainer CPU request above its limit",
+    policy: "container-resources",
+    apply: (rs) => (installContainer(rs).resources.requests.cpu = "4"),
   },
 
   // gpu-group-scheduling
@@ -267,6 +319,15 @@ const MUTATIONS: readonly Mutation[] = [
     apply: (rs) => {
       const c = rayContainer(rs, "gpu-worker-group");
       c.volumeMounts = (c.volumeMounts as Json[]).filter((m) => m.mountPath !== "/shared-packages");
+    },
+  },
+
+  {
+    name: "packages volume too small for the install",
+    policy: "shared-packages-env",
+    apply: (rs) => {
+      const v = (group(rs, "gpu-worker-group").template.spec.volumes as Json[]).find((x) => x.name === "python-packages");
+      v.emptyDir.sizeLimit = "2Gi";
     },
   },
 
@@ -338,9 +399,36 @@ const MUTATIONS: readonly Mutation[] = [
     apply: (rs) => editScript(rs, (s) => s.replace(/['"]easyocr>=1\.7\.0['"]/, "easyocr>=1.7.0")),
   },
 
+  {
+    name: "an unquoted pin in a postStart hook",
+    policy: "pip-pins-quoted",
+    apply: (rs) =>
+      (rayContainer(rs, "gpu-worker-group").lifecycle = { postStart: { exec: { command: ["/bin/bash", "-c", "pip install torch<3"] } } }),
+  },
+
   // protect-stateful-resources
   { name: "registry not protected", policy: "protect-stateful-resources", apply: (rs) => setProtect(rs, one(rs, REGISTRY), false) },
   { name: "model-cache PVC not protected", policy: "protect-stateful-resources", apply: (rs) => setProtect(rs, one(rs, PVC), false) },
+  {
+    name: "the ray Namespace, which holds the model cache, not protected",
+    policy: "protect-stateful-resources",
+    apply: (rs) => setProtect(rs, rs.find((r) => r.type === NAMESPACE && (r.props as Json).metadata.name === "ray") as PlanResource, false),
+  },
+
+  // ray-client-reachable
+  {
+    name: "head ports without the Ray Client port",
+    policy: "ray-client-reachable",
+    apply: (rs) => {
+      const c = rayContainer(rs, "head");
+      c.ports = (c.ports as Json[]).filter((p) => p.containerPort !== 10001);
+    },
+  },
+  {
+    name: "API RAY_ADDRESS on another port",
+    policy: "ray-client-reachable",
+    apply: (rs) => (apiValues(rs).env.RAY_ADDRESS = "ray://rayservice-head-svc.ray.svc.cluster.local:10002"),
+  },
 ];
 
 let devPlan: PlanResource[];
