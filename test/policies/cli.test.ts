@@ -173,6 +173,17 @@ describe("npm run policy", () => {
       expect(stderr).toBe(`${file} has 2 steps, all deletions: no resource could be read, so no policy can be evaluated; ${hint}\n`);
     });
 
+    it("a preview of another program: reported as such, never passed", async () => {
+      const doc = JSON.parse(JSON.stringify(previewOf(fixtureStack())).replaceAll("::face-ocr-platform::", "::billing-service::"));
+      const file = write(doc);
+      const { code, stdout, stderr } = await cli([file, "--stack", "dev"]);
+      expect([code, stdout]).toEqual([2, ""]);
+      expect(stderr).toBe(
+        `${file} is a preview of project "billing-service" (${doc.steps[0].urn}), not of face-ocr-platform: these policies are written for this program's resources ` +
+          "and would pass another program without checking it; pass a preview of this program (`pulumi preview --json --show-sames` in this repository)\n",
+      );
+    });
+
     it("but a deletion without newState next to readable resources is fine: there is nothing to check in it", async () => {
       const doc = previewOf(fixtureStack());
       const steps: Record<string, unknown>[] = [
