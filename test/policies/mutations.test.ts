@@ -431,7 +431,106 @@ const MUTATIONS: readonly Mutation[] = [
   },
 ];
 
+/** Edits of the dev plan that stay correct: each must pass with zero violations (no false positives). */
+const VALID_VARIANTS: readonly Mutation[] = [
+  {
+    name: "GPU worker pinned by digest in prod",
+    policy: "no-mutable-images",
+    stack: "prod",
+    apply: (rs) =>
+      (rayContainer(rs, "gpu-worker-group").image = `cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev@sha256:${"c".repeat(64)}`),
+  },
+  {
+    name: "a build tag pulled IfNotPresent in prod",
+    policy: "no-mutable-images",
+    stack: "prod",
+    apply: (rs) =>
+      Object.assign(rayContainer(rs, "gpu-worker-group"), {
+        image: "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:1.0.0-build.42",
+        imagePullPolicy: "IfNotPresent",
+      }),
+  },
+  {
+    name: "PRIMARY_KEY and SORT_KEY in the API's env",
+    policy: "no-plaintext-secrets",
+    apply: (rs) => Object.assign(apiValues(rs).env, { PRIMARY_KEY: "id", SORT_KEY: "created_at" }),
+  },
+  {
+    name: "KEY_VAULT_NAME and TOKEN_TTL_SECONDS pipeline variables",
+    policy: "no-plaintext-secrets",
+    apply: (rs) =>
+      (one(rs, BUILD_DEFINITION, "face-ocr-api").props as Json).variables.push(
+        { name: "KEY_VAULT_NAME", value: "predicintel-devops-kv", isSecret: false },
+        { name: "TOKEN_TTL_SECONDS", value: "3600", isSecret: false },
+      ),
+  },
+  {
+    name: "a non-secret export and a secret read from the environment in the install script",
+    policy: "no-plaintext-secrets",
+    apply: (rs) => editScript(rs, (s) => s.replace("set -e\n", "set -e\nexport OMP_NUM_THREADS=1\nexport HF_TOKEN=$HF_TOKEN\n")),
+  },
+  {
+    name: "a Serve runtime_env with plain variables",
+    policy: "no-plaintext-secrets",
+    apply: (rs) =>
+      ((one(rs, RAY_SERVICE).props as Json).spec.serveConfigV2 =
+        "applications:\n  - name: ocr\n    import_path: apps.ocr:app\n    runtime_env:\n      env_vars: { LOG_LEVEL: info, PARTITION_KEY: tenant }\n"),
+  },
+  {
+    name: "the head image spelt with docker.io",
+    policy: "ray-version-lockstep",
+    apply: (rs) => (rayContainer(rs, "head").image = `docker.io/${rayContainer(rs, "head").image as string}`),
+  },
+  {
+    name: "PyTorch wheels from the nightly index of the same CUDA",
+    policy: "ray-version-lockstep",
+    apply: (rs) => editScript(rs, (s) => s.replace("download.pytorch.org/whl/cu121", "download.pytorch.org/whl/nightly/cu121")),
+  },
+  {
+    name: "RAY_ADDRESS without a port (Ray Client's default 10001)",
+    policy: "ray-client-reachable",
+    apply: (rs) => (apiValues(rs).env.RAY_ADDRESS = "ray://rayservice-head-svc.ray.svc.cluster.local"),
+  },
+  {
+    name: "head ports in another order",
+    policy: "ray-client-reachable",
+    apply: (rs) => (rayContainer(rs, "head").ports as Json[]).reverse(),
+  },
+  {
+    name: "a larger packages volume",
+    policy: "shared-packages-env",
+    apply: (rs) => {
+      const v = (group(rs, "gpu-worker-group").template.spec.volumes as Json[]).find((x) => x.name === "python-packages");
+      v.emptyDir.sizeLimit = "20Gi";
+    },
+  },
+  {
+    name: "requests equal to their limits",
+    policy: "container-resources",
+    apply: (rs) => {
+      const r = rayContainer(rs, "gpu-worker-group").resources;
+      r.requests.memory = r.limits.memory;
+    },
+  },
+  {
+    name: "a quoted pin in a postStart hook",
+    policy: "pip-pins-quoted",
+    apply: (rs) =>
+      (rayContainer(rs, "gpu-worker-group").lifecycle = { postStart: { exec: { command: ["/bin/bash", "-c", "pip install 'torch<3'"] } } }),
+  },
+  {
+    name: "the API's Namespace unprotected (it holds nothing stateful)",
+    policy: "protect-stateful-resources",
+    apply: (rs) => {
+      const others = rs.filter((x) => x.type === NAMESPACE && (x.props as Json).metadata.name !== "ray");
+      if (others.length === 0) throw new Error("the dev plan has no Namespace besides ray");
+      for (const r of others) setProtect(rs, r, false);
+    },
+  },
+];
+
 let devPlan: PlanResource[];
+const passedVariants: string[] = [];
 const caught: string[] = [];
 
 async function check(resources: PlanResource[], stack: "dev" | "prod"): Promise<Violation[]> {
@@ -453,6 +552,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   console.log(`mutations caught: ${caught.length}/${MUTATIONS.length}`);
+  console.log(`valid variants passed: ${passedVariants.length}/${VALID_VARIANTS.length}`);
 });
 
 describe("the dev plan under the policy pack", () => {
@@ -476,5 +576,12 @@ describe("the dev plan under the policy pack", () => {
     expect(intended.length, `${m.policy} did not catch it; violations: ${JSON.stringify(violations, null, 2)}`).toBeGreaterThan(0);
     expect(intended.every((v) => v.enforcementLevel === "mandatory")).toBe(true);
     caught.push(m.name);
+  });
+
+  it.each(VALID_VARIANTS.map((m) => [m.name, m] as const))("passes the valid variant: %s", async (_name, m) => {
+    const resources = structuredClone(devPlan);
+    m.apply(resources);
+    expect(await check(resources, m.stack ?? "dev")).toEqual([]);
+    passedVariants.push(m.name);
   });
 });
