@@ -392,6 +392,18 @@ const MUTATIONS: readonly Mutation[] = [
       ),
   },
 
+  {
+    name: "protobuf cleanup in a branch that never runs",
+    policy: "heavy-deps-install-order",
+    apply: (rs) =>
+      editScript(rs, (s) =>
+        s
+          .split("\n")
+          .map((l) => (/^rm -rf .*google\/protobuf/.test(l) ? `if false; then\n  ${l}\nfi` : l))
+          .join("\n"),
+      ),
+  },
+
   // pip-pins-quoted
   {
     name: "easyocr>=1.7.0 unquoted (the guide's version)",
