@@ -9,8 +9,10 @@
  * into script text before any shell sees it, so quoting cannot be added
  * downstream: the only safe value is one that has no shell meaning at all.
  * Each grammar is therefore a whitelist, checked in config before anything
- * renders. The patterns are plain RegExps so components and the policy pack
- * can test the same rule; the zod schemas carry the messages config prints.
+ * renders. The install script's own inputs (requirements, index and model
+ * URLs, file names, paths) are not stack config today; installScript.ts checks
+ * them against the same patterns. The zod schemas carry the messages config
+ * prints.
  */
 import { z } from "zod";
 import { stringish } from "./stringish";
@@ -27,10 +29,6 @@ export const RAY_START_VALUE_PATTERN = /^[A-Za-z0-9_.:/@%+,=-]+$/;
 
 /** A pipeline variable value: words of letters, digits, spaces and `_ . , : / @ % + = -`; no `$`, quotes or shell operators. */
 export const PIPELINE_VARIABLE_VALUE_PATTERN = /^[A-Za-z0-9 _.,:/@%+=-]*$/;
-
-/** A PEP 508 requirement without markers or URLs: `name[extra,...]` and comma-separated version clauses. */
-export const PIP_REQUIREMENT_PATTERN =
-  /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?:\[[A-Za-z0-9._-]+(?:,[A-Za-z0-9._-]+)*\])?(?:(?:===|==|!=|<=|>=|~=|<|>)[A-Za-z0-9.*+!_-]+(?:,(?:===|==|!=|<=|>=|~=|<|>)[A-Za-z0-9.*+!_-]+)*)?$/;
 
 /** A PEP 440 specifier list such as `>=2.7.0,<3.0.0` (what follows the project name). */
 export const PIP_VERSION_PATTERN = /^(?:===|==|!=|<=|>=|~=|<|>)[A-Za-z0-9.*+!_-]+(?:,(?:===|==|!=|<=|>=|~=|<|>)[A-Za-z0-9.*+!_-]+)*$/;
