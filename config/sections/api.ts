@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { REMOVE_KEY } from "../issues";
+import { repoRelativePath, YAML_FILE } from "./repoPath";
 import { stringish } from "./stringish";
 
 /**
@@ -225,12 +226,7 @@ export const apiConfigSchema = z
         /** Tag written into the image-tag file the first time; Flux rewrites it afterwards. @default "1.0.0-alpha.1770916300" */
         initialTag: z.string().min(1, { error: "expected an image tag" }).default("1.0.0-alpha.1770916300"),
         /** Path of the image-tag file in the draft-deployment repository. @default "<environment>/<releaseName>-image-tag.yaml", e.g. "dev/face-ocr-api-image-tag.yaml" */
-        gitPath: z
-          .string()
-          .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\.ya?ml$/, {
-            error: 'expected a relative path to a .yaml file, e.g. "dev/face-ocr-api-image-tag.yaml"',
-          })
-          .optional(),
+        gitPath: repoRelativePath("dev/face-ocr-api-image-tag.yaml", YAML_FILE).optional(),
       })
       .strict()
       .prefault({}),

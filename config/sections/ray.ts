@@ -4,6 +4,7 @@ import { stringish } from "./stringish";
 import { IMAGE_DIGEST_PATTERN, IMAGE_TAG_PATTERN } from "../imageRef";
 import { checkServeCodeMounts, importPath, routePrefix, runtimeEnvSchema, serveName } from "./rayServeGrammar";
 import { checkUpgradeStrategy, rayAutoscalingSchema, rayUpgradeSchema } from "./rayUpgrade";
+import { RAY_START_OPTION_ERROR, RAY_START_OPTION_PATTERN, rayStartValue } from "./shellSafe";
 
 /*
  * Config key `ray`: the RayService in namespace `ray`, its head, CPU worker
@@ -67,7 +68,6 @@ const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const RAY_START_PARAM = /^[a-z][a-z0-9-]*$/;
 
 const dnsLabel = (what: string) =>
   z
@@ -318,7 +318,7 @@ function workerGroupShape(d: WorkerGroupDefaults, minGpus: number) {
       .min(minGpus, { error: minGpus > 0 ? `expected at least ${minGpus} GPU for the GPU worker group` : "expected 0 or more GPUs" })
       .default(d.gpus),
     /** `ray start` parameters, values as strings. Entries merge with the defaults. */
-    rayStartParams: mergedStringMap(d.rayStartParams, RAY_START_PARAM, "expected a lower-case ray start option such as num-cpus"),
+    rayStartParams: mergedStringMap(d.rayStartParams, RAY_START_OPTION_PATTERN, RAY_START_OPTION_ERROR, rayStartValue),
     /** Pod labels. Entries merge with the defaults. */
     labels: mergedStringMap(d.labels, LABEL_KEY, "expected a Kubernetes label key such as app or example.com/team", labelValue),
     /** Taints the pods tolerate. */
@@ -492,11 +492,7 @@ const gpuWorkerSchema = z
 const headSchema = z
   .object({
     /** `ray start` parameters of the head. Entries merge with the defaults; the client port is derived. */
-    rayStartParams: mergedStringMap(
-      { "dashboard-host": "0.0.0.0" },
-      RAY_START_PARAM,
-      "expected a lower-case ray start option such as dashboard-host",
-    ),
+    rayStartParams: mergedStringMap({ "dashboard-host": "0.0.0.0" }, RAY_START_OPTION_PATTERN, RAY_START_OPTION_ERROR, rayStartValue),
     /** @default limits and requests 2 CPU / 8Gi */
     resources: resourcesSchema({ limits: { cpu: "2", memory: "8Gi" }, requests: { cpu: "2", memory: "8Gi" } }),
     /** ConfigMaps mounted into the head container (the guide's "ConfigMap apps"). @default [] */

@@ -1,4 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { parseQuantity } from "../lib/quantity";
 import { get, isOpaque, items, pathJoin, resourceLabel, str } from "../lib/read";
 import { containerScript, parseShell, pipInstalls } from "../lib/shell";
 import { ContainerSite, containerSites, mountPathOf, podSites, volumeAt } from "../lib/workloads";
@@ -36,6 +37,17 @@ export function missingPythonPathMessage(where: string, init: string, dir: strin
   );
 }
 
+/** The heavy packages take ~4-5 GB (deployment guide, "Init Container"); below this the kubelet evicts the pod mid-install. */
+export const MIN_SHARED_PACKAGES_SIZE = "6Gi";
+
+export function packagesVolumeTooSmallMessage(where: string, init: string, sizeLimit: string, target: string): string {
+  return (
+    `${where} is ${sizeLimit}, but ${init} installs ${ONNX_GPU} and the other heavy packages (~4-5 GB) into it at ${target}: ` +
+    `the kubelet evicts the pod once the emptyDir outgrows its limit, so the worker never starts. ` +
+    `Set it to at least ${MIN_SHARED_PACKAGES_SIZE} (this project: \`pulumi config set --path ray.gpuWorker.sharedPackagesSizeLimit 10Gi\`).`
+  );
+}
+
 function envVar(container: unknown, name: string): { index: number; value: unknown; fromRef: boolean } | undefined {
   const env = items(get(container, "env"));
   for (let i = env.length - 1; i >= 0; i--) {
@@ -54,7 +66,7 @@ function hasEntry(value: string, dir: string): boolean {
 export function sharedPackagesEnv(): ResourceValidationPolicy {
   return {
     name: SHARED_PACKAGES_ENV,
-    description: `When an initContainer installs ${ONNX_GPU} into a shared volume (/shared-packages), the containers that mount it have <dir> on PYTHONPATH and <dir>/nvidia/cudnn/lib on LD_LIBRARY_PATH.`,
+    description: `When an initContainer installs ${ONNX_GPU} into a shared volume (/shared-packages), the containers that mount it have <dir> on PYTHONPATH and <dir>/nvidia/cudnn/lib on LD_LIBRARY_PATH, and the volume's emptyDir sizeLimit holds the install (at least ${MIN_SHARED_PACKAGES_SIZE}).`,
     validateResource: (args, reportViolation) => {
       const label = resourceLabel(args.type, args.name);
       for (const pod of podSites(args.type, args.props)) {
@@ -74,6 +86,13 @@ export function sharedPackagesEnv(): ResourceValidationPolicy {
             if (!volume) {
               reportViolation(targetNotMountedMessage(initWhere, target));
               continue;
+            }
+            const volumeIndex = items(get(pod.spec, "volumes")).findIndex((v) => str(get(v, "name")) === volume.volume);
+            const sizeLimit = get(get(items(get(pod.spec, "volumes"))[volumeIndex], "emptyDir"), "sizeLimit");
+            const size = parseQuantity(sizeLimit);
+            if (size !== undefined && size < (parseQuantity(MIN_SHARED_PACKAGES_SIZE) as number)) {
+              const where = `${label} ${pathJoin(pathJoin(pathJoin(pathJoin(pod.path, "volumes"), volumeIndex), "emptyDir"), "sizeLimit")} (volume "${volume.volume}" in ${pod.label})`;
+              reportViolation(packagesVolumeTooSmallMessage(where, init.label, String(sizeLimit), target));
             }
             const rel = target.slice(volume.mountPath.length);
             const readers = mains

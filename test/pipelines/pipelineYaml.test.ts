@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { describe, expect, it } from "vitest";
-import { appRepoGeneratedFiles, pipelineYamlFiles } from "../../components/pipelines/pipelineYaml";
+import { appRepoFilePath, pipelineYamlFiles } from "../../components/pipelines/pipelineYaml";
 import { parseStackConfigOrThrow } from "../../config/load";
 import { stackConfigFor } from "../../scripts/checkAppRepo";
 import { devStackSection, EXAMPLE_CLUSTER, PROJECT_DIR } from "../harness";
@@ -72,7 +72,7 @@ describe("pipelineYamlFiles for the dev stack", () => {
   });
 
   it("is keyed app-repos/<repo>/<path> for the plan's generatedFiles output", () => {
-    expect(Object.keys(appRepoGeneratedFiles(files))).toEqual([
+    expect(files.map(appRepoFilePath)).toEqual([
       "app-repos/face-ocr-worker/azure-pipelines.yaml",
       "app-repos/face-ocr-api/azure-pipelines.yaml",
     ]);

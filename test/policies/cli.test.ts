@@ -39,8 +39,13 @@ async function cli(args: string[], stdin = "") {
 
 function withDevTag() {
   const stack = fixtureStack();
-  at(find(stack, RAY_SERVICE).props, "spec", "rayClusterConfig", "workerGroupSpecs", 1, "template", "spec", "containers", 0).image =
-    "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev";
+  Object.assign(
+    at(find(stack, RAY_SERVICE).props, "spec", "rayClusterConfig", "workerGroupSpecs", 1, "template", "spec", "containers", 0),
+    {
+      image: "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev",
+      imagePullPolicy: "Always",
+    },
+  );
   return stack;
 }
 
@@ -52,7 +57,7 @@ describe("npm run policy", () => {
     expect(code).toBe(0);
     expect(stdout).toBe(
       `Policy pack face-ocr-platform on ${file}: 7 resources, stack dev (from the URNs), policy config ${path.relative(tmp, path.resolve(__dirname, "../../policies/config/dev.json"))}\n` +
-        "Policies: 9 run, 0 mandatory and 0 advisory violations\n",
+        "Policies: 10 run, 0 mandatory and 0 advisory violations\n",
     );
   });
 
@@ -61,7 +66,7 @@ describe("npm run policy", () => {
     at(find(stack, HELM_RELEASE).props, "spec", "values", "env").CHROMA_TOKEN = "not-a-real-token";
     const { code, stdout } = await cli([write(previewOf(stack))]);
     expect(code).toBe(1);
-    expect(stdout).toContain("Policies: 9 run, 1 mandatory and 0 advisory violations\n");
+    expect(stdout).toContain("Policies: 10 run, 1 mandatory and 0 advisory violations\n");
     expect(stdout).toContain(
       '  [mandatory] no-plaintext-secrets: HelmRelease "face-ocr-api" spec.values.env.CHROMA_TOKEN is a token/key/password/secret-named value',
     );
@@ -84,7 +89,7 @@ describe("npm run policy", () => {
     fs.writeFileSync(config, JSON.stringify({ "no-mutable-images": { environment: "prod", enforcementLevel: "advisory" } }));
     const { code, stdout } = await cli([write(previewOf(withDevTag())), "--config", "lenient.json"]);
     expect(code).toBe(0);
-    expect(stdout).toContain("Policies: 9 run, 0 mandatory and 1 advisory violations");
+    expect(stdout).toContain("Policies: 10 run, 0 mandatory and 1 advisory violations");
   });
 
   it("reads the preview from stdin with -", async () => {
@@ -166,6 +171,17 @@ describe("npm run policy", () => {
       const { code, stderr } = await cli([file, "--stack", "dev"]);
       expect(code).toBe(2);
       expect(stderr).toBe(`${file} has 2 steps, all deletions: no resource could be read, so no policy can be evaluated; ${hint}\n`);
+    });
+
+    it("a preview of another program: reported as such, never passed", async () => {
+      const doc = JSON.parse(JSON.stringify(previewOf(fixtureStack())).replaceAll("::face-ocr-platform::", "::billing-service::"));
+      const file = write(doc);
+      const { code, stdout, stderr } = await cli([file, "--stack", "dev"]);
+      expect([code, stdout]).toEqual([2, ""]);
+      expect(stderr).toBe(
+        `${file} is a preview of project "billing-service" (${doc.steps[0].urn}), not of face-ocr-platform: these policies are written for this program's resources ` +
+          "and would pass another program without checking it; pass a preview of this program (`pulumi preview --json --show-sames` in this repository)\n",
+      );
     });
 
     it("but a deletion without newState next to readable resources is fine: there is nothing to check in it", async () => {
