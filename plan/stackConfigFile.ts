@@ -74,8 +74,8 @@ function parsePathValue(value: string): unknown {
   return value;
 }
 
-/** A `--secret` key: a top-level key, optionally with a provider prefix (`azure-native:clientSecret`). */
-const SECRET_KEY_PATTERN = /^([a-z][a-z0-9-]*:)?[A-Za-z][A-Za-z0-9_]*$/;
+/** A `--secret` key: a config key or path, optionally with a provider prefix (`azure-native:clientSecret`). */
+const SECRET_KEY_PATTERN = /^([a-z][a-z0-9-]*:)?[A-Za-z][A-Za-z0-9_.[\]-]*$/;
 
 export function parseOverride(text: string, secret: boolean): ConfigOverride {
   const eq = text.indexOf("=");
@@ -83,7 +83,7 @@ export function parseOverride(text: string, secret: boolean): ConfigOverride {
     // Whatever follows --secret may be the secret itself: describe the mistake without showing it.
     if (eq <= 0 || !SECRET_KEY_PATTERN.test(text.slice(0, eq))) {
       throw new PlanInputError(
-        "--secret: expected KEY=VALUE with a top-level KEY, e.g. --secret chromaToken=<value> (the argument is not shown: it may hold the secret)",
+        "--secret: expected KEY=VALUE, e.g. --secret chromaToken=<value> (the argument is not shown: it may hold the secret)",
       );
     }
     return { key: text.slice(0, eq), value: text.slice(eq + 1), secret };
@@ -175,7 +175,7 @@ function applyOverride(values: Record<string, unknown>, secret: Set<string>, o: 
       const list = `${namespace === `${PROJECT_NAME}:` ? "" : namespace}${formatSegments([top, ...rest.slice(0, i)])}`;
       throw new PlanInputError(
         `--config ${o.key}: index ${seg} is past the end of ${list}, which has ${length} ${length === 1 ? "entry" : "entries"} in the stack config ` +
-          `(defaults do not count: a --path edit starts from the stack file); set indices 0 to ${length} in order, or give the whole list as JSON`,
+          `(defaults do not count: a --path edit starts from the stack file); add entries in order (the next index is ${length}), or give the whole list as JSON`,
       );
     }
     if (i === rest.length - 1) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { REMOVE_KEY } from "../issues";
+import { refineRequestsWithinLimits } from "./requestsWithinLimits";
 import { stringish } from "./stringish";
 
 /**
@@ -180,6 +181,7 @@ export const apiConfigSchema = z
         requests: resourceAmounts("250m", "512Mi"),
       })
       .strict()
+      .superRefine(refineRequestsWithinLimits)
       .prefault({}),
     probes: z
       .object({

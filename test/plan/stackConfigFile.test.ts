@@ -19,7 +19,7 @@ function writeStack(stack: string, yaml: string): void {
 }
 
 const SECRET_ARGUMENT_ERROR =
-  "--secret: expected KEY=VALUE with a top-level KEY, e.g. --secret chromaToken=<value> (the argument is not shown: it may hold the secret)";
+  "--secret: expected KEY=VALUE, e.g. --secret chromaToken=<value> (the argument is not shown: it may hold the secret)";
 
 const placeholders = () => Object.fromEntries(requiredSecretKeyNames().map((k) => [`face-ocr-platform:${k}`, OFFLINE_SECRET_PLACEHOLDER]));
 
@@ -120,7 +120,7 @@ describe("the offline plan's stack config", () => {
   });
 
   it("never shows what was given after --secret when it is not KEY=VALUE", () => {
-    for (const given of ["S3CRET-value", "not a key=S3CRET-value", "ray.gpuWorker=S3CRET-value", "=S3CRET-value"]) {
+    for (const given of ["S3CRET-value", "not a key=S3CRET-value", "S3CRET/value=x", "=S3CRET-value", "-S3CRET=x"]) {
       expect(() => parseOverride(given, true)).toThrow(new PlanInputError(SECRET_ARGUMENT_ERROR));
     }
     expect(parseOverride("azure-native:clientSecret=fake-value", true)).toEqual({
@@ -160,7 +160,7 @@ describe("the offline plan's stack config", () => {
     expect(() => buildPlanConfig(dir, "dev", [parseOverride("ray.gpuWorker.tolerations[2].value=x", false)])).toThrow(
       new PlanInputError(
         "--config ray.gpuWorker.tolerations[2].value: index 2 is past the end of ray.gpuWorker.tolerations, which has 1 entry in the stack config " +
-          "(defaults do not count: a --path edit starts from the stack file); set indices 0 to 1 in order, or give the whole list as JSON",
+          "(defaults do not count: a --path edit starts from the stack file); add entries in order (the next index is 1), or give the whole list as JSON",
       ),
     );
     const appended = buildPlanConfig(dir, "dev", [parseOverride("ray.gpuWorker.tolerations[1].value=x", false)]);
