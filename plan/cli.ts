@@ -5,8 +5,10 @@
  * arguments; 3 a resource fails its upstream schema.
  */
 import * as path from "path";
-import { parseArgs } from "util";
+import { parseArgs, ParseArgsConfig } from "util";
 import { PolicyConfigError } from "../policies/policyConfig";
+import { SharedMaterialError } from "../validation/sharedMaterial";
+import { hideSecretArguments } from "./hideSecretArguments";
 import { EXIT_INVALID_INPUT, offlinePlan } from "./offlinePlan";
 import { ConfigOverride, parseOverride, PlanInputError } from "./stackConfigFile";
 import { formatSummary } from "./summary";
@@ -14,23 +16,21 @@ import { formatSummary } from "./summary";
 const USAGE = "usage: npm run plan -- [--stack NAME] [--config KEY=VALUE]... [--secret KEY=VALUE]... [--out DIR]";
 const projectDir = path.resolve(__dirname, "..");
 
+const OPTIONS = {
+  stack: { type: "string", default: "dev" },
+  config: { type: "string", multiple: true, default: [] as string[] },
+  secret: { type: "string", multiple: true, default: [] as string[] },
+  out: { type: "string", default: "out" },
+  help: { type: "boolean", default: false },
+} satisfies NonNullable<ParseArgsConfig["options"]>;
+
 async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
   let parsed;
   try {
-    parsed = parseArgs({
-      args: process.argv.slice(2),
-      options: {
-        stack: { type: "string", default: "dev" },
-        config: { type: "string", multiple: true, default: [] },
-        secret: { type: "string", multiple: true, default: [] },
-        out: { type: "string", default: "out" },
-        help: { type: "boolean", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
+    parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`${hideSecretArguments((err as Error).message, argv, Object.keys(OPTIONS))}\n${USAGE}\n`);
     return EXIT_INVALID_INPUT;
   }
   if (parsed.values.help) {
@@ -59,6 +59,10 @@ async function main(): Promise<number> {
     return result.exitCode;
   } catch (err) {
     if (err instanceof PolicyConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return EXIT_INVALID_INPUT;
+    }
+    if (err instanceof SharedMaterialError) {
       process.stderr.write(`${err.message}\n`);
       return EXIT_INVALID_INPUT;
     }
