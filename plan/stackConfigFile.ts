@@ -92,7 +92,13 @@ export function parseOverride(text: string, secret: boolean): ConfigOverride {
   return { key: text.slice(0, eq), value: text.slice(eq + 1), secret };
 }
 
+/** The characters Pulumi allows in a stack name; anything else would also be a path under --out. */
+const STACK_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
 export function buildPlanConfig(projectDir: string, stack: string, overrides: readonly ConfigOverride[]): PlanConfig {
+  if (!STACK_NAME_PATTERN.test(stack)) {
+    throw new PlanInputError(`--stack ${JSON.stringify(stack)}: expected a stack name of letters, digits, '-', '_' and '.', such as dev`);
+  }
   const file = stackFilePath(projectDir, stack);
   if (!fs.existsSync(file)) {
     const stacks = fs

@@ -105,6 +105,12 @@ describe("the offline plan's stack config", () => {
     );
   });
 
+  it.each(["../dev", "a/b", ".hidden", ""])("rejects the stack name %j, which would be a path", (stack) => {
+    expect(() => buildPlanConfig(dir, stack, [])).toThrow(
+      new PlanInputError(`--stack ${JSON.stringify(stack)}: expected a stack name of letters, digits, '-', '_' and '.', such as dev`),
+    );
+  });
+
   it("rejects an override without KEY=VALUE", () => {
     expect(() => parseOverride("rayVersion", false)).toThrow(
       new PlanInputError('--config "rayVersion": expected KEY=VALUE, e.g. --config rayVersion=2.53.0'),
