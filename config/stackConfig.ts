@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cudaTagsFor, RAY_CUDA_TAGS } from "./cudaTags";
 import { CUDA_TAG_PATTERN, isMutableImageRef, MUTABLE_TAGS, PYTHON_TAG_PATTERN, RAY_VERSION_PATTERN } from "./imageRef";
 import { DEFAULT_CUDA_TAG, DEFAULT_PYTHON_TAG, RAY_VERSION } from "./rayVersion";
 import { apiConfigSchema } from "./sections/api";
@@ -41,6 +42,24 @@ export const stackConfigSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    // Malformed values already have their own issue.
+    const wellFormed = RAY_VERSION_PATTERN.test(config.rayVersion) && CUDA_TAG_PATTERN.test(config.cudaTag);
+    const cudaTags = cudaTagsFor(config.rayVersion);
+    if (wellFormed && !cudaTags) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["rayVersion"],
+        input: config.rayVersion,
+        message: `expected Ray ${RAY_CUDA_TAGS[0].fromRay} or later, the releases whose GPU images config/cudaTags.ts lists`,
+      });
+    } else if (wellFormed && cudaTags && !cudaTags.includes(config.cudaTag)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["cudaTag"],
+        input: config.cudaTag,
+        message: `expected a CUDA tag that both the Ray ${config.rayVersion} GPU images and PyTorch's wheel index publish: ${cudaTags.join(", ")} (config/cudaTags.ts)`,
+      });
+    }
     // Production runs one known build of the GPU worker; a moving tag would change it under the plan.
     const image = config.ray.gpuWorker.image;
     if (config.environment === "prod" && isMutableImageRef({ repository: "worker", tag: image.tag, digest: image.digest })) {

@@ -5,9 +5,9 @@
  * once and compiled with ajv.
  */
 import Ajv, { ValidateFunction } from "ajv";
-import * as fs from "fs";
 import { ajvErrorsToReasons } from "./finding";
 import { azureDevOpsSchemaPath } from "./paths";
+import { parseSharedJson, readSharedText, SharedMaterialError } from "./sharedMaterial";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -32,7 +32,19 @@ let ajv: Ajv | undefined;
 const validators = new Map<string, ValidateFunction>();
 
 export function azureDevOpsSchema(): PulumiSchema {
-  schema ??= JSON.parse(fs.readFileSync(azureDevOpsSchemaPath(), "utf8")) as PulumiSchema;
+  if (schema) return schema;
+  const file = azureDevOpsSchemaPath();
+  const parsed = parseSharedJson(
+    file,
+    readSharedText(file, "the Pulumi schema of the azuredevops provider"),
+  ) as Partial<PulumiSchema> | null;
+  for (const section of ["resources", "functions", "types"] as const) {
+    const value = parsed?.[section];
+    if (!value || typeof value !== "object" || Array.isArray(value)) {
+      throw new SharedMaterialError(file, `no "${section}" object (truncated, or not a Pulumi provider schema)`);
+    }
+  }
+  schema = parsed as PulumiSchema;
   return schema;
 }
 

@@ -9,10 +9,10 @@ import standaloneCode from "ajv/dist/standalone";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
 import { celRuleFindings } from "./celRules";
 import { ajvErrorsToReasons } from "./finding";
 import { cacheDir, crdDir } from "./paths";
+import { listSharedDir, parseSharedYaml, readSharedText, SharedMaterialError } from "./sharedMaterial";
 import { cachedStandalone, writeAtomically } from "./standaloneCache";
 
 type JsonSchema = Record<string, unknown>;
@@ -33,16 +33,25 @@ const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, co
 
 function indexCrds(): Map<string, CrdEntry> {
   if (crdIndex) return crdIndex;
-  crdIndex = new Map();
-  for (const name of fs.readdirSync(crdDir()).sort()) {
+  const index = new Map<string, CrdEntry>();
+  for (const name of listSharedDir(crdDir(), "a folder of upstream CustomResourceDefinitions").sort()) {
     if (!name.endsWith(".yaml")) continue;
     const file = path.join(crdDir(), name);
     // The names block sits at the top of every CRD; no need to parse 1 MB to find it.
-    const head = fs.readFileSync(file, "utf8").slice(0, 4000);
+    const head = readSharedText(file, "a CustomResourceDefinition").slice(0, 4000);
     const group = /^\s{2}group:\s*(\S+)/m.exec(head)?.[1];
     const kind = /^\s{4}kind:\s*(\S+)/m.exec(head)?.[1];
-    if (group && kind) crdIndex.set(`${group}/${kind}`, { file, group, kind });
+    // A file here that names no group and kind is damaged, not something to skip: skipping it
+    // would turn into "no schema found" for a resource far from the cause.
+    if (!group || !kind || !/^kind:\s*CustomResourceDefinition\s*$/m.test(head)) {
+      throw new SharedMaterialError(
+        file,
+        "not a CustomResourceDefinition (no kind: CustomResourceDefinition, spec.group and spec.names.kind at its top)",
+      );
+    }
+    index.set(`${group}/${kind}`, { file, group, kind });
   }
+  crdIndex = index;
   return crdIndex;
 }
 
@@ -62,18 +71,36 @@ export function crdSchema(group: string, version: string, kind: string): JsonSch
 }
 
 function loadServedSchema(file: string, version: string): JsonSchema | undefined {
-  const text = fs.readFileSync(file, "utf8");
+  const text = readSharedText(file, "a CustomResourceDefinition");
   const digest = createHash("sha256").update(`${CONVERSION_VERSION}\n${version}\n${text}`).digest("hex").slice(0, 24);
   const cached = path.join(cacheDir(), `crd-${path.basename(file, ".yaml")}-${version}-${digest}.json`);
-  if (fs.existsSync(cached)) return JSON.parse(fs.readFileSync(cached, "utf8")) as JsonSchema;
-  const crd = YAML.parse(text) as { spec: { versions: { name: string; served: boolean; schema?: { openAPIV3Schema: JsonSchema } }[] } };
-  const served = crd.spec.versions.find((v) => v.name === version && v.served);
-  if (!served?.schema) return undefined;
-  const strict = strictSchema(served.schema.openAPIV3Schema);
+  const fromCache = readCachedJson(cached);
+  if (fromCache) return fromCache;
+  const crd = parseSharedYaml(file, text) as { spec?: { versions?: unknown } } | null;
+  const versions = crd?.spec?.versions;
+  if (!Array.isArray(versions)) throw new SharedMaterialError(file, "no spec.versions list (truncated or not a CustomResourceDefinition)");
+  const served = (versions as { name?: unknown; served?: unknown; schema?: { openAPIV3Schema?: unknown } }[]).find(
+    (v) => v?.name === version && v.served,
+  );
+  if (!served) return undefined;
+  const openApi = served.schema?.openAPIV3Schema;
+  if (!openApi || typeof openApi !== "object" || Array.isArray(openApi)) {
+    throw new SharedMaterialError(file, `served version ${version} has no schema.openAPIV3Schema object`);
+  }
+  const strict = strictSchema(openApi as JsonSchema);
   delete (strict.properties as Record<string, unknown> | undefined)?.status;
   const schema = shareRepeatedSubschemas(strict);
   writeAtomically(cached, JSON.stringify(schema));
   return schema;
+}
+
+/** A cached conversion, or undefined when absent or damaged (then it is rebuilt). */
+function readCachedJson(file: string): JsonSchema | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as JsonSchema;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Rebuilds a schema node, applying `fn` to each sub-schema (property schemas, items, additionalProperties, *Of members). */

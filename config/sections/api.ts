@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { REMOVE_KEY } from "../issues";
 import { repoRelativePath, YAML_FILE } from "./repoPath";
+import { refineRequestsWithinLimits } from "./requestsWithinLimits";
 import { stringish } from "./stringish";
 
 /**
@@ -183,6 +184,7 @@ export const apiConfigSchema = z
         requests: resourceAmounts("250m", "512Mi"),
       })
       .strict()
+      .superRefine(refineRequestsWithinLimits)
       .prefault({}),
     probes: z
       .object({

@@ -5,6 +5,7 @@ import { IMAGE_DIGEST_PATTERN, IMAGE_TAG_PATTERN } from "../imageRef";
 import { checkServeCodeMounts, importPath, routePrefix, runtimeEnvSchema, serveName } from "./rayServeGrammar";
 import { checkUpgradeStrategy, rayAutoscalingSchema, rayUpgradeSchema } from "./rayUpgrade";
 import { RAY_START_OPTION_ERROR, RAY_START_OPTION_PATTERN, rayStartValue } from "./shellSafe";
+import { refineRequestsWithinLimits } from "./requestsWithinLimits";
 
 /*
  * Config key `ray`: the RayService in namespace `ray`, its head, CPU worker
@@ -93,22 +94,6 @@ const replicaCount = (what: string) =>
 
 const absolutePath = z.string().regex(/^\/[^\0]*$/, { error: 'expected an absolute path such as "/home/ray/apps"' });
 
-// ---------------------------------------------------------------- quantities
-
-const BINARY_SUFFIX: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL_SUFFIX: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-
-/** The numeric value of a Kubernetes quantity (`"500m"` is 0.5, `"4Gi"` is 4294967296); undefined if it is not one. */
-export function quantityValue(text: string): number | undefined {
-  const match = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/.exec(text);
-  if (!match) return undefined;
-  const base = Number(match[1]);
-  const suffix = match[2] ?? "";
-  if (suffix in BINARY_SUFFIX) return base * BINARY_SUFFIX[suffix];
-  if (suffix in DECIMAL_SUFFIX) return base * DECIMAL_SUFFIX[suffix];
-  return base * 10 ** Number(suffix.slice(1));
-}
-
 // ---------------------------------------------------------------- building blocks
 
 interface ResourceListDefaults {
@@ -120,8 +105,6 @@ export interface ResourcesDefaults {
   readonly limits: ResourceListDefaults;
   readonly requests: ResourceListDefaults;
 }
-
-const RESOURCE_NAMES = ["cpu", "memory", "ephemeral-storage"] as const;
 
 function resourceListSchema(d: ResourceListDefaults) {
   return z
@@ -145,23 +128,7 @@ function resourcesSchema(d: ResourcesDefaults) {
   return z
     .object({ limits: resourceListSchema(d.limits), requests: resourceListSchema(d.requests) })
     .strict()
-    .superRefine((r, ctx) => {
-      for (const name of RESOURCE_NAMES) {
-        const request = r.requests[name];
-        const limit = r.limits[name];
-        if (request === undefined || limit === undefined) continue;
-        const rv = quantityValue(request);
-        const lv = quantityValue(limit);
-        if (rv !== undefined && lv !== undefined && rv > lv) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["requests", name],
-            input: request,
-            message: `a request may not exceed its limit (limits.${name} is ${JSON.stringify(limit)}); Kubernetes would refuse the pod`,
-          });
-        }
-      }
-    })
+    .superRefine(refineRequestsWithinLimits)
     .prefault({});
 }
 

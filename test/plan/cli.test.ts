@@ -11,12 +11,17 @@ interface CliResult {
   stderr: string;
 }
 
-function plan(args: string[], outDir: string): Promise<CliResult> {
+function plan(args: string[], outDir: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
   return new Promise((resolve) => {
-    execFile(tsx, ["plan/cli.ts", "--out", outDir, ...args], { cwd: PROJECT_DIR }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr });
-    });
+    execFile(
+      tsx,
+      ["plan/cli.ts", "--out", outDir, ...args],
+      { cwd: PROJECT_DIR, env: { ...process.env, ...env } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -82,4 +87,71 @@ describe("npm run plan (the command line)", () => {
       fs.rmSync(outDir, { recursive: true, force: true });
     }
   }, 180_000);
+
+  it("never shows what was given after --secret, whatever the mistake", async () => {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+    try {
+      const attempts = [
+        ["--secret", "chromaToken", "S3CRET-1"],
+        ["--secret", "S3CRET-2"],
+        ["--secret=S3CRET-3"],
+        ["--secret", "chromaToken=x", "--S3CRET-4"],
+        ["--secret", "chromaToken=x", "S3CRET-5=y"],
+      ];
+      const results = await Promise.all(attempts.map((a) => plan(a, outDir)));
+      expect(results.map((r) => r.code)).toEqual([2, 2, 2, 2, 2]);
+      for (const r of results) expect(r.stderr + r.stdout).not.toMatch(/S3CRET/);
+      expect(results[0].stderr).toBe(
+        "Unexpected argument '[not shown]'. This command does not take positional arguments\nusage: npm run plan -- [--stack NAME] [--config KEY=VALUE]... [--secret KEY=VALUE]... [--out DIR] [--baseline DIR]\n",
+      );
+      expect(results[1].stderr.split("\n")[0]).toBe(
+        "--secret: expected KEY=VALUE, e.g. --secret chromaToken=<value> (the argument is not shown: it may hold the secret)",
+      );
+      expect(fs.readdirSync(outDir)).toEqual([]);
+    } finally {
+      fs.rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it("exits 2 naming the file and the fault when the shared material is missing or damaged", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "plan-shared-"));
+    const outDir = path.join(root, "out");
+    const copy = (name: string) => {
+      const dir = path.join(root, name);
+      fs.cpSync(path.resolve(PROJECT_DIR, "..", "shared"), dir, { recursive: true });
+      return dir;
+    };
+    try {
+      const noCrds = copy("no-crds");
+      fs.rmSync(path.join(noCrds, "crds"), { recursive: true });
+      const truncated = copy("truncated");
+      const schema = path.join(truncated, "schemas", "azuredevops.schema.json");
+      fs.writeFileSync(schema, fs.readFileSync(schema, "utf8").slice(0, 5000));
+      const sharedFile = path.join(root, "shared-file");
+      fs.writeFileSync(sharedFile, "not a folder\n");
+      const corrupt = copy("corrupt-crd");
+      const crd = path.join(corrupt, "crds", "ray.io_rayservices.yaml");
+      fs.writeFileSync(crd, "\u0000\u0001 garbage\n");
+      const cases: [string, string][] = [
+        [path.join(root, "missing"), `${path.join(root, "missing")}: missing (expected the shared folder of upstream schemas)`],
+        [noCrds, `${path.join(noCrds, "crds")}: missing (expected a folder of upstream CustomResourceDefinitions)`],
+        [truncated, `${schema}: not valid JSON, truncated or damaged (Unterminated string in JSON at position 5000)`],
+        [sharedFile, `${sharedFile}: a file, not a directory (expected the shared folder of upstream schemas)`],
+        [corrupt, `${crd}: not a CustomResourceDefinition (no kind: CustomResourceDefinition, spec.group and spec.names.kind at its top)`],
+      ];
+      const results = await Promise.all(cases.map(([dir]) => plan([], outDir, { FACE_OCR_SHARED_DIR: dir })));
+      expect(results).toEqual(
+        cases.map(([dir, problem]) => ({
+          code: 2,
+          stdout: "",
+          stderr:
+            `${problem}. The plan validates against the upstream schemas in ${dir} ` +
+            "(the shared folder beside the project, or FACE_OCR_SHARED_DIR); restore it from the shared copy.\n",
+        })),
+      );
+      expect(fs.existsSync(outDir)).toBe(false);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
