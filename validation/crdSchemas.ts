@@ -5,13 +5,13 @@
  * typo fails the plan instead of vanishing on apply.
  */
 import Ajv, { ValidateFunction } from "ajv";
-import standaloneCode from "ajv/dist/standalone";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { ajvErrorsToReasons } from "./finding";
 import { cacheDir, crdDir } from "./paths";
+import { loadCachedValidator, storeValidator, writeAtomically } from "./validatorCache";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -28,8 +28,6 @@ let crdIndex: Map<string, CrdEntry> | undefined;
 const schemaCache = new Map<string, JsonSchema | undefined>();
 const validators = new Map<string, ValidateFunction>();
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { source: true } });
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const AJV_VERSION = (require("ajv/package.json") as { version: string }).version;
 
 function indexCrds(): Map<string, CrdEntry> {
   if (crdIndex) return crdIndex;
@@ -74,17 +72,6 @@ function loadServedSchema(file: string, version: string): JsonSchema | undefined
   const schema = shareRepeatedSubschemas(strict);
   writeAtomically(cached, JSON.stringify(schema));
   return schema;
-}
-
-function writeAtomically(file: string, content: string): void {
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, content);
-    fs.renameSync(tmp, file);
-  } catch {
-    // A read-only tree only loses the cache, not correctness.
-  }
 }
 
 /** Rebuilds a schema node, applying `fn` to each sub-schema (property schemas, items, additionalProperties, *Of members). */
@@ -159,21 +146,11 @@ export function shareRepeatedSubschemas(root: JsonSchema): JsonSchema {
  * module (keyed by the schema and the ajv version) so later runs only load it.
  */
 function compileCached(name: string, schema: JsonSchema): ValidateFunction {
-  const digest = createHash("sha256")
-    .update(`${AJV_VERSION}\n${JSON.stringify(schema)}`)
-    .digest("hex")
-    .slice(0, 24);
-  const file = path.join(cacheDir(), `validate-${name}-${digest}.js`);
-  if (fs.existsSync(file)) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return require(file) as ValidateFunction;
-    } catch {
-      // A damaged cache entry is rebuilt below.
-    }
-  }
+  const key = JSON.stringify(schema);
+  const cached = loadCachedValidator(name, key);
+  if (cached) return cached;
   const validate = ajv.compile(schema);
-  writeAtomically(file, standaloneCode(ajv, validate));
+  storeValidator(name, key, ajv, validate);
   return validate;
 }
 
