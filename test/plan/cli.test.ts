@@ -1,23 +1,11 @@
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_DIR } from "../harness";
+import { runCli } from "../cliProcess";
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function plan(args: string[], outDir: string): Promise<CliResult> {
-  const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
-  return new Promise((resolve) => {
-    execFile(tsx, ["plan/cli.ts", "--out", outDir, ...args], { cwd: PROJECT_DIR }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr });
-    });
-  });
+function plan(args: string[], outDir: string) {
+  return runCli("plan/cli.ts", ["--out", outDir, ...args]);
 }
 
 describe("npm run plan (the command line)", () => {
