@@ -1,9 +1,10 @@
 // docs/api.md names stack outputs, plan files, config keys and a command: each one must exist, so the adoption steps
 // can be followed as written.
-import { execFileSync } from "child_process";
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { promisify } from "util";
 import { afterAll, describe, expect, it } from "vitest";
 import { apiImportFile } from "../../components/api/importFile";
 import { stackConfigFromStrings } from "../../config/load";
@@ -12,6 +13,7 @@ import { offlinePlan } from "../../plan/offlinePlan";
 import { buildPlanConfig } from "../../plan/stackConfigFile";
 import { loadIndex, overridesFrom, PROJECT_DIR } from "../harness";
 
+const execFileAsync = promisify(execFile);
 const DOC = fs.readFileSync(path.join(PROJECT_DIR, "docs/api.md"), "utf8");
 const PROJECT = "face-ocr-platform";
 
@@ -70,28 +72,31 @@ describe("docs/api.md", () => {
     }
   });
 
-  it("gives an import command that writes the import file apiImportFile returns, as the example shows", () => {
+  it("gives an import command that writes the import file apiImportFile returns, as the example shows", async () => {
     const match = /STACK=(\w+) IMAGE_AUTOMATION=(\w+) npx tsx -e '([^']*)' > (\S+)/.exec(DOC);
     if (!match) throw new Error("no `npx tsx -e` import command in docs/api.md");
     const [, stack, imageAutomation, script, target] = match;
     expect([stack, imageAutomation, target]).toEqual(["dev", "false", "out/api-import.json"]);
-    const run = (automation: string) =>
+    const run = async (automation: string) =>
       JSON.parse(
-        execFileSync(path.join(PROJECT_DIR, "node_modules/.bin/tsx"), ["-e", script], {
-          cwd: PROJECT_DIR,
-          env: { ...process.env, STACK: stack, IMAGE_AUTOMATION: automation },
-          encoding: "utf8",
-        }),
+        (
+          await execFileAsync(path.join(PROJECT_DIR, "node_modules/.bin/tsx"), ["-e", script], {
+            cwd: PROJECT_DIR,
+            env: { ...process.env, STACK: stack, IMAGE_AUTOMATION: automation },
+            encoding: "utf8",
+          })
+        ).stdout,
       ) as unknown;
 
     const config = devConfig();
     if (!config.ok) throw new Error(config.problems.join("\n"));
-    const written = run("false");
+    // The two commands run side by side: each is a process of its own.
+    const [written, withAutomation] = await Promise.all([run("false"), run("true")]);
     expect(written).toEqual(apiImportFile("api", config.config.api, { imageAutomation: false }));
     const example = /For the\s+defaults \(the `dev` stack\) it writes:\s+```json\n([\s\S]*?)```/.exec(DOC);
     if (!example) throw new Error("no example import file in docs/api.md");
     expect(written).toEqual(JSON.parse(example[1]));
 
-    expect(run("true")).toEqual(apiImportFile("api", config.config.api, { imageAutomation: true }));
+    expect(withAutomation).toEqual(apiImportFile("api", config.config.api, { imageAutomation: true }));
   }, 60_000);
 });
