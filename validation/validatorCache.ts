@@ -8,6 +8,7 @@ import Ajv, { ValidateFunction } from "ajv";
 import standaloneCode from "ajv/dist/standalone";
 import { createHash } from "crypto";
 import * as fs from "fs";
+import { createRequire } from "module";
 import * as path from "path";
 import { cacheDir } from "./paths";
 
@@ -36,8 +37,11 @@ export function loadCachedValidator(name: string, key: string): ValidateFunction
   const file = entryFile(name, key);
   if (!fs.existsSync(file)) return undefined;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(file) as ValidateFunction;
+    // The generated code requires ajv's runtime helpers (`ajv/dist/runtime/...`). Resolve them from here, not from
+    // the entry's folder: FACE_OCR_CACHE_DIR may point outside the project, where no node_modules is found.
+    const entry = { exports: {} as unknown };
+    new Function("require", "module", "exports", fs.readFileSync(file, "utf8"))(createRequire(__filename), entry, entry.exports);
+    return entry.exports as ValidateFunction;
   } catch {
     return undefined; // a damaged entry: the caller compiles and stores it again
   }
