@@ -59,10 +59,10 @@ function compile(source, filename) {
   });
   const errors = (result.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
   if (errors.length > 0) {
-    const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => "\n" };
-    const error = new SyntaxError(ts.formatDiagnostics(errors, host).trimEnd());
-    error.stack = error.message;
-    throw error;
+    // A file that does not parse cannot run: say where, as tsc would, and stop (the program never sees it).
+    const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => "\n" };
+    process.stderr.write(ts.formatDiagnostics(errors, host));
+    process.exit(1);
   }
   return result.outputText;
 }
