@@ -6,6 +6,9 @@ import { execFile } from "child_process";
 import * as path from "path";
 import { PROJECT_DIR } from "./harness";
 
+/** For a test that starts such processes: on a fresh checkout each compiles what it loads, on a shared machine. */
+export const PROCESS_TEST_TIMEOUT = 60_000;
+
 export interface CliResult {
   readonly code: number;
   readonly stdout: string;

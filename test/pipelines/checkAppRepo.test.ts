@@ -12,7 +12,7 @@ import {
 import { pipelinesModel } from "../../components/pipelines/pipelineModel";
 import { parseStackConfigOrThrow } from "../../config/load";
 import { runCheckAppRepo, USAGE } from "../../scripts/checkAppRepo";
-import { runCli } from "../cliProcess";
+import { PROCESS_TEST_TIMEOUT, runCli } from "../cliProcess";
 import { minimalStackConfig, PROJECT_DIR } from "../harness";
 
 const FIXTURES = "test/fixtures/app-repos";
@@ -131,7 +131,7 @@ describe("npm run check-app-repo on the fixture checkouts", () => {
     });
   });
 
-  it("runs as a command with those exit codes", async () => {
+  it("runs as a command with those exit codes", { timeout: PROCESS_TEST_TIMEOUT }, async () => {
     const run = (args: string[]) => runCli("scripts/checkAppRepo.ts", args);
     const skewedApi = skewed("face-ocr-api", "requirements.txt", "ray[client]==2.52.0", "ray[client]==2.51.0");
     const [ok, skew] = await Promise.all([run(["--api", fixture("face-ocr-api"), ...PIN]), run(["--api", skewedApi, ...PIN])]);

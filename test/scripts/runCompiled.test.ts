@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli } from "../cliProcess";
+import { PROCESS_TEST_TIMEOUT, runCli } from "../cliProcess";
 import { PROJECT_DIR } from "../harness";
 
 const JS_CACHE = path.join(PROJECT_DIR, ".cache", "js");
@@ -30,7 +30,7 @@ function writeEntry(name: string, text: string): string {
 describe("scripts/runCompiled.js", () => {
   it(
     "runs the entry as the main module, with its arguments, its own __dirname and its imports compiled too",
-    { timeout: 60_000 },
+    { timeout: PROCESS_TEST_TIMEOUT },
     async () => {
       writeEntry("greeting.ts", 'export const greeting: string = "hello";\n');
       const entry = writeEntry(
@@ -54,7 +54,7 @@ describe("scripts/runCompiled.js", () => {
 
   it(
     "compiles an edited file again, even when its modification time is put back, and keeps only the newest compile",
-    { timeout: 60_000 },
+    { timeout: PROCESS_TEST_TIMEOUT },
     async () => {
       const entry = writeEntry("edited.ts", "console.log(1 as number);\n");
       const { mtime } = fs.statSync(entry);
@@ -66,13 +66,17 @@ describe("scripts/runCompiled.js", () => {
     },
   );
 
-  it("stops on a syntax error with the file, line and message only, exit 1, and caches nothing", { timeout: 60_000 }, async () => {
-    const entry = writeEntry("broken.ts", "const x: number = ;\n");
-    expect(await runCli(entry, [])).toEqual({
-      code: 1,
-      stdout: "",
-      stderr: `${path.relative(PROJECT_DIR, entry)}(1,19): error TS1109: Expression expected.\n`,
-    });
-    expect(entriesFor(entry)).toEqual([]);
-  });
+  it(
+    "stops on a syntax error with the file, line and message only, exit 1, and caches nothing",
+    { timeout: PROCESS_TEST_TIMEOUT },
+    async () => {
+      const entry = writeEntry("broken.ts", "const x: number = ;\n");
+      expect(await runCli(entry, [])).toEqual({
+        code: 1,
+        stdout: "",
+        stderr: `${path.relative(PROJECT_DIR, entry)}(1,19): error TS1109: Expression expected.\n`,
+      });
+      expect(entriesFor(entry)).toEqual([]);
+    },
+  );
 });
