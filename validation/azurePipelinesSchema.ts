@@ -24,7 +24,7 @@ import * as fs from "fs";
 import * as YAML from "yaml";
 import { ajvErrorsToReasons } from "./finding";
 import { azurePipelinesSchemaPath } from "./paths";
-import { cachedStandalone } from "./standaloneCache";
+import { cachedStandalone } from "./validatorCache";
 
 /** A file that cannot be read as a pipeline at all (not YAML, or an insertion that cannot be expanded). */
 export class PipelineYamlError extends Error {}

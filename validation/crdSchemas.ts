@@ -5,7 +5,6 @@
  * typo fails the plan instead of vanishing on apply.
  */
 import Ajv, { ValidateFunction } from "ajv";
-import standaloneCode from "ajv/dist/standalone";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -13,7 +12,7 @@ import { celRuleFindings } from "./celRules";
 import { ajvErrorsToReasons } from "./finding";
 import { cacheDir, crdDir } from "./paths";
 import { listSharedDir, parseSharedYaml, readSharedText, SharedMaterialError } from "./sharedMaterial";
-import { cachedStandalone, writeAtomically } from "./standaloneCache";
+import { loadCachedValidator, storeValidator, writeAtomically } from "./validatorCache";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -175,10 +174,12 @@ export function shareRepeatedSubschemas(root: JsonSchema): JsonSchema {
  * module (keyed by the schema and the ajv version) so later runs only load it.
  */
 function compileCached(name: string, schema: JsonSchema): ValidateFunction {
-  return cachedStandalone(`validate-${name}`, JSON.stringify(schema), () => {
-    const validate = ajv.compile(schema);
-    return { compiled: validate, code: standaloneCode(ajv, validate) };
-  });
+  const key = JSON.stringify(schema);
+  const cached = loadCachedValidator(name, key);
+  if (cached) return cached;
+  const validate = ajv.compile(schema);
+  storeValidator(name, key, ajv, validate);
+  return validate;
 }
 
 export interface CrdValidationResult {

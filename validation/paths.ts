@@ -21,7 +21,10 @@ export function azurePipelinesSchemaPath(): string {
   return path.join(sharedDir(), "schemas", "azure-pipelines.service-schema.json");
 }
 
-/** A cache folder for derived, reproducible data (FACE_OCR_CACHE_DIR overrides it); never committed. */
+/**
+ * A cache folder for derived, reproducible data (FACE_OCR_CACHE_DIR overrides it); never committed. It sits
+ * outside node_modules so that `npm ci` keeps it: every entry is keyed by the hash of what it was derived from.
+ */
 export function cacheDir(): string {
-  return process.env.FACE_OCR_CACHE_DIR ?? path.resolve(__dirname, "..", "node_modules", ".cache", "face-ocr-platform");
+  return process.env.FACE_OCR_CACHE_DIR ?? path.resolve(__dirname, "..", ".cache", "validators");
 }

@@ -1,4 +1,3 @@
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -14,6 +13,7 @@ import {
 import { pipelinesModel } from "../../components/pipelines/pipelineModel";
 import { parseStackConfigOrThrow } from "../../config/load";
 import { runCheckAppRepo, USAGE } from "../../scripts/checkAppRepo";
+import { PROCESS_TEST_TIMEOUT, runCli } from "../cliProcess";
 import { minimalStackConfig, PROJECT_DIR } from "../harness";
 
 const FIXTURES = "test/fixtures/app-repos";
@@ -132,14 +132,8 @@ describe("npm run check-app-repo on the fixture checkouts", () => {
     });
   });
 
-  it("runs as a command with those exit codes", async () => {
-    const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
-    const run = (args: string[]) =>
-      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(tsx, ["scripts/checkAppRepo.ts", ...args], { cwd: PROJECT_DIR }, (err, stdout, stderr) =>
-          resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr }),
-        );
-      });
+  it("runs as a command with those exit codes", { timeout: PROCESS_TEST_TIMEOUT }, async () => {
+    const run = (args: string[]) => runCli("scripts/checkAppRepo.ts", args);
     const skewedApi = skewed("face-ocr-api", "requirements.txt", "ray[client]==2.52.0", "ray[client]==2.51.0");
     const [ok, skew] = await Promise.all([run(["--api", fixture("face-ocr-api"), ...PIN]), run(["--api", skewedApi, ...PIN])]);
     expect([ok.code, skew.code]).toEqual([0, 1]);

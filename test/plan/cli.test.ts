@@ -1,50 +1,38 @@
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
+import { PROCESS_TEST_TIMEOUT, runCli } from "../cliProcess";
 import { PROJECT_DIR } from "../harness";
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function plan(args: string[], outDir: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
-  return new Promise((resolve) => {
-    execFile(
-      tsx,
-      ["plan/cli.ts", "--out", outDir, ...args],
-      { cwd: PROJECT_DIR, env: { ...process.env, ...env } },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr });
-      },
-    );
-  });
+function plan(args: string[], outDir: string, env: NodeJS.ProcessEnv = {}) {
+  return runCli("plan/cli.ts", ["--out", outDir, ...args], undefined, env);
 }
 
 describe("npm run plan (the command line)", () => {
-  it("rejects a bad rayVersion with one paragraph naming the key, exit code 2 and no stack trace", async () => {
-    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
-    try {
-      const results = await Promise.all(["latest", "2.52", ""].map((v) => plan(["--config", `rayVersion=${v}`], outDir)));
-      expect(results.map((r) => r.code)).toEqual([2, 2, 2]);
-      expect(results.map((r) => r.stderr)).toEqual(
-        ["latest", "2.52", ""].map(
-          (v) =>
-            `Invalid config for stack "dev":\n  - rayVersion = "${v}": expected an exact Ray version MAJOR.MINOR.PATCH, such as "2.52.0"; set it with \`pulumi config set rayVersion <value>\`\n`,
-        ),
-      );
-      for (const r of results) expect(r.stdout).toBe("");
-      expect(fs.readdirSync(outDir)).toEqual([]);
-    } finally {
-      fs.rmSync(outDir, { recursive: true, force: true });
-    }
-  });
+  it(
+    "rejects a bad rayVersion with one paragraph naming the key, exit code 2 and no stack trace",
+    { timeout: PROCESS_TEST_TIMEOUT },
+    async () => {
+      const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
+      try {
+        const results = await Promise.all(["latest", "2.52", ""].map((v) => plan(["--config", `rayVersion=${v}`], outDir)));
+        expect(results.map((r) => r.code)).toEqual([2, 2, 2]);
+        expect(results.map((r) => r.stderr)).toEqual(
+          ["latest", "2.52", ""].map(
+            (v) =>
+              `Invalid config for stack "dev":\n  - rayVersion = "${v}": expected an exact Ray version MAJOR.MINOR.PATCH, such as "2.52.0"; set it with \`pulumi config set rayVersion <value>\`\n`,
+          ),
+        );
+        for (const r of results) expect(r.stdout).toBe("");
+        expect(fs.readdirSync(outDir)).toEqual([]);
+      } finally {
+        fs.rmSync(outDir, { recursive: true, force: true });
+      }
+    },
+  );
 
-  it("rejects unknown flags and stacks with usage and exit code 2", async () => {
+  it("rejects unknown flags and stacks with usage and exit code 2", { timeout: PROCESS_TEST_TIMEOUT }, async () => {
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
     try {
       const [flag, stack] = await Promise.all([plan(["--verbose"], outDir), plan(["--stack", "nope"], outDir)]);

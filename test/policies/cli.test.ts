@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runPolicyCli } from "../../policies/cli";
+import { PROCESS_TEST_TIMEOUT, runCli } from "../cliProcess";
 import type { PlanResource } from "../../policies/runner";
 import { at, find, fixtureStack, HELM_RELEASE, RAY_SERVICE } from "./fixtures";
 
@@ -226,4 +227,34 @@ describe("npm run policy", () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(message as RegExp);
   });
+});
+
+describe("npm run policy as a command", () => {
+  it(
+    "exits 0 on a clean preview file and 1 on a violation read from stdin, printing what runPolicyCli prints",
+    { timeout: PROCESS_TEST_TIMEOUT },
+    async () => {
+      const file = write(previewOf(fixtureStack()));
+      const stack = fixtureStack();
+      at(find(stack, HELM_RELEASE).props, "spec", "values", "env").CHROMA_TOKEN = "not-a-real-token";
+      const [clean, leaked] = await Promise.all([
+        runCli("policies/cli.ts", [file]),
+        runCli("policies/cli.ts", ["-", "--stack", "dev"], JSON.stringify(previewOf(stack))),
+      ]);
+      expect(clean).toEqual({
+        code: 0,
+        stdout:
+          `Policy pack face-ocr-platform on ${file}: 7 resources, stack dev (from the URNs), policy config policies/config/dev.json\n` +
+          "Policies: 9 run, 0 mandatory and 0 advisory violations\n",
+        stderr: "",
+      });
+      expect(leaked.code).toBe(1);
+      expect(leaked.stderr).toBe("");
+      expect(leaked.stdout).toContain(
+        "Policy pack face-ocr-platform on stdin: 7 resources, stack dev, policy config policies/config/dev.json\n",
+      );
+      expect(leaked.stdout).toContain("Policies: 9 run, 1 mandatory and 0 advisory violations\n");
+      expect(leaked.stdout).not.toContain("not-a-real-token");
+    },
+  );
 });
