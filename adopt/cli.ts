@@ -29,6 +29,8 @@ export function formatAdoption(result: AdoptResult, stackFile: string, importFil
     ...result.todo.map((t) => `  - ${t}`),
     "",
     "Then, in order:",
+    // The import names the stack's cluster provider; it must be in the stack first (it changes nothing in a cluster).
+    ...Object.values(result.importPlan.file.nameTable ?? {}).map((urn) => `  pulumi up --stack <stack> --target '${urn}' --yes`),
     `  pulumi import --file ${importFile} --stack <stack> --generate-code=false --yes`,
     "  pulumi preview --diff --stack <stack>     # only the changes listed above",
   ];

@@ -11,11 +11,13 @@ export interface ImportEntry {
   readonly name: string;
   readonly id?: string;
   readonly parent?: string;
+  /** The explicit provider, by its key in the file's nameTable. */
+  readonly provider?: string;
   readonly component?: boolean;
 }
 
 export interface ImportPlan {
-  readonly file: { readonly resources: ImportEntry[] };
+  readonly file: { readonly nameTable?: Record<string, string>; readonly resources: ImportEntry[] };
   /** Kubernetes objects the program will own, paired with their live object (for the diff). */
   readonly adopted: readonly { readonly resource: RecordedResource; readonly live: LiveObject }[];
   /** Objects the program will create (not in the export). */
@@ -39,8 +41,10 @@ export function importPlan(resources: readonly RecordedResource[], live: LiveExp
   const created: RecordedResource[] = [];
   const helmOwned: LiveObject[] = [];
   const parents = new Set<string>();
+  const providers = new Map<string, string>();
   for (const r of resources) {
-    if (!r.custom) continue;
+    // Providers are no live objects: `pulumi up --target` creates them in the stack before the import.
+    if (!r.custom || r.type.startsWith("pulumi:providers:")) continue;
     let id: string | undefined;
     if (r.type.startsWith("kubernetes:")) {
       const metadata = (r.plainInputs as Loose).metadata as { name: string; namespace?: string };
@@ -63,10 +67,19 @@ export function importPlan(resources: readonly RecordedResource[], live: LiveExp
     }
     const parent = r.parent ? byUrn.get(r.parent) : undefined;
     if (parent && parent.type !== "pulumi:pulumi:Stack") parents.add(parent.urn);
-    entries.push({ type: r.type, name: r.name, id, ...(parent && parent.type !== "pulumi:pulumi:Stack" ? { parent: parent.name } : {}) });
+    const provider = r.provider ? byUrn.get(r.provider) : undefined;
+    if (provider) providers.set(provider.name, provider.urn);
+    entries.push({
+      type: r.type,
+      name: r.name,
+      id,
+      ...(parent && parent.type !== "pulumi:pulumi:Stack" ? { parent: parent.name } : {}),
+      ...(provider ? { provider: provider.name } : {}),
+    });
   }
   const components = resources
     .filter((r) => parents.has(r.urn))
     .map((r) => ({ type: r.type, name: r.name, component: true }) satisfies ImportEntry);
-  return { file: { resources: [...components, ...entries] }, adopted, created, helmOwned };
+  const nameTable = providers.size > 0 ? { nameTable: Object.fromEntries(providers) } : {};
+  return { file: { ...nameTable, resources: [...components, ...entries] }, adopted, created, helmOwned };
 }

@@ -26,6 +26,13 @@ export const IMPROVEMENTS: readonly Improvement[] = [
       "model downloads checked per file and written to a temporary name first, partial downloads cleaned up",
   },
   {
+    kind: "RayService",
+    path: /^spec\.(upgradeStrategy|rayClusterDeletionDelaySeconds)$/,
+    reason:
+      "KubeRay's upgrade behaviour written out (ray.upgrade: NewCluster, 60 s), so it no longer depends on the operator's " +
+      "ENABLE_ZERO_DOWNTIME setting; outside rayClusterConfig, so it rolls no new cluster",
+  },
+  {
     kind: "HelmRelease",
     path: /^spec\.values\.env\.(DATABASE_URL|CHROMA_TOKEN|DOSASHOP_KEY)$/,
     reason: "a secret in clear in the release: it moves to the Secret face-ocr-api-secret-env, read through valuesFrom",

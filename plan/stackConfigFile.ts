@@ -62,8 +62,25 @@ function replaceSecure(value: unknown): { value: unknown; secret: boolean } {
   return { value, secret: false };
 }
 
+/**
+ * An object value as the Pulumi CLI hands it to a program: JSON with every object's keys sorted (the CLI's Go
+ * encoder sorts map keys), whatever order the stack file wrote them in. A program that renders a map into text
+ * (say the Serve config's env_vars) must see the order a real run sees.
+ */
 function toConfigString(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value);
+  return typeof value === "string" ? value : JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
 }
 
 /** `pulumi config set --path` reads `true`, `false` and integers as such. */

@@ -51,7 +51,7 @@ describe("the dev stack, composed (index.ts)", () => {
       ["urn:pulumi:dev::face-ocr-platform::pulumi:providers:kubernetes::cluster", "aks-other"],
     ]);
     const kubernetes = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
-    expect(kubernetes).toHaveLength(10);
+    expect(kubernetes).toHaveLength(8);
     expect(kubernetes.filter((r) => r.provider !== providers[0].urn).map((r) => r.urn)).toEqual([]);
   });
 

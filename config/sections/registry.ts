@@ -40,7 +40,7 @@ export const LIVE_REGISTRY_SETTINGS = [
 export type LiveRegistrySetting = (typeof LIVE_REGISTRY_SETTINGS)[number];
 
 /** Keys only a managed registry has: the registry's own settings, which a referencing stack leaves to its owner. */
-const MANAGED_ONLY_KEYS = ["resourceGroupName", "untaggedRetentionDays", ...LIVE_REGISTRY_SETTINGS] as const;
+export const MANAGED_ONLY_KEYS = ["resourceGroupName", "untaggedRetentionDays", ...LIVE_REGISTRY_SETTINGS] as const;
 /** Keys only a referenced registry has: the owning stack derives the login server and knows the id. */
 const REFERENCE_ONLY_KEYS = ["loginServer", "resourceId"] as const;
 

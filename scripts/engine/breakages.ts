@@ -16,27 +16,29 @@ export interface Breakage {
   readonly offlineMessage: string;
 }
 
-const spec = (props: Record<string, unknown>) => (props.spec ?? {}) as Record<string, unknown>;
+/** `props` with `edit` applied to its spec, which the program may have built from Outputs. */
+const withSpec = (props: Record<string, unknown>, edit: (spec: Record<string, unknown>) => Record<string, unknown>) => ({
+  ...props,
+  spec: pulumi.output(props.spec as pulumi.Input<Record<string, unknown>>).apply((spec) => edit({ ...spec })),
+});
 
 export const BREAKAGES: readonly Breakage[] = [
   {
     name: "helmrelease-chart-and-chartref",
     description: "a HelmRelease with both chart and chartRef",
     type: "kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease",
-    mutate: (props) => ({
-      ...props,
-      spec: { ...spec(props), chartRef: { kind: "OCIRepository", name: "face-ocr-api" } },
-    }),
-    apiServerMessage: "either chart or chartRef must be set",
-    offlineMessage: "either chart or chartRef must be set",
+    mutate: (props) => withSpec(props, (spec) => ({ ...spec, chartRef: { kind: "OCIRepository", name: "face-ocr-api" } })),
+    // The CRD's CEL rule; Kubernetes 1.34 prints `spec: Invalid value: "object": <message>`.
+    apiServerMessage: 'spec: Invalid value: "object": either chart or chartRef must be set',
+    offlineMessage: 'HelmRelease "api-helm-release" at spec: Invalid value: either chart or chartRef must be set',
   },
   {
     name: "rayservice-unknown-field",
     description: "a RayService with a field its CRD does not declare",
     type: "kubernetes:ray.io/v1:RayService",
-    mutate: (props) => ({ ...props, spec: { ...spec(props), serveConfigV3: "applications: []" } }),
-    apiServerMessage: 'unknown field "spec.serveConfigV3"',
-    offlineMessage: "serveConfigV3",
+    mutate: (props) => withSpec(props, (spec) => ({ ...spec, serveConfigV3: "applications: []" })),
+    apiServerMessage: ".spec.serveConfigV3: field not declared in schema",
+    offlineMessage: 'RayService "ray-service" at spec.serveConfigV3: unknown field (not in the schema)',
   },
 ];
 

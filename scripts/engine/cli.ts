@@ -22,10 +22,11 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { BREAKAGES, withBreakage } from "./breakages";
 import { ENGINE_STACK, engineOverrides, fakeSecrets, writeEngineStackFile } from "./engineStack";
-import { applyCrds, createNamespaces, LocalCluster, startLocalCluster, ENGINE_CONTEXT } from "./localCluster";
+import { applyCrds, createNamespaces, createStorageClasses, LocalCluster, startLocalCluster, ENGINE_CONTEXT } from "./localCluster";
 import { runningProcesses, stopAll } from "./processes";
+import { writePolicyPackLauncher } from "./policyPackLauncher";
 import { PulumiCli } from "./pulumiCli";
-import { namespacesExpectedToExist, readBack, readRenderedObjects } from "./readBack";
+import { namespacesExpectedToExist, readBack, readRenderedObjects, storageClassesExpectedToExist } from "./readBack";
 import { buildTools, ToolBuildError } from "./tools";
 
 const USAGE = "usage: npm run engine [-- --keep]";
@@ -77,7 +78,7 @@ async function main(): Promise<number> {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "face-ocr-engine-"));
   const logFile = path.join(runDir, "pulumi.log");
   const log = (text: string) => fs.appendFileSync(logFile, text);
-  const overrides = engineOverrides(ENGINE_CONTEXT);
+  const overrides = engineOverrides(PROJECT_DIR, ENGINE_CONTEXT);
   let failed = false;
   try {
     // The offline plan of exactly the config the real engine gets.
@@ -101,8 +102,11 @@ async function main(): Promise<number> {
     const crds = await applyCrds(cluster.client, CRD_DIR);
     const namespaces = namespacesExpectedToExist(rendered);
     await createNamespaces(cluster.client, namespaces);
+    const storageClasses = storageClassesExpectedToExist(rendered);
+    await createStorageClasses(cluster.client, storageClasses);
     say(
-      `engine: API server ${cluster.server} ready; ${crds.length} CRDs established; namespaces created: ${namespaces.join(", ")} (${elapsed()})`,
+      `engine: API server ${cluster.server} ready; ${crds.length} CRDs established; namespaces created: ${namespaces.join(", ")}; ` +
+        `storage classes: ${storageClasses.join(", ")} (${elapsed()})`,
     );
 
     await runEngine({ binDir, runDir, cluster, rendered, planOut, log, say, elapsed });
@@ -142,9 +146,10 @@ async function runEngine(run: EngineRun): Promise<void> {
   fs.mkdirSync(cliDir);
   fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(cliDir, "Pulumi.yaml"));
   const cli = new PulumiCli({ binDir: run.binDir, projectDir: cliDir, runDir, kubeconfig: cluster.kubeconfig, log: run.log });
-  writeEngineStackFile(path.join(cliDir, `Pulumi.${ENGINE_STACK}.yaml`), PROJECT_DIR, engineOverrides(cluster.context));
+  writeEngineStackFile(path.join(cliDir, `Pulumi.${ENGINE_STACK}.yaml`), PROJECT_DIR, engineOverrides(PROJECT_DIR, cluster.context));
   const stackArgs = ["--stack", ENGINE_STACK];
-  const policyArgs = ["--policy-pack", path.join(PROJECT_DIR, "policies"), "--policy-pack-config", path.join(PROJECT_DIR, POLICY_CONFIG)];
+  const policyPack = writePolicyPackLauncher(runDir, path.join(PROJECT_DIR, "policies"));
+  const policyArgs = ["--policy-pack", policyPack, "--policy-pack-config", path.join(PROJECT_DIR, POLICY_CONFIG)];
   const program = loadProgram();
   const must = async (args: readonly string[], what: string, withProgram = true) => {
     const r = await cli.run(args, withProgram ? program : undefined);

@@ -9,6 +9,8 @@ import * as YAML from "yaml";
 import { buildPlanConfig, ConfigOverride } from "../../plan/stackConfigFile";
 import { PROJECT_NAME } from "../../plan/runProgram";
 import { SECRET_CONFIG_KEYS } from "../../config/secrets";
+import { MANAGED_ONLY_KEYS } from "../../config/sections/registry";
+import { acrLoginServer } from "../../components/registry/registrySpec";
 
 export const ENGINE_STACK = "engine";
 /** The stack whose config the engine stack starts from. */
@@ -19,13 +21,29 @@ export interface EngineOverride extends ConfigOverride {
   readonly reason: string;
 }
 
-export function engineOverrides(context: string): EngineOverride[] {
+/**
+ * Dev's registry section as a stack that references the registry has it: by login server, without the owner's
+ * settings (config/sections/registry.ts refuses those in reference mode) and without the AcrPull assignment, which
+ * is the owner's to grant. Pull secrets and repositories stay dev's.
+ */
+export function referencedRegistry(projectDir: string): Record<string, unknown> {
+  const dev = JSON.parse(buildPlanConfig(projectDir, SOURCE_STACK, []).config[`${PROJECT_NAME}:registry`]) as Record<string, unknown>;
+  const kept = Object.fromEntries(
+    Object.entries(dev).filter(([key]) => !(MANAGED_ONLY_KEYS as readonly string[]).includes(key) && key !== "kubeletPrincipalId"),
+  );
+  return { ...kept, mode: "reference", loginServer: acrLoginServer(String(dev.name)), kubeletAcrPull: false };
+}
+
+export function engineOverrides(projectDir: string, context: string): EngineOverride[] {
   const o = (key: string, value: string, reason: string): EngineOverride => ({ key, value, secret: false, reason });
   return [
     o("cluster.context", context, "the local API server's kubeconfig context"),
     o("pipelines.enabled", "false", "the shared Azure DevOps objects belong to one stack; this one does not own them"),
-    o("registry.mode", "reference", "references the existing registry by login server: no Azure resource, no Azure call"),
-    o("registry.loginServer", "cybersmartstg.azurecr.io", "the live registry's login server, as dev derives it"),
+    o(
+      "registry",
+      JSON.stringify(referencedRegistry(projectDir)),
+      "references the existing registry by its login server, as a stack that does not own it: no Azure resource, no Azure call",
+    ),
   ];
 }
 

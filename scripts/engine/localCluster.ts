@@ -1,8 +1,10 @@
 /**
  * A throwaway Kubernetes API server on loopback: etcd and kube-apiserver from the pinned tool build, random free
  * ports, a data folder inside the run folder, a self-signed serving certificate, a static bearer token (generated per
- * run) and service-account keys generated per run. No controllers run: objects are stored, validated and defaulted by
- * the API server, exactly what `pulumi up` against a cluster depends on, but nothing reconciles them.
+ * run) and service-account keys generated per run. Of the controllers only the garbage collector and the namespace
+ * controller run (kube-controller-manager): the Kubernetes provider deletes in the foreground, which the garbage
+ * collector completes. Objects are stored, validated and defaulted by the API server, exactly what `pulumi up`
+ * depends on; nothing else reconciles them (no kubelet, no scheduler, no KubeRay or Flux).
  */
 import { generateKeyPairSync, randomBytes } from "crypto";
 import * as fs from "fs";
@@ -128,6 +130,21 @@ export async function startLocalCluster(binDir: string, runDir: string): Promise
     }),
     { mode: 0o600 },
   );
+  const kcmLog = path.join(runDir, "kube-controller-manager.log");
+  startProcess(
+    "kube-controller-manager",
+    path.join(binDir, "kube-controller-manager"),
+    [
+      `--kubeconfig=${kubeconfig}`,
+      "--controllers=garbage-collector-controller,namespace-controller",
+      "--leader-elect=false",
+      "--use-service-account-credentials=false",
+      "--bind-address=127.0.0.1",
+      `--secure-port=${await freePort()}`,
+      `--cert-dir=${path.join(runDir, "controller-manager-certs")}`,
+    ],
+    kcmLog,
+  );
   return { ...endpoint, kubeconfig, context: ENGINE_CONTEXT, client };
 }
 
@@ -157,6 +174,23 @@ export async function applyCrds(client: KubeClient, crdDir: string): Promise<str
     });
   }
   return names;
+}
+
+/**
+ * Creates the storage classes the program's claims name, as AKS has them built in (`azurefile` is provisioned by
+ * file.csi.azure.com). No provisioner runs here, so they bind on first consumer: the Kubernetes provider then does
+ * not wait for a claim to be bound, which nothing here would do. On AKS `azurefile` binds immediately.
+ */
+export async function createStorageClasses(client: KubeClient, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    await client.json("POST", "/apis/storage.k8s.io/v1/storageclasses", {
+      apiVersion: "storage.k8s.io/v1",
+      kind: "StorageClass",
+      metadata: { name },
+      provisioner: "file.csi.azure.com",
+      volumeBindingMode: "WaitForFirstConsumer",
+    });
+  }
 }
 
 /** Creates the namespaces given, as a cluster that the program joins already has them. */

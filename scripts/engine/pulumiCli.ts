@@ -47,7 +47,6 @@ export class PulumiCli {
       PULUMI_CONFIG_PASSPHRASE: ENGINE_PASSPHRASE,
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      PULUMI_SKIP_CONFIRMATIONS: "true",
       KUBECONFIG: options.kubeconfig,
     };
   }

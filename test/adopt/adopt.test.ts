@@ -82,13 +82,23 @@ describe("adopting the fixture export", () => {
   });
 
   it("imports the live objects under the program's logical names and parents, with their real ids", () => {
+    // Every Kubernetes object goes through the stack's cluster provider, which `pulumi up --target` creates first.
+    expect(result.importPlan.file.nameTable).toEqual({
+      cluster: "urn:pulumi:dev::face-ocr-platform::pulumi:providers:kubernetes::cluster",
+    });
     expect(result.importPlan.file.resources).toEqual([
       { type: "face-ocr:registry:ContainerRegistry", name: "registry", component: true },
       { type: "face-ocr:ray:RayCluster", name: "ray", component: true },
       { type: "face-ocr:api:FaceOcrApi", name: "api", component: true },
-      { type: "kubernetes:core/v1:Namespace", name: "ray-namespace", id: "ray", parent: "ray" },
-      { type: "kubernetes:core/v1:Namespace", name: "api-namespace", id: "cyber", parent: "api" },
-      { type: "kubernetes:core/v1:PersistentVolumeClaim", name: "ray-model-cache", id: "ray/face-ocr-models", parent: "ray" },
+      { type: "kubernetes:core/v1:Namespace", name: "ray-namespace", id: "ray", parent: "ray", provider: "cluster" },
+      { type: "kubernetes:core/v1:Namespace", name: "api-namespace", id: "cyber", parent: "api", provider: "cluster" },
+      {
+        type: "kubernetes:core/v1:PersistentVolumeClaim",
+        name: "ray-model-cache",
+        id: "ray/face-ocr-models",
+        parent: "ray",
+        provider: "cluster",
+      },
       { type: "azure-native:containerregistry:Registry", name: "registry-acr", id: ACR_ID, parent: "registry" },
       {
         type: "azure-native:authorization:RoleAssignment",
@@ -96,8 +106,14 @@ describe("adopting the fixture export", () => {
         id: `${ACR_ID}/providers/Microsoft.Authorization/roleAssignments/3f1d2c4b-5a6e-4f70-8b91-a2c3d4e5f607`,
         parent: "registry",
       },
-      { type: "kubernetes:ray.io/v1:RayService", name: "ray-service", id: "ray/rayservice", parent: "ray" },
-      { type: "kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease", name: "api-helm-release", id: "default/face-ocr-api", parent: "api" },
+      { type: "kubernetes:ray.io/v1:RayService", name: "ray-service", id: "ray/rayservice", parent: "ray", provider: "cluster" },
+      {
+        type: "kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease",
+        name: "api-helm-release",
+        id: "default/face-ocr-api",
+        parent: "api",
+        provider: "cluster",
+      },
     ]);
   });
 
@@ -109,6 +125,8 @@ describe("adopting the fixture export", () => {
       `RayService ray/rayservice: ${gpu}.containers[0].securityContext`,
       `RayService ray/rayservice: ${gpu}.initContainers[0].args[0]`,
       `RayService ray/rayservice: ${gpu}.initContainers[0].securityContext`,
+      "RayService ray/rayservice: spec.rayClusterDeletionDelaySeconds",
+      "RayService ray/rayservice: spec.upgradeStrategy",
       "HelmRelease default/face-ocr-api: spec.values.env.CHROMA_TOKEN",
       "HelmRelease default/face-ocr-api: spec.values.env.DATABASE_URL",
       "HelmRelease default/face-ocr-api: spec.values.env.DOSASHOP_KEY",
@@ -206,7 +224,7 @@ describe("the README's adoption section", () => {
       "pulumi config set --secret",
       "pulumi import --file out/dev/import.json",
       "pulumi preview --diff",
-      "pulumi up",
+      "pulumi up --stack dev --policy-pack",
     ];
     const positions = order.map((step) => section.indexOf(step));
     expect(positions.every((p) => p >= 0)).toBe(true);

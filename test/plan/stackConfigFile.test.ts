@@ -4,6 +4,7 @@ import * as path from "path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildPlanConfig, OFFLINE_SECRET_PLACEHOLDER, parseOverride, PlanInputError } from "../../plan/stackConfigFile";
 import { requiredSecretKeyNames } from "../../config/secrets";
+import { PROJECT_DIR } from "../harness";
 
 let dir: string;
 
@@ -171,5 +172,14 @@ describe("the offline plan's stack config", () => {
     );
     const appended = buildPlanConfig(dir, "dev", [parseOverride("ray.gpuWorker.tolerations[1].value=x", false)]);
     expect(JSON.parse(appended.config["face-ocr-platform:ray"])).toEqual({ gpuWorker: { tolerations: [{ key: "a" }, { value: "x" }] } });
+  });
+});
+
+describe("object values as the CLI hands them over", () => {
+  it("are JSON with sorted keys, whatever order the stack file has (the CLI's Go encoder sorts them)", () => {
+    // Pulumi.dev.yaml writes PYTHONPATH before LOG_LEVEL and serve before gpuWorker; a real run sees them sorted.
+    const ray = JSON.parse(buildPlanConfig(PROJECT_DIR, "dev", []).config["face-ocr-platform:ray"]);
+    expect(Object.keys(ray.serve.applications[0].runtime_env.env_vars)).toEqual(["LOG_LEVEL", "PYTHONPATH"]);
+    expect(Object.keys(ray)).toEqual([...Object.keys(ray)].sort());
   });
 });

@@ -245,7 +245,7 @@ describe("npm run policy as a command", () => {
         code: 0,
         stdout:
           `Policy pack face-ocr-platform on ${file}: 7 resources, stack dev (from the URNs), policy config policies/config/dev.json\n` +
-          "Policies: 9 run, 0 mandatory and 0 advisory violations\n",
+          "Policies: 10 run, 0 mandatory and 0 advisory violations\n",
         stderr: "",
       });
       expect(leaked.code).toBe(1);
@@ -253,7 +253,7 @@ describe("npm run policy as a command", () => {
       expect(leaked.stdout).toContain(
         "Policy pack face-ocr-platform on stdin: 7 resources, stack dev, policy config policies/config/dev.json\n",
       );
-      expect(leaked.stdout).toContain("Policies: 9 run, 1 mandatory and 0 advisory violations\n");
+      expect(leaked.stdout).toContain("Policies: 10 run, 1 mandatory and 0 advisory violations\n");
       expect(leaked.stdout).not.toContain("not-a-real-token");
     },
   );

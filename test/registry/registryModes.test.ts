@@ -3,7 +3,7 @@
 import * as YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../config/load";
-import { devStackSection, runStack } from "../harness";
+import { devStackSection, EXAMPLE_CLUSTER, runStack } from "../harness";
 
 const REGISTRY = "azure-native:containerregistry:Registry";
 const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
@@ -43,8 +43,8 @@ describe("a referenced registry (registry.mode reference)", () => {
     expect(run.resources.filter((r) => r.parent === component.urn)).toEqual([]);
     expect(run.resources.filter((r) => r.type.startsWith("azure-native:"))).toEqual([]);
     expect(run.invokes.filter((i) => i.token.startsWith("azure-native:"))).toEqual([]);
-    // The dev stack's 19 resources less the registry and its AcrPull assignment.
-    expect(run.resources).toHaveLength(17);
+    // The dev stack's 20 resources less the registry and its AcrPull assignment.
+    expect(run.resources).toHaveLength(18);
 
     const rayService = run.one(RAY_SERVICE).inputs as Loose;
     const gpu = rayService.spec.rayClusterConfig.workerGroupSpecs[1].template.spec;
@@ -79,7 +79,7 @@ describe("a referenced registry (registry.mode reference)", () => {
 describe("registry mode config", () => {
   const ray = devStackSection("ray");
   const problemsOf = (registry: Record<string, unknown>) => {
-    const result = parseStackConfig({ registry, ray });
+    const result = parseStackConfig({ cluster: EXAMPLE_CLUSTER, registry, ray });
     return result.ok ? [] : result.problems;
   };
 

@@ -64,15 +64,6 @@ build_pulumi() {
   version="$(module_version github.com/pulumi/pulumi/pkg/v3)"
   go build -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
     -o "$cache/bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-  # No pulumi-language-nodejs is served as a Go module, so the CLI starts a Node.js policy pack the way it does for
-  # a runtime without a language plugin: through pulumi-analyzer-policy-<runtime> on PATH, which runs the
-  # @pulumi/pulumi SDK's own policy-pack runner from the pack's folder (the CLI's working directory for it).
-  cat >"$cache/bin/pulumi-analyzer-policy-nodejs" <<'EOF'
-#!/bin/sh
-runner="$(node -p "require.resolve('@pulumi/pulumi/cmd/run-policy-pack')")" || exit 1
-exec node "$runner" "$@"
-EOF
-  chmod +x "$cache/bin/pulumi-analyzer-policy-nodejs"
 }
 
 build_kubernetes() {
@@ -94,11 +85,12 @@ build_kubernetes() {
 
 build_apiserver() {
   go build -ldflags "-s -w" -o "$cache/bin/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
+  go build -ldflags "-s -w" -o "$cache/bin/kube-controller-manager" k8s.io/kubernetes/cmd/kube-controller-manager
   go build -ldflags "-s -w" -o "$cache/bin/etcd" go.etcd.io/etcd/server/v3
 }
 
-build_tool pulumi pulumi pulumi-analyzer-policy-nodejs
+build_tool pulumi pulumi
 build_tool kubernetes pulumi-resource-kubernetes
-build_tool apiserver kube-apiserver etcd
+build_tool apiserver kube-apiserver kube-controller-manager etcd
 
 echo "$cache/bin"
