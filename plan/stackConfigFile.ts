@@ -67,7 +67,7 @@ function replaceSecure(value: unknown): { value: unknown; secret: boolean } {
  * encoder sorts map keys), whatever order the stack file wrote them in. A program that renders a map into text
  * (say the Serve config's env_vars) must see the order a real run sees.
  */
-function toConfigString(value: unknown): string {
+export function toConfigString(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(sortKeys(value));
 }
 

@@ -8,7 +8,7 @@ import * as YAML from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { InvokeMock, OutputMock } from "../plan/mocks";
 import { ProgramRun, RecordedResource, runProgram } from "../plan/runProgram";
-import { buildPlanConfig, ConfigOverride } from "../plan/stackConfigFile";
+import { buildPlanConfig, ConfigOverride, toConfigString } from "../plan/stackConfigFile";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -33,7 +33,8 @@ export interface RecordedRun extends ProgramRun {
 }
 
 export function overridesFrom(options: StackRunOptions): ConfigOverride[] {
-  const toText = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+  // Objects here stand for structured stack-file values, which the CLI hands over with sorted keys.
+  const toText = toConfigString;
   return [
     ...Object.entries(options.config ?? {}).map(([key, value]) => ({ key, value: toText(value), secret: false })),
     ...Object.entries(options.secrets ?? {}).map(([key, value]) => ({ key, value, secret: true })),

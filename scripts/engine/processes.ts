@@ -29,11 +29,19 @@ function installHandlers(): void {
 
 /** Starts a process whose output goes to `log`; it is stopped by {@link stopAll} or when this process exits. */
 export function startProcess(name: string, command: string, args: readonly string[], log: string): ChildProcess {
-  installHandlers();
   const out = fs.openSync(log, "a");
   // detached: its own process group, so stopping it also stops anything it started.
   const child = spawn(command, args, { stdio: ["ignore", out, out], detached: true });
   fs.closeSync(out);
+  return track(name, child, log);
+}
+
+/**
+ * Stops `child`'s process group with the others, on any exit of this process. `child` must have been spawned with
+ * `detached: true` (its own process group: the Pulumi CLI and the plugins it starts, say).
+ */
+export function track<T extends ChildProcess>(name: string, child: T, log = "(output captured)"): T {
+  installHandlers();
   running.push({ name, child, log });
   child.on("exit", () => {
     const i = running.findIndex((p) => p.child === child);

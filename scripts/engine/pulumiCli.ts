@@ -9,6 +9,7 @@ import * as grpc from "@grpc/grpc-js";
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { track } from "./processes";
 
 export interface PulumiCliOptions {
   readonly binDir: string;
@@ -65,11 +66,16 @@ export class PulumiCli {
     const command = `pulumi ${args.join(" ")}`;
     this.options.log(`\n$ ${command}\n`);
     const result = await new Promise<CommandResult>((resolve, reject) => {
-      const child = spawn(path.join(this.options.binDir, "pulumi"), fullArgs, {
-        cwd: this.options.projectDir,
-        env: this.env,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      // Its own process group, stopped with the cluster if this run is interrupted: the CLI and its plugins.
+      const child = track(
+        "pulumi",
+        spawn(path.join(this.options.binDir, "pulumi"), fullArgs, {
+          cwd: this.options.projectDir,
+          env: this.env,
+          stdio: ["ignore", "pipe", "pipe"],
+          detached: true,
+        }),
+      );
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d: Buffer) => {

@@ -153,8 +153,9 @@ describe("head and CPU worker groups", () => {
         "    import_path: text_utils.app:app",
         "    runtime_env:",
         "      env_vars:",
-        "        PYTHONPATH: /home/ray/serve-apps/text-utils",
+        // Sorted, as the Pulumi CLI hands object config to the program (plan/stackConfigFile.ts).
         "        LOG_LEVEL: info",
+        "        PYTHONPATH: /home/ray/serve-apps/text-utils",
         "    deployments:",
         "      - name: TextUtils",
         "        num_replicas: 1",
