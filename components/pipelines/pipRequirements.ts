@@ -8,6 +8,7 @@
  */
 import * as path from "path";
 import { parsePipRequirementsLineLoosely } from "pip-requirements-js";
+import { PIP_OPTIONS_WITH_VALUE } from "../../policies/lib/pipOptions";
 
 export interface PipRequirement {
   /** The file as the caller displays it. */
@@ -38,42 +39,6 @@ export function normalizeProjectName(name: string): string {
 }
 
 /** Options that take the next word as their value, on a requirements line or a `pip install` command. */
-const OPTIONS_WITH_VALUE = new Set([
-  "-r",
-  "--requirement",
-  "-c",
-  "--constraint",
-  "-e",
-  "--editable",
-  "-i",
-  "--index-url",
-  "--extra-index-url",
-  "-f",
-  "--find-links",
-  "-t",
-  "--target",
-  "--prefix",
-  "--root",
-  "--platform",
-  "--python-version",
-  "--implementation",
-  "--abi",
-  "--trusted-host",
-  "--src",
-  "--upgrade-strategy",
-  "--progress-bar",
-  "--config-settings",
-  "-C",
-  "--global-option",
-  "--no-binary",
-  "--only-binary",
-  "--cache-dir",
-  "--log",
-  "--proxy",
-  "--cert",
-  "--client-cert",
-  "--report",
-]);
 
 /** One requirement word parsed with pip-requirements-js, or undefined when it is not a named requirement (a path, a URL). */
 function parseRequirement(text: string, file: string, line: number): PipRequirement | { problem: string } | undefined {
@@ -191,7 +156,7 @@ export function pipInstallRequirements(words: readonly string[], file: string, l
     for (let i = pip + 2; i < command.length; i++) {
       const word = command[i];
       if (word.startsWith("-")) {
-        if (OPTIONS_WITH_VALUE.has(word)) i++;
+        if (PIP_OPTIONS_WITH_VALUE.has(word)) i++;
         continue;
       }
       const parsed = parseRequirement(word, file, line);

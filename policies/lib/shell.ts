@@ -13,6 +13,7 @@
  */
 import picomatch from "picomatch";
 import { get, items, Key, pathJoin, str } from "./read";
+import { PIP_OPTIONS_WITH_VALUE } from "./pipOptions";
 
 export interface Redirect {
   readonly op: string;
@@ -385,39 +386,6 @@ export interface PipInstall {
   readonly command: ShellCommand;
 }
 
-const PIP_VALUE_OPTIONS = new Set([
-  "--target",
-  "--index-url",
-  "--extra-index-url",
-  "--requirement",
-  "--constraint",
-  "--find-links",
-  "--prefix",
-  "--root",
-  "--platform",
-  "--python-version",
-  "--implementation",
-  "--abi",
-  "--trusted-host",
-  "--cache-dir",
-  "--timeout",
-  "--retries",
-  "--progress-bar",
-  "--log",
-  "--proxy",
-  "--src",
-  "--upgrade-strategy",
-  "--only-binary",
-  "--no-binary",
-  "--editable",
-  "--config-settings",
-  "--global-option",
-  "--report",
-  "--exists-action",
-  "--python",
-  "--cert",
-  "--client-cert",
-]);
 const PIP_SHORT_VALUE = new Set(["t", "i", "r", "c", "f", "e"]);
 
 export function normalizeName(name: string): string {
@@ -466,7 +434,7 @@ export function pipInstalls(commands: readonly ShellCommand[]): PipInstall[] {
         const option = eq >= 0 ? w.slice(0, eq) : w;
         if (option === "--upgrade") upgrade = true;
         else if (option === "--no-deps") noDeps = true;
-        else if (PIP_VALUE_OPTIONS.has(option)) take(option, eq >= 0 ? w.slice(eq + 1) : words[++i]);
+        else if (PIP_OPTIONS_WITH_VALUE.has(option)) take(option, eq >= 0 ? w.slice(eq + 1) : words[++i]);
         continue;
       }
       if (w.startsWith("-") && w.length > 1) {
