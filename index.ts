@@ -9,6 +9,7 @@ import { pipelineYamlFiles } from "./components/pipelines/pipelineYaml";
 import { generatedFiles } from "./components/generatedFiles";
 import { ContainerRegistry } from "./components/registry/containerRegistry";
 import { RayCluster } from "./components/ray/rayCluster";
+import { workerImageDigest } from "./components/ray/workerImage";
 import { loadStackConfig } from "./config/load";
 import { REGISTRY_PULL_PASSWORD_KEY } from "./config/secrets";
 
@@ -30,12 +31,14 @@ export = async () => {
   });
 
   // The RayService: its head service becomes the API's RAY_ADDRESS; every Ray image carries config.rayVersion.
+  // The worker runs by digest: the stack's own, or the one its tag names in the registry now.
   const ray = new RayCluster("ray", {
     rayVersion: config.rayVersion,
     pythonTag: config.pythonTag,
     cudaTag: config.cudaTag,
     registryLoginServer: registry.loginServer,
     workerRepository: config.registry.workerRepository,
+    workerImageDigest: workerImageDigest(config.ray.gpuWorker.image, (tag) => registry.digestOf(config.registry.workerRepository, tag)),
     imagePullSecrets: registry.imagePullSecrets(config.ray.namespace),
     settings: config.ray,
   });
