@@ -20,3 +20,8 @@ export function azureDevOpsSchemaPath(): string {
 export function cacheDir(): string {
   return process.env.FACE_OCR_CACHE_DIR ?? path.resolve(__dirname, "..", "node_modules", ".cache", "face-ocr-platform");
 }
+
+/** Microsoft's JSON schema of Azure Pipelines YAML files. */
+export function azurePipelinesSchemaPath(): string {
+  return path.join(sharedDir(), "schemas", "azure-pipelines.service-schema.json");
+}

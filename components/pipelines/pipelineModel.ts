@@ -14,6 +14,15 @@ export const RAY_VERSION_VARIABLE = "RAY_VERSION";
 /** Azure DevOps variable group that holds the platform pipeline's credentials (not created by the program). */
 export const PLATFORM_VARIABLE_GROUP = "face-ocr-platform-pulumi";
 
+/**
+ * The worker pipeline's run name, e.g. `20260114.3`: unique per pipeline and never reused, so it is also the
+ * worker image's immutable tag, and the platform pipeline reads it as `resources.pipeline.<alias>.runName`.
+ */
+export const WORKER_BUILD_NUMBER_FORMAT = "$(Date:yyyyMMdd).$(Rev:r)";
+
+/** The tags each worker build pushes: its build number (immutable), then the moving `dev` the dev stack names. */
+export const WORKER_IMAGE_TAGS: readonly string[] = ["$(Build.BuildNumber)", "dev"];
+
 /** The alias under which app pipelines check out the shared template repository. */
 export const TEMPLATE_ALIAS = "template";
 
@@ -47,6 +56,10 @@ export interface AppPipelineModel {
   readonly dockerfile: string;
   /** `docker build` arguments the template must forward: passes RAY_VERSION. */
   readonly buildArguments: string;
+  /** Run name format (`name:` of the YAML), when the image tags use the build number. */
+  readonly buildNumberFormat?: string;
+  /** Tags the template must push the image with; unset leaves the template's own tagging. */
+  readonly imageTags?: readonly string[];
   /** Promotion environments in order (`Dev`, `UAT`, ...), each with the image URLs it pushes to. */
   readonly environments: readonly { readonly name: string; readonly registryUrls: readonly string[] }[];
 }
@@ -98,6 +111,7 @@ export function pipelinesModel(config: PipelinesModelInput): PipelinesModel {
     ...Object.entries(p.variables).map(([name, value]) => ({ name, value })),
   ];
   const app = (kind: AppKind, name: string, repository: string, imageRepository: string, dockerfile: string): AppPipelineModel => ({
+    ...(kind === "worker" ? { buildNumberFormat: WORKER_BUILD_NUMBER_FORMAT, imageTags: WORKER_IMAGE_TAGS } : {}),
     name,
     kind,
     repository,

@@ -101,7 +101,7 @@ describe("npm run check-app-repo on the fixture checkouts", () => {
     const result = check("--worker", fixture("face-ocr-worker"), "--api", fixture("face-ocr-api"), "--config", "rayVersion=2.53.0");
     expect(result.exitCode).toBe(1);
     expect(result.stderr.split("\n").filter((l) => l.startsWith("test/"))).toEqual([
-      `${fixture("face-ocr-worker")}/azure-pipelines.yaml:9: variables.RAY_VERSION is "2.52.0"; expected "2.53.0" (stack "dev" runs Ray 2.53.0; the build passes it to the Dockerfile as --build-arg)`,
+      `${fixture("face-ocr-worker")}/azure-pipelines.yaml:11: variables.RAY_VERSION is "2.52.0"; expected "2.53.0" (stack "dev" runs Ray 2.53.0; the build passes it to the Dockerfile as --build-arg)`,
       `${fixture("face-ocr-worker")}/Dockerfile:2: ARG RAY_VERSION defaults to "2.52.0", but stack "dev" runs Ray 2.53.0; expected ARG RAY_VERSION=2.53.0`,
       `${fixture("face-ocr-api")}/azure-pipelines.yaml:9: variables.RAY_VERSION is "2.52.0"; expected "2.53.0" (stack "dev" runs Ray 2.53.0; the build passes it to the Dockerfile as --build-arg)`,
       `${fixture("face-ocr-api")}/requirements.txt:6: ray[client]==2.52.0 pins Ray 2.52.0, but stack "dev" runs Ray 2.53.0; expected ray[client]==2.53.0`,
@@ -241,30 +241,33 @@ describe("checkPipelineYaml", () => {
       .replace("  - dev\n", "  - release\n")
       .replace("    registryHybrid: false\n", "    registryHybrid: false\n    pushOnPullRequest: true\n");
     expect(checkPipelineYaml(edited, "p.yaml", worker, EXPECT)).toEqual([
-      { file: "p.yaml", line: 2, message: 'trigger is ["main","release"]; expected ["main","dev"]' },
+      { file: "p.yaml", line: 4, message: 'trigger is ["main","release"]; expected ["main","dev"]' },
       {
         file: "p.yaml",
-        line: 23,
+        line: 25,
         message: 'extends.parameters.DockerFiles[0].buildArguments is missing; expected "--build-arg RAY_VERSION=$(RAY_VERSION)"',
       },
-      { file: "p.yaml", line: 21, message: "extends.parameters.pushOnPullRequest is not in the generated pipeline" },
+      { file: "p.yaml", line: 23, message: "extends.parameters.pushOnPullRequest is not in the generated pipeline" },
     ]);
   });
 
   it("flags the other repository's registry URL", () => {
     expect(checkPipelineYaml(matching, "p.yaml", api, EXPECT).map((f) => [f.line, f.message])).toEqual([
       [
-        22,
+        24,
         'extends.parameters.DockerFiles[0].registryUrl is "cybersmartstg.azurecr.io/data-ai/face-ocr-worker"; expected "cybersmartstg.azurecr.io/data-ai/face-ocr-api"',
       ],
+      // The worker's build-number tags are not the API's: its template tags semver pre-releases itself.
+      [30, "extends.parameters.DockerFiles[0].tags is not in the generated pipeline"],
       [
-        29,
+        34,
         'extends.parameters.DevRegistries[0].registryUrl is "cybersmartstg.azurecr.io/data-ai/face-ocr-worker"; expected "cybersmartstg.azurecr.io/data-ai/face-ocr-api"',
       ],
       [
-        31,
+        36,
         'extends.parameters.UATRegistries[0].registryUrl is "cybersmartstg.azurecr.io/data-ai/face-ocr-worker"; expected "cybersmartstg.azurecr.io/data-ai/face-ocr-api"',
       ],
+      [2, "name is not in the generated pipeline"],
     ]);
   });
 
