@@ -6,6 +6,7 @@ import { API_SECRET_KEYS, FaceOcrApi } from "./components/api";
 import { BuildPipelines } from "./components/pipelines/buildPipelines";
 import { pipelinesModel } from "./components/pipelines/pipelineModel";
 import { pipelineYamlFiles } from "./components/pipelines/pipelineYaml";
+import { workerBaseFiles } from "./components/pipelines/workerBaseFiles";
 import { generatedFiles } from "./components/generatedFiles";
 import { ContainerRegistry } from "./components/registry/containerRegistry";
 import { RayCluster } from "./components/ray/rayCluster";
@@ -73,6 +74,6 @@ export = async () => {
     rayClientAddress: ray.clientAddress,
     apiHelmRelease: api.helmReleaseRef,
     apiImagePolicy: api.imagePolicyRef,
-    generatedFiles: generatedFiles(pipelineYamlFiles(config, { stack: config.stack }), [api.imageTagFile]),
+    generatedFiles: generatedFiles([...pipelineYamlFiles(config, { stack: config.stack }), ...workerBaseFiles(config)], [api.imageTagFile]),
   };
 };

@@ -24,7 +24,15 @@ export function appPipelineDocument(app: AppPipelineModel): Record<string, unkno
   );
   return {
     ...(app.buildNumberFormat !== undefined ? { name: app.buildNumberFormat } : {}),
-    trigger: [...app.branches],
+    trigger: app.paths
+      ? {
+          branches: { include: [...app.branches] },
+          paths: {
+            ...(app.paths.include ? { include: [...app.paths.include] } : {}),
+            ...(app.paths.exclude ? { exclude: [...app.paths.exclude] } : {}),
+          },
+        }
+      : [...app.branches],
     variables: Object.fromEntries(app.variables.map((v) => [v.name, v.value])),
     resources: {
       repositories: [
@@ -45,9 +53,9 @@ export function appPipelineDocument(app: AppPipelineModel): Record<string, unkno
             registryUrl: app.registryUrl,
             file: `$(Build.SourcesDirectory)/${app.dockerfile}`,
             displayName: "Build Main Docker Image",
-            context: "$(Build.SourcesDirectory)/",
+            context: `$(Build.SourcesDirectory)/${app.contextDir}`,
             jobName: "job1",
-            buildArguments: app.buildArguments,
+            ...(app.buildArguments !== undefined ? { buildArguments: app.buildArguments } : {}),
             ...(app.imageTags !== undefined ? { tags: [...app.imageTags] } : {}),
           },
         ],

@@ -2,7 +2,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { describe, expect, it } from "vitest";
+import { appBuildDefinitionArgs } from "../../components/pipelines/buildDefinitionSpec";
+import { pipelinesModel } from "../../components/pipelines/pipelineModel";
 import { appRepoGeneratedFiles, pipelineYamlFiles } from "../../components/pipelines/pipelineYaml";
+import { workerBaseImage } from "../../components/ray/baseImage";
 import { parseStackConfigOrThrow } from "../../config/load";
 import { stackConfigFor } from "../../scripts/checkAppRepo";
 import { azurePipelinesSchemaErrors } from "../../validation/azurePipelinesSchema";
@@ -116,6 +119,64 @@ describe("pipelineYamlFiles follows the stack", () => {
     expect(doc.extends.parameters.UATRegistries).toEqual([
       { registryUrl: "cybersmartstg.azurecr.io/data-ai/face-ocr-api" },
       { registryUrl: "cybersmartuat.azurecr.io/data-ai/face-ocr-api" },
+    ]);
+  });
+});
+
+describe("base-image mode: the worker repository holds the worker and its base", () => {
+  const config = stackConfigFor(PROJECT_DIR, "dev", ["ray.gpuWorker.heavyDependencies.mode=baseImage"]);
+  const files = pipelineYamlFiles(config);
+  const doc = (p: string) => YAML.parse(files.find((f) => f.repo === "face-ocr-worker" && f.path === p)?.content ?? "null");
+  const base = workerBaseImage(config, "cybersmartstg.azurecr.io");
+
+  it("writes a second pipeline, base/azure-pipelines.yaml, in the worker repository", () => {
+    expect(files.map((f) => [f.repo, f.path])).toEqual([
+      ["face-ocr-worker", "azure-pipelines.yaml"],
+      ["face-ocr-worker", "base/azure-pipelines.yaml"],
+      ["face-ocr-api", "azure-pipelines.yaml"],
+    ]);
+  });
+
+  it("builds the base only for changes under base/, pushed under its content-hash tag alone", () => {
+    const d = doc("base/azure-pipelines.yaml");
+    expect(d.trigger).toEqual({ branches: { include: ["main", "dev"] }, paths: { include: ["base/*"] } });
+    expect(d.extends.parameters.DockerFiles).toEqual([
+      {
+        registryUrl: "cybersmartstg.azurecr.io/data-ai/face-ocr-worker-base",
+        file: "$(Build.SourcesDirectory)/base/Dockerfile",
+        displayName: "Build Main Docker Image",
+        context: "$(Build.SourcesDirectory)/base/",
+        jobName: "job1",
+        tags: [base?.tag],
+      },
+    ]);
+    expect(base?.tag).toMatch(/^2\.52\.0-py310-cu121-[0-9a-f]{12}$/);
+    expect(d.name).toBeUndefined();
+  });
+
+  it("builds the worker for every other change, as before", () => {
+    const d = doc("azure-pipelines.yaml");
+    expect(d.trigger).toEqual({ branches: { include: ["main", "dev"] }, paths: { exclude: ["base/*"] } });
+    expect(d.extends.parameters.DockerFiles[0].tags).toEqual(["$(Build.BuildNumber)", "dev"]);
+  });
+
+  it("both are valid Azure Pipelines YAML", () => {
+    for (const p of ["azure-pipelines.yaml", "base/azure-pipelines.yaml"]) expect(azurePipelinesSchemaErrors(doc(p)), p).toEqual([]);
+  }, 60_000);
+
+  it("gives the base's build definition the same path filter, since the definition's trigger overrides the YAML's", () => {
+    const model = pipelinesModel(config).apps.find((a) => a.kind === "worker-base");
+    const args = model && appBuildDefinitionArgs(model, { projectId: "p", repositoryId: "r" }, "\\");
+    expect([args?.name, (args?.repository as { ymlPath?: string } | undefined)?.ymlPath, args?.ciTrigger]).toEqual([
+      "face-ocr-worker-base",
+      "base/azure-pipelines.yaml",
+      {
+        override: {
+          batch: false,
+          branchFilters: [{ includes: ["main", "dev"], excludes: [] }],
+          pathFilters: [{ includes: ["base/*"], excludes: [] }],
+        },
+      },
     ]);
   });
 });
