@@ -25,6 +25,8 @@ export interface RayExpectation {
   readonly rayVersion: string;
   readonly pythonTag: string;
   readonly cudaTag: string;
+  /** In base-image mode: the base the worker builds FROM, its generated Dockerfile, and the packages only it installs. */
+  readonly workerBase?: { readonly image: string; readonly dockerfile: string; readonly heavyPackages: readonly string[] };
 }
 
 export function formatFinding(f: Finding): string {
@@ -154,6 +156,57 @@ export function checkWorkerDockerfile(text: string, file: string, expect: RayExp
     findings.push({ file, message: `no FROM ${RAY_IMAGE_REPOSITORY}:... line; the GPU worker image must build on ${expectedImage}` });
   }
   return findings;
+}
+
+/**
+ * In base-image mode the worker builds FROM the stack's face-ocr-worker-base
+ * tag, literally (the tag is a content hash, so a stale FROM is a stale set of
+ * heavy dependencies), and installs none of them again: a second copy would
+ * shadow the base's, pinned and fixed, or drag numpy 2 back.
+ */
+export function checkWorkerDockerfileOnBase(text: string, file: string, expect: RayExpectation): Finding[] {
+  const base = expect.workerBase;
+  if (!base) return checkWorkerDockerfile(text, file, expect);
+  const findings: Finding[] = [];
+  const instructions = dockerInstructions(text);
+  const froms = instructions.filter((i) => i.keyword === "FROM");
+  const uses = `stack "${expect.stack}" builds the worker on ${base.image} (ray.gpuWorker.heavyDependencies.mode: baseImage)`;
+  if (froms.length === 0) findings.push({ file, message: `no FROM line; ${uses}` });
+  for (const from of froms) {
+    const image = fromImage(from.args);
+    if (image !== base.image)
+      findings.push({ file, line: from.line, message: `FROM ${image ?? ""} is not the base image; ${uses}; expected FROM ${base.image}` });
+  }
+  for (const ins of instructions.filter((i) => i.keyword === "RUN" && /\bpip3?\s+install\b/.test(i.args))) {
+    const words = ins.args.split(/\s+/).map((w) => unquote(w).toLowerCase());
+    const again = base.heavyPackages.filter((name) =>
+      words.some((w) => w === name || new RegExp(`^${name.replace(/[.]/g, "\\.")}\\s*(\\[|[<>=!~;])`).test(w)),
+    );
+    if (again.length > 0) {
+      findings.push({
+        file,
+        line: ins.line,
+        message: `installs ${again.join(", ")} again, which the base image already holds pinned and fixed; remove ${again.length === 1 ? "it" : "them"} from this RUN`,
+      });
+    }
+  }
+  return findings;
+}
+
+/** base/Dockerfile must be the generated one, byte for byte: its tag names exactly that content. */
+export function checkWorkerBaseDockerfile(text: string, file: string, expect: RayExpectation): Finding[] {
+  if (!expect.workerBase) return [];
+  if (text === expect.workerBase.dockerfile) return [];
+  const ours = expect.workerBase.dockerfile.split("\n");
+  const theirs = text.split("\n");
+  const line = ours.findIndex((l, i) => l !== theirs[i]) + 1 || Math.min(ours.length, theirs.length) + 1;
+  return [
+    {
+      file,
+      line,
+      message: `differs from the base Dockerfile stack "${expect.stack}" generates (its tag is a hash of that content); copy out/${expect.stack}/app-repos/face-ocr-worker/base/Dockerfile from \`npm run plan\` unchanged`,
+    },
+  ];
 }
 
 // ---------------------------------------------------------------- requirements.txt
@@ -330,7 +383,8 @@ export function checkAppRepo(
     else findings.push(...check(text, display(relativePath)));
   };
   withFile(app.yamlPath, (text, file) => checkPipelineYaml(text, file, app, expect));
-  if (app.kind === "worker") withFile(app.dockerfile, (text, file) => checkWorkerDockerfile(text, file, expect));
+  if (app.kind === "worker") withFile(app.dockerfile, (text, file) => checkWorkerDockerfileOnBase(text, file, expect));
+  if (app.kind === "worker-base") withFile(app.dockerfile, (text, file) => checkWorkerBaseDockerfile(text, file, expect));
   if (app.kind === "api") withFile("requirements.txt", (text, file) => checkApiRequirements(text, file, expect));
   return findings;
 }
