@@ -317,6 +317,12 @@ describe("base-image mode: the worker builds FROM its base and installs no heavy
         line: 3,
         message: `FROM rayproject/ray:\${RAY_VERSION}-py310-cu121 is not the base image; ${uses}; expected FROM ${base.image}`,
       },
+      // The guide's light dependencies include numpy>=1.24.0, a second numpy beside the base's numpy==1.26.4.
+      {
+        file: "Dockerfile",
+        line: 14,
+        message: "installs numpy again, which the base image already holds pinned and fixed; remove it from this RUN",
+      },
     ]);
     const stale = base.image.replace(/-[0-9a-f]{12}$/, "-000000000000");
     expect(checkWorkerDockerfileOnBase(dockerfile(stale, "fastapi==0.104.1"), "Dockerfile", ON_BASE)).toEqual([
