@@ -119,7 +119,8 @@ export function heavyDependencies(cudaTag: string): InstallStep[] {
       title: "PaddlePaddle + PaddleOCR",
       requirements: [
         { name: "paddlepaddle-gpu", version: ">=2.5.0", pin: "2.6.2" },
-        { name: "paddleocr", version: ">=2.7.0,<3.0.0", why: "v3.x has breaking API changes", pin: "2.9.1" },
+        // 2.9.1 pulls albumentations, whose albucore needs opencv-python-headless>=4.9 against OpenCV's 4.8.1.78; 2.7.3 resolves.
+        { name: "paddleocr", version: ">=2.7.0,<3.0.0", why: "v3.x has breaking API changes", pin: "2.7.3" },
       ],
       importChecks: [{ module: "paddle", label: "PaddlePaddle" }],
     },

@@ -71,7 +71,7 @@ describe("pinnedSteps", () => {
       "torch==2.4.1",
       "torchvision==0.20.1",
       "paddlepaddle-gpu==2.6.2",
-      "paddleocr==2.9.1",
+      "paddleocr==2.7.3",
       "easyocr==1.7.2",
       "onnxruntime-gpu==1.20.2",
       "nvidia-cudnn-cu12==9.1.0.70",

@@ -36,7 +36,7 @@ describe("the base image's Dockerfile", () => {
     expect(runs.slice(0, 6)).toEqual([
       `mkdir -p ${T} && chown ray:users ${T}`,
       `${pip} torch==2.5.1 torchvision==0.20.1 --index-url https://download.pytorch.org/whl/cu121`,
-      `${pip} paddlepaddle-gpu==2.6.2 paddleocr==2.9.1`,
+      `${pip} paddlepaddle-gpu==2.6.2 paddleocr==2.7.3`,
       `${pip} easyocr==1.7.2`,
       `${pip} onnxruntime-gpu==1.20.2 nvidia-cudnn-cu12==9.1.0.70 numpy==1.26.4`,
       `${pip} opencv-python-headless==4.8.1.78`,
