@@ -6,7 +6,8 @@
  * package not from PyTorch's wheel index exists at that version, and that those pins resolve together with
  * numpy<2 for the stack's Python on Linux x86-64 (`pip install --dry-run --report`, into a temporary target;
  * nothing is installed or kept). Requirements from PyTorch's index stay unchecked: that index is not reachable
- * from every machine, and PyPI's builds of the same versions are not the CUDA wheels the base installs.
+ * from every machine, and PyPI's builds of the same versions (which the resolution uses, since easyocr depends on
+ * torch) are not the CUDA wheels the base installs.
  * Needs the network, so it is not part of `npm test`. Exit 0: every checked pin exists and the set resolves.
  */
 import { spawnSync } from "child_process";
@@ -31,7 +32,10 @@ export interface PinCheckPlan {
   readonly checked: readonly { readonly name: string; readonly version: string }[];
   /** Requirements from another index (PyTorch's), with that index. */
   readonly unchecked: readonly { readonly requirement: string; readonly indexUrl: string }[];
-  /** `pip install --dry-run ...` arguments that resolve the checked pins with numpy<2. */
+  /**
+   * `pip install --dry-run ...` arguments that resolve the checked pins with numpy<2, and the PyTorch pins at the
+   * same versions from the package index (easyocr depends on torch: left open, pip backtracks through every torch).
+   */
   readonly resolveArgs: readonly string[];
 }
 
@@ -62,6 +66,7 @@ export function pinCheckPlan(steps: readonly InstallStep[], pythonTag: string, r
     "cp",
     ...PLATFORMS.flatMap((p) => ["--platform", p]),
     "--only-binary=:all:",
+    ...unchecked.map((u) => u.requirement),
     ...checked.map((c) => `${c.name}==${c.version}`),
     requirementSpec(NUMPY_PIN),
   ];
@@ -109,7 +114,9 @@ function main(argv: string[]): number {
     const report = JSON.parse(fs.readFileSync(path.join(scratch, "report.json"), "utf8")) as {
       install: { metadata: { name: string; version: string } }[];
     };
-    console.log(`resolves  the ${plan.checked.length} pins with ${requirementSpec(NUMPY_PIN)}: ${report.install.length} packages in all`);
+    console.log(
+      `resolves  the ${plan.checked.length} pins with ${requirementSpec(NUMPY_PIN)} (and ${plan.unchecked.map((u) => u.requirement).join(", ")} from the package index): ${report.install.length} packages in all`,
+    );
   } else {
     failed = true;
     const why = resolved.stderr.split("\n").filter((l) => /conflict is caused by|depends on|requested|ERROR/.test(l));

@@ -18,16 +18,26 @@ export interface InstallContainerInputs {
   readonly script: string;
 }
 
-export function installContainer(inputs: InstallContainerInputs): k8s.types.input.core.v1.Container {
+/** A bash-script initContainer: the script as its one argument, its mounts, the group's resources and security context. */
+function scriptContainer(
+  name: string,
+  inputs: InstallContainerInputs & { readonly imagePullPolicy?: "IfNotPresent" | "Always" },
+  volumeMounts: k8s.types.input.core.v1.VolumeMount[],
+): k8s.types.input.core.v1.Container {
   return {
-    name: INSTALL_CONTAINER_NAME,
+    name,
     image: inputs.image,
+    ...(inputs.imagePullPolicy !== undefined ? { imagePullPolicy: inputs.imagePullPolicy } : {}),
     command: ["/bin/bash", "-c"],
     args: [inputs.script],
-    volumeMounts: installContainerMounts(),
+    volumeMounts,
     resources: containerResources(inputs.resources),
     securityContext: containerSecurityContext(inputs.securityContext),
   };
+}
+
+export function installContainer(inputs: InstallContainerInputs): k8s.types.input.core.v1.Container {
+  return scriptContainer(INSTALL_CONTAINER_NAME, inputs, installContainerMounts());
 }
 
 export interface ModelDownloadContainerInputs {
@@ -41,14 +51,5 @@ export interface ModelDownloadContainerInputs {
 }
 
 export function modelDownloadContainer(inputs: ModelDownloadContainerInputs): k8s.types.input.core.v1.Container {
-  return {
-    name: MODEL_DOWNLOAD_CONTAINER_NAME,
-    image: inputs.image,
-    imagePullPolicy: inputs.imagePullPolicy,
-    command: ["/bin/bash", "-c"],
-    args: [inputs.script],
-    volumeMounts: modelDownloadMounts(),
-    resources: containerResources(inputs.resources),
-    securityContext: containerSecurityContext(inputs.securityContext),
-  };
+  return scriptContainer(MODEL_DOWNLOAD_CONTAINER_NAME, inputs, modelDownloadMounts());
 }
