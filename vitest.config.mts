@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -7,6 +8,9 @@ export default defineConfig({
     // modules: loading @pulumi/pulumi once per worker instead of once per file keeps the suite within seconds.
     pool: "forks",
     isolate: false,
+    // vitest's default (one fewer worker than cores) leaves a 2-core machine one worker; the CLI tests spend
+    // their time waiting on child processes, so a worker per core keeps both busy.
+    maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 20000,
   },
 });

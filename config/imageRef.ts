@@ -130,5 +130,6 @@ export function parseRayImageTag(image: string): RayImageParts | undefined {
 /** True when the reference does not pin one build: no tag and no digest, or a moving tag such as `latest` or `dev`. */
 export function isMutableImageRef(ref: ImageRef): boolean {
   if (ref.digest !== undefined) return false;
-  return ref.tag === undefined || MUTABLE_TAGS.includes(ref.tag);
+  // Registries keep tags case-sensitive, but `Latest` or `DEV` is the same moving habit under another spelling.
+  return ref.tag === undefined || MUTABLE_TAGS.includes(ref.tag.toLowerCase());
 }

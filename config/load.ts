@@ -8,6 +8,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { StackConfigError } from "./errors";
 import { asksForRemoval } from "./issues";
+import { realRunProblems } from "./realRun";
+import { isOfflinePlan } from "./runMode";
+import { providerConfigProblems } from "./providerConfig";
 import { SECRET_CONFIG_KEYS } from "./secrets";
 import { OBJECT_CONFIG_KEYS, StackConfig, stackConfigSchema } from "./stackConfig";
 
@@ -25,6 +28,9 @@ export function loadStackConfig(): LoadedStackConfig {
   const secretKeys = Object.keys(config).filter((key) => isConfigSecret(key));
   const result = stackConfigFromStrings(config, pulumi.getProject(), secretKeys, stack);
   if (!result.ok) throw new StackConfigError(configErrorMessage(stack, result.problems));
+  // Placeholders and the registry's unset live settings carry the offline plan only; a real engine run refuses them.
+  const realRun = isOfflinePlan() ? [] : realRunProblems(result.config);
+  if (realRun.length > 0) throw new StackConfigError(configErrorMessage(stack, realRun));
   const cfg = new pulumi.Config();
   const secrets: Record<string, pulumi.Output<string>> = {};
   for (const { key, required } of SECRET_CONFIG_KEYS) {
@@ -55,7 +61,12 @@ export function stackConfigFromStrings(
   const { raw, problems } = rawConfig(config, project, secretMarked);
   for (const { key } of SECRET_CONFIG_KEYS) delete raw[key];
   const result = parseStackConfig(raw, secretMarked);
-  const all = [...problems, ...(result.ok ? [] : result.problems), ...secretKeyProblems(config, project, secretMarked, stack)];
+  const all = [
+    ...problems,
+    ...(result.ok ? [] : result.problems),
+    ...secretKeyProblems(config, project, secretMarked, stack),
+    ...providerConfigProblems(config, project, new Set(secretKeys), stack),
+  ];
   return all.length === 0 && result.ok ? result : { ok: false, problems: all };
 }
 
@@ -150,6 +161,12 @@ function describeIssue(issue: Issue, secret: boolean): string[] {
       const full = where ? `${where}.${key}` : key;
       return `${full}: unknown key; allowed keys here: ${allowed.join(", ")}`;
     });
+  }
+  if (issue.code === "invalid_key") {
+    // The key itself is wrong: say which form it must take, not that the value is.
+    const reasons = issue.issues.map((i) => lowerFirst(i.message)).join("; ");
+    const key = formatPath(issue.path.slice(0, -1));
+    return [`${where}: "${String(issue.path[issue.path.length - 1])}" is not a valid key of ${key}: ${reasons}; rename it`];
   }
   const fix = issue.code === "custom" && asksForRemoval(issue.params) ? removeCommand(issue.path) : setCommand(issue.path);
   if (issue.input === undefined) return [`${where} is missing: ${lowerFirst(issue.message)}; ${fix}`];

@@ -1,10 +1,12 @@
 import { z } from "zod";
+import { cudaTagsFor, RAY_CUDA_TAGS } from "./cudaTags";
 import { CUDA_TAG_PATTERN, isMutableImageRef, MUTABLE_TAGS, PYTHON_TAG_PATTERN, RAY_VERSION_PATTERN } from "./imageRef";
 import { REMOVE_KEY } from "./issues";
 import { DEFAULT_CUDA_TAG, DEFAULT_PYTHON_TAG, RAY_VERSION } from "./rayVersion";
 import { heavyDependencies } from "../components/ray/heavyDependencies";
 import { apiConfigSchema } from "./sections/api";
 import { heavyDependencyPinIssues } from "./sections/heavyDependencies";
+import { clusterConfigSchema } from "./sections/cluster";
 import { pipelinesConfigSchema } from "./sections/pipelines";
 import { rayConfigSchema } from "./sections/ray";
 import { registryConfigSchema } from "./sections/registry";
@@ -35,6 +37,7 @@ export const stackConfigSchema = z
       .string()
       .regex(CUDA_TAG_PATTERN, { error: `expected a CUDA tag of the form cuXXX, such as "${DEFAULT_CUDA_TAG}"` })
       .default(DEFAULT_CUDA_TAG),
+    cluster: clusterConfigSchema,
     registry: registryConfigSchema,
     pipelines: pipelinesConfigSchema,
     ray: rayConfigSchema,
@@ -42,6 +45,24 @@ export const stackConfigSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    // Malformed values already have their own issue.
+    const wellFormed = RAY_VERSION_PATTERN.test(config.rayVersion) && CUDA_TAG_PATTERN.test(config.cudaTag);
+    const cudaTags = cudaTagsFor(config.rayVersion);
+    if (wellFormed && !cudaTags) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["rayVersion"],
+        input: config.rayVersion,
+        message: `expected Ray ${RAY_CUDA_TAGS[0].fromRay} or later, the releases whose GPU images config/cudaTags.ts lists`,
+      });
+    } else if (wellFormed && cudaTags && !cudaTags.includes(config.cudaTag)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["cudaTag"],
+        input: config.cudaTag,
+        message: `expected a CUDA tag that both the Ray ${config.rayVersion} GPU images and PyTorch's wheel index publish: ${cudaTags.join(", ")} (config/cudaTags.ts)`,
+      });
+    }
     // Production runs one known build of the GPU worker; a moving tag would change it under the plan.
     const image = config.ray.gpuWorker.image;
     if (config.environment === "prod" && isMutableImageRef({ repository: "worker", tag: image.tag, digest: image.digest })) {
@@ -72,4 +93,4 @@ export const stackConfigSchema = z
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 
 /** The top-level keys whose values are objects (stored as JSON by `pulumi config set --path`). */
-export const OBJECT_CONFIG_KEYS: readonly string[] = ["registry", "pipelines", "ray", "api"];
+export const OBJECT_CONFIG_KEYS: readonly string[] = ["cluster", "registry", "pipelines", "ray", "api"];

@@ -1,36 +1,41 @@
 /**
- * npm run plan [-- --stack NAME] [--config KEY=VALUE ...] [--secret KEY=VALUE ...] [--out DIR]
+ * npm run plan [-- --stack NAME] [--config KEY=VALUE ...] [--secret KEY=VALUE ...] [--out DIR] [--baseline DIR]
+ *
+ * --baseline DIR: an earlier plan's out/<stack>/ (e.g. main's); the summary says what KubeRay does with each
+ * RayService change against it (plan/rayUpgradeImpact.ts).
  *
  * Exit codes: 0 ok; 1 mandatory policy violation; 2 invalid config or
  * arguments; 3 a resource fails its upstream schema.
  */
 import * as path from "path";
-import { parseArgs } from "util";
+import { parseArgs, ParseArgsConfig } from "util";
 import { PolicyConfigError } from "../policies/policyConfig";
+import { SharedMaterialError } from "../validation/sharedMaterial";
+import { hideSecretArguments } from "./hideSecretArguments";
 import { EXIT_INVALID_INPUT, offlinePlan } from "./offlinePlan";
 import { ConfigOverride, parseOverride, PlanInputError } from "./stackConfigFile";
 import { formatSummary } from "./summary";
+import { loadBaseline, planUpgradeReport, PreviewReadError } from "./rayUpgradeImpact";
 
-const USAGE = "usage: npm run plan -- [--stack NAME] [--config KEY=VALUE]... [--secret KEY=VALUE]... [--out DIR]";
+const USAGE = "usage: npm run plan -- [--stack NAME] [--config KEY=VALUE]... [--secret KEY=VALUE]... [--out DIR] [--baseline DIR]";
 const projectDir = path.resolve(__dirname, "..");
 
+const OPTIONS = {
+  stack: { type: "string", default: "dev" },
+  config: { type: "string", multiple: true, default: [] as string[] },
+  secret: { type: "string", multiple: true, default: [] as string[] },
+  out: { type: "string", default: "out" },
+  baseline: { type: "string" },
+  help: { type: "boolean", default: false },
+} satisfies NonNullable<ParseArgsConfig["options"]>;
+
 async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
   let parsed;
   try {
-    parsed = parseArgs({
-      args: process.argv.slice(2),
-      options: {
-        stack: { type: "string", default: "dev" },
-        config: { type: "string", multiple: true, default: [] },
-        secret: { type: "string", multiple: true, default: [] },
-        out: { type: "string", default: "out" },
-        help: { type: "boolean", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
+    parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`${hideSecretArguments((err as Error).message, argv, Object.keys(OPTIONS))}\n${USAGE}\n`);
     return EXIT_INVALID_INPUT;
   }
   if (parsed.values.help) {
@@ -39,6 +44,7 @@ async function main(): Promise<number> {
   }
   const outDir = parsed.values.out;
   try {
+    const baseline = parsed.values.baseline === undefined ? undefined : loadBaseline(path.resolve(projectDir, parsed.values.baseline));
     const overrides: ConfigOverride[] = [
       ...parsed.values.config.map((c) => parseOverride(c, false)),
       ...parsed.values.secret.map((s) => parseOverride(s, true)),
@@ -55,10 +61,21 @@ async function main(): Promise<number> {
       process.stderr.write(`${result.message}\n`);
       return result.exitCode;
     }
-    process.stdout.write(`${formatSummary(result, outDir)}\n`);
+    const stackOut = path.resolve(projectDir, outDir, parsed.values.stack);
+    // A refused plan writes nothing (planFolder.ts), so neither does its comparison.
+    const rayLines = planUpgradeReport(result.preview, baseline, result.exitCode === 0 ? stackOut : undefined);
+    process.stdout.write(`${[formatSummary(result, outDir), ...rayLines].join("\n")}\n`);
     return result.exitCode;
   } catch (err) {
     if (err instanceof PolicyConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return EXIT_INVALID_INPUT;
+    }
+    if (err instanceof PreviewReadError) {
+      process.stderr.write(`--baseline: ${err.message}\n`);
+      return EXIT_INVALID_INPUT;
+    }
+    if (err instanceof SharedMaterialError) {
       process.stderr.write(`${err.message}\n`);
       return EXIT_INVALID_INPUT;
     }

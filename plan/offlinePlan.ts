@@ -2,7 +2,6 @@
  * `npm run plan`: run the program offline, prove every resource against its
  * upstream schema, run the policy pack, and write `out/<stack>/`.
  */
-import * as fs from "fs";
 import * as path from "path";
 import type { Policies } from "@pulumi/policy";
 import { isStackConfigError } from "../config/errors";
@@ -11,10 +10,12 @@ import { policyConfigPath, readPolicyConfig } from "../policies/policyConfig";
 import { PolicyReport, resourcesFromPreview, runPolicies } from "../policies/runner";
 import { SchemaReport, validateResources } from "../validation/validateResources";
 import { formatFinding } from "../validation/finding";
+import { duplicateObjectFindings } from "./duplicateObjects";
 import { Manifest, renderManifests } from "./manifests";
+import { PLAN_MARKER, PlanFile, writePlanFolder } from "./planFolder";
 import { buildPreview, PreviewDiagnostic, PreviewDocument } from "./preview";
 import { ProgramRun, runProgram } from "./runProgram";
-import { buildPlanConfig, ConfigOverride, PlanConfig, PlanInputError } from "./stackConfigFile";
+import { buildPlanConfig, ConfigOverride, PlanConfig } from "./stackConfigFile";
 
 export const EXIT_OK = 0;
 export const EXIT_POLICY = 1;
@@ -25,7 +26,10 @@ export interface OfflinePlanOptions {
   readonly projectDir: string;
   readonly stack: string;
   readonly overrides: readonly ConfigOverride[];
-  /** Where `<stack>/preview.json` and `<stack>/manifests/` go; nothing is written when undefined. */
+  /**
+   * Where `<stack>/preview.json` and `<stack>/manifests/` go; nothing is written when undefined, and nothing
+   * changes there unless the plan exits 0.
+   */
   readonly outDir?: string;
   readonly program: () => unknown;
   /** @default the pack's POLICIES */
@@ -65,7 +69,8 @@ export async function offlinePlan(options: OfflinePlanOptions): Promise<OfflineP
     if (isStackConfigError(err)) return { kind: "invalid-config", exitCode: EXIT_INVALID_INPUT, message: err.message };
     throw err;
   }
-  const schema = validateResources(run.resources);
+  const validated = validateResources(run.resources);
+  const schema = { ...validated, findings: [...validated.findings, ...duplicateObjectFindings(run.resources)] };
   const unmaskedPreview = buildPreview(run, planConfig.config, planConfig.secretKeys);
   const policy = await runPolicies(resourcesFromPreviewRun(run), {
     policies: options.policies ?? POLICIES,
@@ -83,33 +88,20 @@ export async function offlinePlan(options: OfflinePlanOptions): Promise<OfflineP
   const preview = { ...unmaskedPreview, diagnostics };
   const manifests = renderManifests(run.resources);
   const generatedFiles = generatedFilesOf(run);
-  if (options.outDir) writePlan(path.join(options.outDir, options.stack), preview, manifests, generatedFiles);
   const mandatory = policy.violations.some((v) => v.enforcementLevel === "mandatory");
   const exitCode = schema.findings.length > 0 ? EXIT_SCHEMA : mandatory ? EXIT_POLICY : EXIT_OK;
+  // A refused plan leaves the last good one in place; its findings are in the result and the summary.
+  if (options.outDir && exitCode === EXIT_OK) writePlanFolder(options.outDir, options.stack, planFiles(preview, manifests, generatedFiles));
   return { kind: "planned", exitCode, planConfig, run, schema, policy, preview, manifestCount: manifests.length, generatedFiles };
 }
 
-/** Writes `<out>/<stack>/`; a folder that cannot be written is the user's `--out`, not a crash. */
-function writePlan(
-  stackOut: string,
-  preview: PreviewDocument,
-  manifests: readonly Manifest[],
-  generatedFiles: Record<string, string>,
-): void {
-  const write = (file: string, content: string) => {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-  };
-  try {
-    fs.rmSync(stackOut, { recursive: true, force: true });
-    write(path.join(stackOut, "preview.json"), `${JSON.stringify(preview, null, 2)}\n`);
-    for (const m of manifests) write(path.join(stackOut, "manifests", m.path), m.yaml);
-    fs.mkdirSync(path.join(stackOut, "manifests"), { recursive: true });
-    for (const [relative, content] of Object.entries(generatedFiles)) write(path.join(stackOut, relative), content);
-  } catch (err) {
-    const { code, path: where } = err as NodeJS.ErrnoException;
-    throw new PlanInputError(`cannot write the plan under ${stackOut} (--out): ${code ?? "error"}${where ? ` at ${where}` : ""}`);
-  }
+/** The files of `<out>/<stack>/`: preview.json, the manifests, the generated files. */
+function planFiles(preview: PreviewDocument, manifests: readonly Manifest[], generatedFiles: Record<string, string>): PlanFile[] {
+  return [
+    { path: "preview.json", content: `${JSON.stringify(preview, null, 2)}\n` },
+    ...manifests.map((m) => ({ path: `manifests/${m.path}`, content: m.yaml })),
+    ...Object.entries(generatedFiles).map(([relative, content]) => ({ path: relative, content })),
+  ];
 }
 
 /** Reads the `generatedFiles` output; refuses paths that would leave the stack's out folder. */
@@ -122,7 +114,13 @@ function generatedFilesOf(run: ProgramRun): Record<string, string> {
   for (const relative of Object.keys(value).sort()) {
     const content = (value as Record<string, unknown>)[relative];
     const normal = path.posix.normalize(relative);
-    if (normal.startsWith("..") || path.posix.isAbsolute(normal) || normal === "preview.json" || normal.startsWith("manifests/")) {
+    if (
+      normal.startsWith("..") ||
+      path.posix.isAbsolute(normal) ||
+      normal === "preview.json" ||
+      normal === PLAN_MARKER ||
+      normal.startsWith("manifests/")
+    ) {
       throw new Error(
         `stack output ${GENERATED_FILES_OUTPUT}: path "${relative}" must stay inside out/<stack>/ and not replace the plan's own files`,
       );

@@ -4,6 +4,7 @@
  * `npm run plan` and the tests.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { withOfflinePlanMarker } from "../config/runMode";
 import { MockOptions, PlanMocks, RecordedInvoke } from "./mocks";
 import { maskSecrets, revealSecrets } from "./secrets";
 
@@ -17,6 +18,8 @@ export interface RecordedResource {
   readonly custom: boolean;
   readonly protect: boolean;
   readonly dependencies: string[];
+  /** URN of the explicit provider the resource goes through; absent: the default provider of its package. */
+  readonly provider?: string;
   /** The id to import, when the resource adopts an existing one. */
   readonly importId?: string;
   /** Inputs as `pulumi preview --json` shows them: secrets are "[secret]". */
@@ -43,6 +46,11 @@ export interface RunOptions extends MockOptions {
   readonly secretKeys?: readonly string[];
   /** The program: a function returning the stack outputs, like `index.ts`'s export. */
   readonly program: () => unknown;
+  /**
+   * Run the program as a real engine would see it: without the offline plan's marker (config/runMode.ts), so
+   * the checks only a real run makes (config/realRun.ts) apply. For tests of those checks. @default false
+   */
+  readonly asRealRun?: boolean;
 }
 
 interface WireRequest {
@@ -52,6 +60,7 @@ interface WireRequest {
   getCustom(): boolean;
   getProtect(): boolean;
   getDependenciesList(): string[];
+  getProvider(): string;
   getImportid(): string;
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -118,6 +127,8 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
           custom: req.getCustom(),
           protect: req.getProtect(),
           dependencies: req.getDependenciesList().map(engineUrn).sort(),
+          // A provider reference is `<urn>::<id>`; the URN alone names it.
+          provider: req.getProvider() ? engineUrn(req.getProvider().split("::").slice(0, -1).join("::")) : undefined,
           importId: req.getImportid() || undefined,
           inputs: maskSecrets(raw) as Record<string, unknown>,
           plainInputs: revealSecrets(raw) as Record<string, unknown>,
@@ -139,22 +150,30 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   const previous = process.listeners("unhandledRejection");
   process.removeAllListeners("unhandledRejection");
   process.on("unhandledRejection", onRejection);
+  // The SDK records a stack trace on every promise it makes, for leak reports only the engine prints: under
+  // mocks that is a third of each resource's cost. Source positions are unaffected (the SDK lifts the limit for
+  // those); an error the program throws during the run carries its message without frames.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     // A program error is caught inside the stack and rethrown after the run: rejecting the stack's own
     // outputs would only add derived rejections with nobody listening.
-    await pulumi.runtime.runInPulumiStack(async () => {
-      try {
-        return (await options.program()) as pulumi.Inputs | undefined;
-      } catch (err) {
-        failures.unshift(err ?? new Error("the program failed without an error"));
-        return undefined;
-      }
-    });
+    await pulumi.runtime.runInPulumiStack(() =>
+      withOfflinePlanMarker(!options.asRealRun, async () => {
+        try {
+          return (await options.program()) as pulumi.Inputs | undefined;
+        } catch (err) {
+          failures.unshift(err ?? new Error("the program failed without an error"));
+          return undefined;
+        }
+      }),
+    );
     // Outputs resolve before every registration has finished; drain the queue, then give the process
     // a turn to report rejections that nothing handled.
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     await new Promise((resolve) => setImmediate(resolve));
   } finally {
+    Error.stackTraceLimit = stackTraceLimit;
     process.removeListener("unhandledRejection", onRejection);
     for (const listener of previous) process.on("unhandledRejection", listener);
   }

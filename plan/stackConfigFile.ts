@@ -6,8 +6,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
 import { requiredSecretKeyNames } from "../config/secrets";
+import { PlanInputError } from "./planInputError";
+import { readStackFile } from "./readStackFile";
 import { PROJECT_NAME } from "./runProgram";
 
 /** Stands in for a secret the offline plan cannot know. */
@@ -21,12 +22,7 @@ export interface PlanConfig {
   readonly placeholders: string[];
 }
 
-export class PlanInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "PlanInputError";
-  }
-}
+export { PlanInputError };
 
 export interface ConfigOverride {
   readonly key: string;
@@ -66,8 +62,25 @@ function replaceSecure(value: unknown): { value: unknown; secret: boolean } {
   return { value, secret: false };
 }
 
-function toConfigString(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value);
+/**
+ * An object value as the Pulumi CLI hands it to a program: JSON with every object's keys sorted (the CLI's Go
+ * encoder sorts map keys), whatever order the stack file wrote them in. A program that renders a map into text
+ * (say the Serve config's env_vars) must see the order a real run sees.
+ */
+export function toConfigString(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
 }
 
 /** `pulumi config set --path` reads `true`, `false` and integers as such. */
@@ -78,15 +91,31 @@ function parsePathValue(value: string): unknown {
   return value;
 }
 
+/** A `--secret` key: a config key or path, optionally with a provider prefix (`azure-native:clientSecret`). */
+const SECRET_KEY_PATTERN = /^([a-z][a-z0-9-]*:)?[A-Za-z][A-Za-z0-9_.[\]-]*$/;
+
 export function parseOverride(text: string, secret: boolean): ConfigOverride {
   const eq = text.indexOf("=");
-  const flag = secret ? "--secret" : "--config";
-  const example = secret ? "--secret KEY=VALUE" : "--config rayVersion=2.53.0";
-  if (eq <= 0) throw new PlanInputError(`${flag} "${text}": expected KEY=VALUE, e.g. ${example}`);
+  if (secret) {
+    // Whatever follows --secret may be the secret itself: describe the mistake without showing it.
+    if (eq <= 0 || !SECRET_KEY_PATTERN.test(text.slice(0, eq))) {
+      throw new PlanInputError(
+        "--secret: expected KEY=VALUE, e.g. --secret chromaToken=<value> (the argument is not shown: it may hold the secret)",
+      );
+    }
+    return { key: text.slice(0, eq), value: text.slice(eq + 1), secret };
+  }
+  if (eq <= 0) throw new PlanInputError(`--config "${text}": expected KEY=VALUE, e.g. --config rayVersion=2.53.0`);
   return { key: text.slice(0, eq), value: text.slice(eq + 1), secret };
 }
 
+/** The characters Pulumi allows in a stack name; anything else would also be a path under --out. */
+const STACK_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
 export function buildPlanConfig(projectDir: string, stack: string, overrides: readonly ConfigOverride[]): PlanConfig {
+  if (!STACK_NAME_PATTERN.test(stack)) {
+    throw new PlanInputError(`--stack ${JSON.stringify(stack)}: expected a stack name of letters, digits, '-', '_' and '.', such as dev`);
+  }
   const file = stackFilePath(projectDir, stack);
   if (!fs.existsSync(file)) {
     const stacks = fs
@@ -95,10 +124,10 @@ export function buildPlanConfig(projectDir: string, stack: string, overrides: re
       .map((f) => f.slice("Pulumi.".length, -".yaml".length));
     throw new PlanInputError(`no stack file ${path.basename(file)} for stack "${stack}"; stacks here: ${stacks.join(", ") || "(none)"}`);
   }
-  const doc = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const doc = readStackFile(file);
   const values: Record<string, unknown> = {};
   const secret = new Set<string>();
-  for (const [key, raw] of Object.entries(doc.config ?? {})) {
+  for (const [key, raw] of Object.entries(doc.config)) {
     const { value, secret: isSecret } = replaceSecure(raw);
     values[qualify(key)] = value;
     if (isSecret) secret.add(qualify(key));
@@ -163,6 +192,15 @@ function applyOverride(values: Record<string, unknown>, secret: Set<string>, o: 
       const kind = typeof seg === "number" ? "a list" : "an object";
       throw new PlanInputError(`--config ${o.key}: the value before "${String(seg)}" is not ${kind}`);
     }
+    if (typeof seg === "number" && seg > (cursor as unknown as unknown[]).length) {
+      // A hole would reach the schema as null at another index, far from the edit that made it.
+      const length = (cursor as unknown as unknown[]).length;
+      const list = `${namespace === `${PROJECT_NAME}:` ? "" : namespace}${formatSegments([top, ...rest.slice(0, i)])}`;
+      throw new PlanInputError(
+        `--config ${o.key}: index ${seg} is past the end of ${list}, which has ${length} ${length === 1 ? "entry" : "entries"} in the stack config ` +
+          `(defaults do not count: a --path edit starts from the stack file); add entries in order (the next index is ${length}), or give the whole list as JSON`,
+      );
+    }
     if (i === rest.length - 1) {
       cursor[seg] = parsePathValue(o.value);
       return;
@@ -175,4 +213,8 @@ function applyOverride(values: Record<string, unknown>, secret: Set<string>, o: 
     }
     cursor = cursor[seg] as Record<string | number, unknown>;
   });
+}
+
+function formatSegments(segments: readonly (string | number)[]): string {
+  return segments.map((seg, i) => (typeof seg === "number" ? `[${seg}]` : i === 0 ? seg : `.${seg}`)).join("");
 }

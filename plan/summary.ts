@@ -7,6 +7,8 @@ export function formatSummary(result: Extract<OfflinePlanResult, { kind: "planne
   const { run, schema, policy, preview, planConfig } = result;
   const lines: string[] = [];
   lines.push(`Offline plan of stack "${run.stack}" (project ${run.project})`);
+  const context = run.outputs.clusterContext;
+  if (typeof context === "string") lines.push(`Cluster: kubeconfig context "${context}" (cluster.context)`);
   const counts = new Map<string, number>();
   for (const r of run.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
   const ops = Object.entries(preview.changeSummary)
@@ -35,7 +37,9 @@ export function formatSummary(result: Extract<OfflinePlanResult, { kind: "planne
     `\nPolicies: ${policy.policiesRun.length} run, ${mandatory.length} mandatory and ${policy.violations.length - mandatory.length} advisory violations`,
   );
   for (const v of policy.violations) lines.push(`  [${v.enforcementLevel}] ${v.policyName}: ${v.message}`);
-  if (outDir) {
+  if (outDir && result.exitCode !== 0) {
+    lines.push(`\nNothing written: a refused plan (exit ${result.exitCode}) leaves ${outDir}/${run.stack}/ as it was`);
+  } else if (outDir) {
     lines.push(`\nWrote ${outDir}/${run.stack}/preview.json and ${result.manifestCount} manifests in ${outDir}/${run.stack}/manifests/`);
     for (const file of Object.keys(result.generatedFiles)) lines.push(`  and ${outDir}/${run.stack}/${file}`);
   }

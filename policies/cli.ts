@@ -16,7 +16,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import type { PolicyPackConfig } from "@pulumi/policy";
-import { DEFAULT_ENFORCEMENT_LEVEL, POLICIES, POLICY_PACK_NAME } from "./pack";
+import { DEFAULT_ENFORCEMENT_LEVEL, POLICIES, POLICY_PACK_NAME, PROGRAM_PROJECT } from "./pack";
 import { PolicyConfigError, policyConfigPath, readPolicyConfig } from "./policyConfig";
 import { GONE_OPS, PolicyReport, resourcesFromPreview, runPolicies } from "./runner";
 
@@ -99,6 +99,25 @@ export function unevaluableReason(doc: PreviewLike, source: string, readable: nu
   return undefined;
 }
 
+/**
+ * Why the preview is of another program, or undefined when every URN names this one
+ * (`urn:pulumi:<stack>::face-ocr-platform::...`).
+ */
+export function foreignProjectReason(doc: PreviewLike, source: string): string | undefined {
+  const foreign = new Map<string, string>();
+  for (const step of doc.steps) {
+    const urn = String(step.newState?.urn ?? step.urn ?? "");
+    const m = /^urn:pulumi:[^:]+::([^:]+)::/.exec(urn);
+    if (m && m[1] !== PROGRAM_PROJECT && !foreign.has(m[1])) foreign.set(m[1], urn);
+  }
+  if (foreign.size === 0) return undefined;
+  const [project, urn] = [...foreign.entries()][0];
+  return (
+    `${source} is a preview of project "${project}" (${urn}), not of ${PROGRAM_PROJECT}: these policies are written for this program's resources ` +
+    `and would pass another program without checking it; pass a preview of this program (\`pulumi preview --json --show-sames\` in this repository)`
+  );
+}
+
 /** The stack named by the URNs (`urn:pulumi:<stack>::...`), when they name exactly one. */
 export function stackOfPreview(doc: PreviewLike): string | undefined {
   const stacks = new Set<string>();
@@ -147,6 +166,8 @@ export async function runPolicyCli(argv: readonly string[], io: CliIo): Promise<
   }
   try {
     const { doc, source } = readPreview(parsed.positionals[0], io, cwd);
+    const foreign = foreignProjectReason(doc, source);
+    if (foreign !== undefined) throw new InputError(foreign);
     const inferred = stackOfPreview(doc);
     const stack = parsed.values.stack ?? inferred;
     let configFile: string | undefined;

@@ -14,10 +14,17 @@ import { noMutableImages } from "./rules/noMutableImages";
 import { noPlaintextSecrets } from "./rules/noPlaintextSecrets";
 import { pipPinsQuoted } from "./rules/pipPinsQuoted";
 import { protectStatefulResources } from "./rules/protectStatefulResources";
+import { rayClientReachable } from "./rules/rayClientReachable";
 import { rayVersionLockstep } from "./rules/rayVersionLockstep";
 import { sharedPackagesEnv } from "./rules/sharedPackagesEnv";
 
 export const POLICY_PACK_NAME = "face-ocr-platform";
+
+/**
+ * The Pulumi project these policies are written for (`name` in Pulumi.yaml). A preview of another program has
+ * other resources, on which most policies find nothing to check: `npm run policy` refuses it instead of passing it.
+ */
+export const PROGRAM_PROJECT = "face-ocr-platform";
 
 /** Level for policies that do not set one; a stack can lower it in its policy config. */
 export const DEFAULT_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
@@ -33,4 +40,5 @@ export const POLICIES: Policies = [
   { ...heavyDepsInstallOrder(), enforcementLevel: "mandatory" },
   { ...pipPinsQuoted(), enforcementLevel: "mandatory" },
   { ...protectStatefulResources(), enforcementLevel: "mandatory" },
+  { ...rayClientReachable(), enforcementLevel: "mandatory" },
 ];

@@ -5,7 +5,7 @@
  * config, then the policy, then the pack; `remediate` reported as mandatory;
  * a policy that meets an unknown value reported as advisory.
  */
-import {
+import type {
   EnforcementLevel,
   Policies,
   PolicyPackConfig,
@@ -14,9 +14,8 @@ import {
   ResourceValidationArgs,
   ResourceValidationPolicy,
   StackValidationPolicy,
-  unknownCheckingProxy,
-  UnknownValueError,
 } from "@pulumi/policy";
+import { unknownCheckingProxy, UnknownValueError } from "./lib/proxy";
 
 export interface PlanResource {
   readonly urn: string;

@@ -8,7 +8,7 @@ import * as YAML from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { InvokeMock, OutputMock } from "../plan/mocks";
 import { ProgramRun, RecordedResource, runProgram } from "../plan/runProgram";
-import { buildPlanConfig, ConfigOverride } from "../plan/stackConfigFile";
+import { buildPlanConfig, ConfigOverride, toConfigString } from "../plan/stackConfigFile";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -21,6 +21,8 @@ export interface StackRunOptions {
   readonly secrets?: Readonly<Record<string, string>>;
   readonly invokes?: Readonly<Record<string, InvokeMock>>;
   readonly outputs?: Readonly<Record<string, OutputMock>>;
+  /** Run without the offline plan's marker, so the checks of a real engine run apply (plan/runProgram.ts). */
+  readonly asRealRun?: boolean;
 }
 
 export interface RecordedRun extends ProgramRun {
@@ -31,7 +33,8 @@ export interface RecordedRun extends ProgramRun {
 }
 
 export function overridesFrom(options: StackRunOptions): ConfigOverride[] {
-  const toText = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+  // Objects here stand for structured stack-file values, which the CLI hands over with sorted keys.
+  const toText = toConfigString;
   return [
     ...Object.entries(options.config ?? {}).map(([key, value]) => ({ key, value: toText(value), secret: false })),
     ...Object.entries(options.secrets ?? {}).map(([key, value]) => ({ key, value, secret: true })),
@@ -69,6 +72,7 @@ export async function runStack(options: StackRunOptions = {}): Promise<RecordedR
     program,
     invokes: options.invokes,
     outputs: options.outputs,
+    asRealRun: options.asRealRun,
   });
   return withLookups(run);
 }
@@ -84,6 +88,7 @@ export async function runComponent(build: () => unknown, options: StackRunOption
     program: build,
     invokes: options.invokes,
     outputs: options.outputs,
+    asRealRun: options.asRealRun,
   });
   return withLookups(run);
 }
@@ -104,7 +109,24 @@ export function kubeletOnlyRegistry(): Record<string, unknown> {
   return { ...devStackSection("registry"), pullSecrets: [] };
 }
 
-/** The least raw stack config that validates: the keys without a default (registry resource group, GPU worker image). */
-export function minimalStackConfig(): { registry: Record<string, unknown>; ray: Record<string, unknown> } {
-  return { registry: { resourceGroupName: "rg-example" }, ray: { gpuWorker: { image: { tag: "dev" } } } };
+/** A cluster binding for configs built in tests (`cluster.context` has no default). */
+export const EXAMPLE_CLUSTER = { context: "example-context" } as const;
+
+/** A Serve application that needs nothing from the pods (its code would be in the image): the least a RayService needs. */
+export const MINIMAL_SERVE_APP = { name: "echo", route_prefix: "/echo", import_path: "echo:app" } as const;
+
+/**
+ * The least raw stack config that validates: the keys without a default (cluster context, registry resource group,
+ * GPU worker image, one Serve application).
+ */
+export function minimalStackConfig(): {
+  cluster: Record<string, unknown>;
+  registry: Record<string, unknown>;
+  ray: Record<string, unknown>;
+} {
+  return {
+    cluster: { ...EXAMPLE_CLUSTER },
+    registry: { resourceGroupName: "rg-example" },
+    ray: { serve: { applications: [{ ...MINIMAL_SERVE_APP }] }, gpuWorker: { image: { tag: "dev" } } },
+  };
 }

@@ -20,30 +20,41 @@ describe("the dev stack, composed (index.ts)", () => {
       "pulumi:providers:docker": 1,
       "face-ocr:ray:RayCluster": 1,
       "kubernetes:core/v1:Namespace": 2,
-      "kubernetes:scheduling.k8s.io/v1:PriorityClass": 1,
       "kubernetes:core/v1:PersistentVolumeClaim": 1,
       "kubernetes:ray.io/v1:RayService": 1,
       "face-ocr:api:FaceOcrApi": 1,
       "kubernetes:core/v1:Secret": 1,
-      "kubernetes:source.toolkit.fluxcd.io/v1:HelmRepository": 1,
       "kubernetes:image.toolkit.fluxcd.io/v1:ImageRepository": 1,
       "kubernetes:image.toolkit.fluxcd.io/v1:ImagePolicy": 1,
       "kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease": 1,
       "face-ocr:pipelines:BuildPipelines": 1,
       "azuredevops:index/buildDefinition:BuildDefinition": 3,
       "azuredevops:index/branchPolicyBuildValidation:BranchPolicyBuildValidation": 1,
+      "pulumi:providers:kubernetes": 1,
     });
     const stackUrn = "urn:pulumi:dev::face-ocr-platform::pulumi:pulumi:Stack::face-ocr-platform-dev";
     const components = run.resources.filter((r) => r.type.startsWith("face-ocr:"));
-    expect(components.map((c) => [c.name, c.parent])).toEqual([
-      ["registry", stackUrn],
-      ["ray", stackUrn],
+    // Sorted: components bound to the cluster provider register once it resolves, after the others.
+    expect(components.map((c) => [c.name, c.parent]).sort()).toEqual([
       ["api", stackUrn],
       ["pipelines", stackUrn],
+      ["ray", stackUrn],
+      ["registry", stackUrn],
     ]);
     const componentUrns = new Set(components.map((c) => c.urn));
-    const orphans = run.resources.filter((r) => r.custom && !componentUrns.has(r.parent ?? ""));
+    const orphans = run.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && !componentUrns.has(r.parent ?? ""));
     expect(orphans.map((r) => r.name)).toEqual([]);
+  });
+
+  it("sends every Kubernetes resource through one provider bound to the stack's cluster.context", async () => {
+    const run = await runStack({ config: { cluster: { context: "aks-other" } } });
+    const providers = run.resources.filter((r) => r.type === "pulumi:providers:kubernetes");
+    expect(providers.map((p) => [p.urn, p.inputs.context])).toEqual([
+      ["urn:pulumi:dev::face-ocr-platform::pulumi:providers:kubernetes::cluster", "aks-other"],
+    ]);
+    const kubernetes = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
+    expect(kubernetes).toHaveLength(8);
+    expect(kubernetes.filter((r) => r.provider !== providers[0].urn).map((r) => r.urn)).toEqual([]);
   });
 
   it("exports the values operators look up, derived rather than retyped", async () => {
@@ -51,11 +62,13 @@ describe("the dev stack, composed (index.ts)", () => {
     expect(Object.keys(run.outputs).sort()).toEqual([
       "apiHelmRelease",
       "apiImagePolicy",
+      "clusterContext",
       "generatedFiles",
       "rayClientAddress",
       "rayVersion",
       "registryLoginServer",
     ]);
+    expect(run.outputs.clusterContext).toBe("aks-data-ai-dev");
     expect(run.outputs.rayVersion).toBe("2.52.0");
     expect(run.outputs.registryLoginServer).toBe("cybersmartstg.azurecr.io");
     expect(run.outputs.rayClientAddress).toBe("ray://rayservice-head-svc.ray.svc.cluster.local:10001");
@@ -67,6 +80,9 @@ describe("the dev stack, composed (index.ts)", () => {
     expect(Object.keys(files).sort()).toEqual([
       "app-repos/face-ocr-api/azure-pipelines.yaml",
       "app-repos/face-ocr-worker/azure-pipelines.yaml",
+      "gitops/cutover/dev/1-prune-disabled.sh",
+      "gitops/cutover/dev/2-remove-from-flux.sh",
+      "gitops/cutover/dev/README.md",
       "gitops/draft-deployment/dev/face-ocr-api-image-tag.yaml",
     ]);
     for (const repo of ["face-ocr-worker", "face-ocr-api"]) {

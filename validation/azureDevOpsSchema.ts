@@ -5,9 +5,10 @@
  * once and compiled with ajv.
  */
 import Ajv, { ValidateFunction } from "ajv";
-import * as fs from "fs";
 import { ajvErrorsToReasons } from "./finding";
 import { azureDevOpsSchemaPath } from "./paths";
+import { parseSharedJson, readSharedText, SharedMaterialError } from "./sharedMaterial";
+import { loadCachedValidator, storeValidator } from "./validatorCache";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -27,12 +28,30 @@ interface PulumiSchema {
   types: Record<string, PulumiTypeSpec>;
 }
 
+/** Bump when the conversion below changes, so cached validators are compiled again. */
+const CONVERSION_VERSION = 1;
+
+let schemaText: string | undefined;
 let schema: PulumiSchema | undefined;
 let ajv: Ajv | undefined;
 const validators = new Map<string, ValidateFunction>();
 
+function azureDevOpsSchemaText(): string {
+  schemaText ??= readSharedText(azureDevOpsSchemaPath(), "the Pulumi schema of the azuredevops provider");
+  return schemaText;
+}
+
 export function azureDevOpsSchema(): PulumiSchema {
-  schema ??= JSON.parse(fs.readFileSync(azureDevOpsSchemaPath(), "utf8")) as PulumiSchema;
+  if (schema) return schema;
+  const file = azureDevOpsSchemaPath();
+  const parsed = parseSharedJson(file, azureDevOpsSchemaText()) as Partial<PulumiSchema> | null;
+  for (const section of ["resources", "functions", "types"] as const) {
+    const value = parsed?.[section];
+    if (!value || typeof value !== "object" || Array.isArray(value)) {
+      throw new SharedMaterialError(file, `no "${section}" object (truncated, or not a Pulumi provider schema)`);
+    }
+  }
+  schema = parsed as PulumiSchema;
   return schema;
 }
 
@@ -75,7 +94,7 @@ function objectSchema(properties: Record<string, PulumiTypeSpec>, required: stri
 
 function compiler(): Ajv {
   if (ajv) return ajv;
-  ajv = new Ajv({ strict: false, allErrors: true });
+  ajv = new Ajv({ strict: false, allErrors: true, code: { source: true } });
   const definitions = Object.fromEntries(
     Object.entries(azureDevOpsSchema().types).map(([token, spec]) => [definitionName(`#/types/${token}`), convert(spec)]),
   );
@@ -105,9 +124,16 @@ function validatorFor(token: string, kind: "resource" | "function"): ValidateFun
   const key = `${kind}:${token}`;
   const existing = validators.get(key);
   if (existing) return existing;
-  const s = kind === "resource" ? resourceInputSchema(token) : functionInputSchema(token);
-  if (!s) return undefined;
-  const validate = compiler().compile(s);
+  // Keyed by the schema file itself: its validators are derived from it alone.
+  const name = `azuredevops-${kind}-${token.replace(/[^A-Za-z0-9]+/g, "_")}`;
+  const cacheKey = `${CONVERSION_VERSION}\n${key}\n${azureDevOpsSchemaText()}`;
+  let validate = loadCachedValidator(name, cacheKey);
+  if (!validate) {
+    const s = kind === "resource" ? resourceInputSchema(token) : functionInputSchema(token);
+    if (!s) return undefined;
+    validate = compiler().compile(s);
+    storeValidator(name, cacheKey, compiler(), validate);
+  }
   validators.set(key, validate);
   return validate;
 }

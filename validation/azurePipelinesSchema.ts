@@ -1,51 +1,178 @@
 /**
- * Pipeline YAML checked against Microsoft's Azure Pipelines schema
- * (`../shared/schemas/azure-pipelines.service-schema.json`). A JSON schema
- * cannot express template expressions, so a `${{ each ... }}` or `${{ if ... }}`
- * list item is replaced by the items of its body before checking. Azure
- * Pipelines reads every scalar as a string, and the schema types them so (its
- * booleans are the strings "true", "false", ...), so numbers and booleans are
- * checked as the strings they are written as.
+ * Azure Pipelines YAML against Microsoft's schema
+ * (`shared/schemas/azure-pipelines.service-schema.json`, the one the VS Code
+ * extension validates with).
+ *
+ * Two things a JSON schema cannot say are handled here, on purpose:
+ * - Scalars: Azure Pipelines reads every scalar as a string and the schema types
+ *   them so (a boolean is a string matching `true`, `yes`, `off`, ...), so the
+ *   file is parsed with YAML's failsafe schema, not as YAML 1.2 core types.
+ * - Template expressions: an insertion (`${{ each ... }}:`, `${{ if ... }}:`,
+ *   `${{ else }}:` as a key) is replaced by its body, spliced into the enclosing
+ *   list or merged into the enclosing mapping, so the body is validated as one
+ *   expansion; the loop and the condition themselves are not evaluated. An
+ *   expression inside a value (`--stack ${{ stack }}`, or a whole value) stays
+ *   the string it is before expansion.
+ *
+ * The schema's `ignoreCase` marks (values and keys Azure Pipelines compares
+ * case-insensitively) are not a JSON schema keyword and are not applied: the
+ * check is stricter than Azure Pipelines about spelling, never looser.
  */
+import Ajv, { ErrorObject, ValidateFunction } from "ajv";
+import standaloneCode from "ajv/dist/standalone";
 import * as fs from "fs";
-import Ajv, { ValidateFunction } from "ajv";
+import * as YAML from "yaml";
+import { ajvErrorsToReasons } from "./finding";
 import { azurePipelinesSchemaPath } from "./paths";
+import { cachedStandalone } from "./validatorCache";
 
-let compiled: ValidateFunction | undefined;
+/** A file that cannot be read as a pipeline at all (not YAML, or an insertion that cannot be expanded). */
+export class PipelineYamlError extends Error {}
 
-function validator(): ValidateFunction {
-  if (!compiled) {
-    // The schema's patterns escape characters the unicode flag refuses (`\:`); they are plain ECMAScript patterns.
-    const ajv = new Ajv({ strict: false, allErrors: false, unicodeRegExp: false });
-    compiled = ajv.compile(JSON.parse(fs.readFileSync(azurePipelinesSchemaPath(), "utf8")) as object);
-  }
-  return compiled;
+const TEMPLATE_EXPRESSION = /^\s*\$\{\{[\s\S]*\}\}\s*$/;
+
+function isInsertion(key: string): boolean {
+  return TEMPLATE_EXPRESSION.test(key);
 }
 
-const TEMPLATE_EXPRESSION_KEY = /^\$\{\{.*\}\}$/;
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
 
-/** The document as the schema sees it: template-expression list items replaced by their body's items, scalars as strings. */
-export function expandTemplateItems(value: unknown): unknown {
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (Array.isArray(value)) {
-    return value.flatMap((item) => {
-      if (item && typeof item === "object" && !Array.isArray(item)) {
-        const keys = Object.keys(item);
-        const body = (item as Record<string, unknown>)[keys[0]];
-        if (keys.length === 1 && TEMPLATE_EXPRESSION_KEY.test(keys[0]) && Array.isArray(body)) return body.map(expandTemplateItems);
+/** The document with every template insertion replaced by its body; throws when a body's shape does not fit where it stands. */
+export function expandTemplateInsertions(node: unknown, at = ""): unknown {
+  if (Array.isArray(node)) {
+    const out: unknown[] = [];
+    node.forEach((item, i) => {
+      const keys = isMapping(item) ? Object.keys(item) : [];
+      if (keys.length === 1 && isInsertion(keys[0])) {
+        const body = expandTemplateInsertions((item as Record<string, unknown>)[keys[0]], `${at}[${i}]`);
+        if (Array.isArray(body)) out.push(...body);
+        else out.push(body);
+      } else {
+        out.push(expandTemplateInsertions(item, `${at}[${i}]`));
       }
-      return [expandTemplateItems(item)];
     });
+    return out;
   }
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandTemplateItems(v)]));
+  if (isMapping(node)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      const where = at === "" ? key : `${at}.${key}`;
+      const expanded = expandTemplateInsertions(value, where);
+      if (!isInsertion(key)) out[key] = expanded;
+      else if (isMapping(expanded)) Object.assign(out, expanded);
+      else throw new PipelineYamlError(`${where}: a template insertion inside a mapping must hold a mapping`);
+    }
+    return out;
   }
-  return value;
+  return node;
 }
 
-/** The schema's complaints about a parsed pipeline document, `<path> <message>` each; empty when it is valid. */
-export function azurePipelinesSchemaErrors(doc: unknown): string[] {
-  const validate = validator();
-  if (validate(expandTemplateItems(doc))) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath || "(document)"} ${e.message ?? "is invalid"}`);
+/** Parses pipeline YAML as Azure Pipelines reads it: every scalar a string. */
+export function parsePipelineYaml(text: string): unknown {
+  const doc = YAML.parseDocument(text, { schema: "failsafe" });
+  if (doc.errors.length > 0) throw new PipelineYamlError(`not valid YAML: ${doc.errors[0].message}`);
+  return doc.toJS() ?? "";
+}
+
+/** Microsoft's schema compiled: the whole of it, and each alternative form of a pipeline (stages, extends, jobs, steps, ...). */
+export interface AzurePipelinesSchema {
+  readonly pipeline: ValidateFunction;
+  readonly forms: readonly ValidateFunction[];
+}
+
+const SCHEMA_ID = "azure-pipelines";
+// The schema's patterns are written for JavaScript's non-Unicode regular expressions (`\:` and `\/` escapes).
+const AJV_OPTIONS = { strict: false, allErrors: true, unicodeRegExp: false, code: { source: true } } as const;
+
+/**
+ * Compiles Microsoft's schema: about ten seconds, so the validators are cached as a standalone module
+ * (keyed by the schema text) and later runs load them in well under one.
+ */
+export function compileAzurePipelinesSchema(): AzurePipelinesSchema {
+  const text = fs.readFileSync(azurePipelinesSchemaPath(), "utf8");
+  const modules = cachedStandalone<Record<string, ValidateFunction>>(SCHEMA_ID, `${JSON.stringify(AJV_OPTIONS)}\n${text}`, () => {
+    const schema = JSON.parse(text) as { definitions: { pipeline: { anyOf: unknown[] } } };
+    const ajv = new Ajv(AJV_OPTIONS);
+    ajv.addSchema(schema, SCHEMA_ID);
+    const refs: Record<string, string> = { pipeline: SCHEMA_ID };
+    schema.definitions.pipeline.anyOf.forEach((_, i) => (refs[`form${i}`] = `${SCHEMA_ID}#/definitions/pipeline/anyOf/${i}`));
+    // Compiling a form after the whole reuses the compiled definitions: milliseconds each.
+    const compiled = Object.fromEntries(
+      Object.entries(refs).map(([name, ref]) => {
+        const validate = ajv.getSchema(ref);
+        if (!validate) throw new Error(`${azurePipelinesSchemaPath()}: no schema at ${ref}`);
+        return [name, validate];
+      }),
+    );
+    return { compiled, code: standaloneCode(ajv, refs) };
+  });
+  const forms = Object.keys(modules)
+    .filter((name) => /^form\d+$/.test(name))
+    .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)))
+    .map((name) => modules[name]);
+  return { pipeline: modules.pipeline, forms };
+}
+
+function depth(e: ErrorObject): number {
+  const segments = e.instancePath === "" ? 0 : e.instancePath.split("/").length - 1;
+  return e.keyword === "additionalProperties" || e.keyword === "required" ? segments + 1 : segments;
+}
+
+/** The alternative of the innermost `anyOf`/`oneOf` an error belongs to: its schema path up to that branch's index. */
+function branchOf(e: ErrorObject): string {
+  const match = /^(.*\/(?:anyOf|oneOf)\/\d+)(?:\/|$)/.exec(e.schemaPath);
+  return match ? match[1] : "";
+}
+
+/** How far an alternative is from the value: a missing required key (a task step without `task`) says it is another kind of thing. */
+function distance(group: readonly ErrorObject[]): number {
+  return group.reduce((sum, e) => sum + (e.keyword === "required" ? 2 : 1), 0);
+}
+
+/**
+ * Of ajv's errors over alternatives (every step kind, every trigger form), those of the closest ones:
+ * the errors that reach deepest into the document, and of those, the alternatives nearest the value.
+ * That is the mistake a person made, not the list of all the things the value is not.
+ */
+export function closestMatch(errors: readonly ErrorObject[]): ErrorObject[] {
+  const concrete = errors.filter((e) => e.keyword !== "anyOf" && e.keyword !== "oneOf");
+  if (concrete.length === 0) return [...errors];
+  const deepest = Math.max(...concrete.map(depth));
+  const branches = new Map<string, ErrorObject[]>();
+  for (const e of concrete.filter((c) => depth(c) === deepest)) branches.set(branchOf(e), [...(branches.get(branchOf(e)) ?? []), e]);
+  const nearest = Math.min(...[...branches.values()].map(distance));
+  return [...branches.values()].filter((group) => distance(group) === nearest).flat();
+}
+
+/** Validates one pipeline file's text; an empty list means valid. Paths are into the document after {@link expandTemplateInsertions}. */
+export function validatePipelineYaml(schema: AzurePipelinesSchema, text: string): { path: string; reason: string }[] {
+  let document: unknown;
+  try {
+    document = expandTemplateInsertions(parsePipelineYaml(text));
+  } catch (err) {
+    if (err instanceof PipelineYamlError) return [{ path: "", reason: err.message }];
+    throw err;
+  }
+  if (schema.pipeline(document)) return [];
+  const perForm = schema.forms.map((form) => (form(document) ? [] : [...(form.errors ?? [])]));
+  const closestForm = perForm.reduce((best, errors) => (formDistance(errors) < formDistance(best) ? errors : best));
+  return oneReasonPerPath(ajvErrorsToReasons(closestMatch(closestForm.length > 0 ? closestForm : (schema.pipeline.errors ?? []))));
+}
+
+/**
+ * The form a file means is one whose required top-level key it has (a file with `steps:` is a steps
+ * pipeline, however broken its steps); among those, the one with the fewest errors.
+ */
+function formDistance(errors: readonly ErrorObject[]): number {
+  const missesItsKey = errors.some((e) => e.keyword === "required" && e.instancePath === "");
+  return (missesItsKey ? 1_000_000 : 0) + errors.length;
+}
+
+/** The alternatives a value fails at one path, as one reason: `must match pattern "^none$" or must be array`. */
+function oneReasonPerPath(findings: readonly { path: string; reason: string }[]): { path: string; reason: string }[] {
+  const byPath = new Map<string, string[]>();
+  for (const f of findings) byPath.set(f.path, [...(byPath.get(f.path) ?? []), f.reason]);
+  return [...byPath].map(([path, reasons]) => ({ path, reason: reasons.join(" or ") }));
 }

@@ -5,13 +5,14 @@
  * typo fails the plan instead of vanishing on apply.
  */
 import Ajv, { ValidateFunction } from "ajv";
-import standaloneCode from "ajv/dist/standalone";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
+import { celRuleFindings } from "./celRules";
 import { ajvErrorsToReasons } from "./finding";
 import { cacheDir, crdDir } from "./paths";
+import { listSharedDir, parseSharedYaml, readSharedText, SharedMaterialError } from "./sharedMaterial";
+import { loadCachedValidator, storeValidator, writeAtomically } from "./validatorCache";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -28,21 +29,28 @@ let crdIndex: Map<string, CrdEntry> | undefined;
 const schemaCache = new Map<string, JsonSchema | undefined>();
 const validators = new Map<string, ValidateFunction>();
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { source: true } });
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const AJV_VERSION = (require("ajv/package.json") as { version: string }).version;
 
 function indexCrds(): Map<string, CrdEntry> {
   if (crdIndex) return crdIndex;
-  crdIndex = new Map();
-  for (const name of fs.readdirSync(crdDir()).sort()) {
+  const index = new Map<string, CrdEntry>();
+  for (const name of listSharedDir(crdDir(), "a folder of upstream CustomResourceDefinitions").sort()) {
     if (!name.endsWith(".yaml")) continue;
     const file = path.join(crdDir(), name);
     // The names block sits at the top of every CRD; no need to parse 1 MB to find it.
-    const head = fs.readFileSync(file, "utf8").slice(0, 4000);
+    const head = readSharedText(file, "a CustomResourceDefinition").slice(0, 4000);
     const group = /^\s{2}group:\s*(\S+)/m.exec(head)?.[1];
     const kind = /^\s{4}kind:\s*(\S+)/m.exec(head)?.[1];
-    if (group && kind) crdIndex.set(`${group}/${kind}`, { file, group, kind });
+    // A file here that names no group and kind is damaged, not something to skip: skipping it
+    // would turn into "no schema found" for a resource far from the cause.
+    if (!group || !kind || !/^kind:\s*CustomResourceDefinition\s*$/m.test(head)) {
+      throw new SharedMaterialError(
+        file,
+        "not a CustomResourceDefinition (no kind: CustomResourceDefinition, spec.group and spec.names.kind at its top)",
+      );
+    }
+    index.set(`${group}/${kind}`, { file, group, kind });
   }
+  crdIndex = index;
   return crdIndex;
 }
 
@@ -62,28 +70,35 @@ export function crdSchema(group: string, version: string, kind: string): JsonSch
 }
 
 function loadServedSchema(file: string, version: string): JsonSchema | undefined {
-  const text = fs.readFileSync(file, "utf8");
+  const text = readSharedText(file, "a CustomResourceDefinition");
   const digest = createHash("sha256").update(`${CONVERSION_VERSION}\n${version}\n${text}`).digest("hex").slice(0, 24);
   const cached = path.join(cacheDir(), `crd-${path.basename(file, ".yaml")}-${version}-${digest}.json`);
-  if (fs.existsSync(cached)) return JSON.parse(fs.readFileSync(cached, "utf8")) as JsonSchema;
-  const crd = YAML.parse(text) as { spec: { versions: { name: string; served: boolean; schema?: { openAPIV3Schema: JsonSchema } }[] } };
-  const served = crd.spec.versions.find((v) => v.name === version && v.served);
-  if (!served?.schema) return undefined;
-  const strict = strictSchema(served.schema.openAPIV3Schema);
+  const fromCache = readCachedJson(cached);
+  if (fromCache) return fromCache;
+  const crd = parseSharedYaml(file, text) as { spec?: { versions?: unknown } } | null;
+  const versions = crd?.spec?.versions;
+  if (!Array.isArray(versions)) throw new SharedMaterialError(file, "no spec.versions list (truncated or not a CustomResourceDefinition)");
+  const served = (versions as { name?: unknown; served?: unknown; schema?: { openAPIV3Schema?: unknown } }[]).find(
+    (v) => v?.name === version && v.served,
+  );
+  if (!served) return undefined;
+  const openApi = served.schema?.openAPIV3Schema;
+  if (!openApi || typeof openApi !== "object" || Array.isArray(openApi)) {
+    throw new SharedMaterialError(file, `served version ${version} has no schema.openAPIV3Schema object`);
+  }
+  const strict = strictSchema(openApi as JsonSchema);
   delete (strict.properties as Record<string, unknown> | undefined)?.status;
   const schema = shareRepeatedSubschemas(strict);
   writeAtomically(cached, JSON.stringify(schema));
   return schema;
 }
 
-function writeAtomically(file: string, content: string): void {
+/** A cached conversion, or undefined when absent or damaged (then it is rebuilt). */
+function readCachedJson(file: string): JsonSchema | undefined {
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, content);
-    fs.renameSync(tmp, file);
+    return JSON.parse(fs.readFileSync(file, "utf8")) as JsonSchema;
   } catch {
-    // A read-only tree only loses the cache, not correctness.
+    return undefined;
   }
 }
 
@@ -159,21 +174,11 @@ export function shareRepeatedSubschemas(root: JsonSchema): JsonSchema {
  * module (keyed by the schema and the ajv version) so later runs only load it.
  */
 function compileCached(name: string, schema: JsonSchema): ValidateFunction {
-  const digest = createHash("sha256")
-    .update(`${AJV_VERSION}\n${JSON.stringify(schema)}`)
-    .digest("hex")
-    .slice(0, 24);
-  const file = path.join(cacheDir(), `validate-${name}-${digest}.js`);
-  if (fs.existsSync(file)) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return require(file) as ValidateFunction;
-    } catch {
-      // A damaged cache entry is rebuilt below.
-    }
-  }
+  const key = JSON.stringify(schema);
+  const cached = loadCachedValidator(name, key);
+  if (cached) return cached;
   const validate = ajv.compile(schema);
-  writeAtomically(file, standaloneCode(ajv, validate));
+  storeValidator(name, key, ajv, validate);
   return validate;
 }
 
@@ -183,7 +188,7 @@ export interface CrdValidationResult {
   readonly errors: { path: string; reason: string }[];
 }
 
-/** Validates one custom resource object (`apiVersion`, `kind`, `metadata`, `spec`). */
+/** Validates one custom resource object (`apiVersion`, `kind`, `metadata`, `spec`): its schema, then its CRD's CEL rules. */
 export function validateCustomResource(object: { apiVersion?: unknown; kind?: unknown }): CrdValidationResult {
   const apiVersion = String(object.apiVersion ?? "");
   const kind = String(object.kind ?? "");
@@ -199,6 +204,7 @@ export function validateCustomResource(object: { apiVersion?: unknown; kind?: un
     validate = compileCached(`${group}-${version}-${kind}`, schema);
     validators.set(key, validate);
   }
-  if (validate(object)) return { known: true, errors: [] };
-  return { known: true, errors: ajvErrorsToReasons(validate.errors ?? []) };
+  const schemaErrors = validate(object) ? [] : (validate.errors ?? []);
+  const celErrors = celRuleFindings(crdSchema(group, version, kind) as JsonSchema, object, schemaErrors);
+  return { known: true, errors: [...ajvErrorsToReasons(schemaErrors), ...celErrors] };
 }

@@ -16,12 +16,15 @@ export function azureDevOpsSchemaPath(): string {
   return path.join(sharedDir(), "schemas", "azuredevops.schema.json");
 }
 
-/** A cache folder for derived, reproducible data (FACE_OCR_CACHE_DIR overrides it); never committed. */
-export function cacheDir(): string {
-  return process.env.FACE_OCR_CACHE_DIR ?? path.resolve(__dirname, "..", "node_modules", ".cache", "face-ocr-platform");
-}
-
-/** Microsoft's JSON schema of Azure Pipelines YAML files. */
+/** Microsoft's JSON schema for Azure Pipelines YAML (microsoft/azure-pipelines-vscode `service-schema.json`). */
 export function azurePipelinesSchemaPath(): string {
   return path.join(sharedDir(), "schemas", "azure-pipelines.service-schema.json");
+}
+
+/**
+ * A cache folder for derived, reproducible data (FACE_OCR_CACHE_DIR overrides it); never committed. It sits
+ * outside node_modules so that `npm ci` keeps it: every entry is keyed by the hash of what it was derived from.
+ */
+export function cacheDir(): string {
+  return process.env.FACE_OCR_CACHE_DIR ?? path.resolve(__dirname, "..", ".cache", "validators");
 }

@@ -5,10 +5,19 @@
  * with the stack's Ray version and the generated pipeline model. Pure
  * functions over file text; `scripts/checkAppRepo.ts` is the command line.
  */
+import { DockerfileParser } from "dockerfile-ast";
 import * as YAML from "yaml";
-import { parseRayImageTag, RAY_VERSION_PATTERN, rayImageTag } from "../../config/imageRef";
+import { parseImageRef, parseRayImageTag, RAY_VERSION_PATTERN, rayImageTag } from "../../config/imageRef";
 import { RAY_IMAGE_REPOSITORY } from "../../config/rayVersion";
 import { AppPipelineModel, RAY_VERSION_VARIABLE } from "./pipelineModel";
+import {
+  CheckoutReader,
+  normalizeProjectName,
+  PipRequirement,
+  pipInstallRequirements,
+  readRequirementsFile,
+  RequirementsRead,
+} from "./pipRequirements";
 import { appPipelineDocument } from "./pipelineYaml";
 
 export interface Finding {
@@ -35,47 +44,6 @@ export function formatFinding(f: Finding): string {
 
 // ---------------------------------------------------------------- Dockerfile
 
-interface Instruction {
-  readonly line: number;
-  readonly keyword: string;
-  readonly args: string;
-}
-
-/** Instructions with their first line; continuation lines joined, comments and blank lines skipped. */
-function dockerInstructions(text: string): Instruction[] {
-  const lines = text.split(/\r?\n/);
-  const out: Instruction[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const first = lines[i];
-    if (/^\s*(#|$)/.test(first)) continue;
-    let joined = first;
-    const start = i + 1;
-    while (/\\\s*$/.test(joined) && i + 1 < lines.length) {
-      joined = joined.replace(/\\\s*$/, " ");
-      i++;
-      if (!/^\s*#/.test(lines[i])) joined += lines[i];
-    }
-    const match = /^\s*([A-Za-z]+)\s*(.*)$/.exec(joined);
-    if (match) out.push({ line: start, keyword: match[1].toUpperCase(), args: match[2].trim() });
-  }
-  return out;
-}
-
-function unquote(value: string): string {
-  return /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value;
-}
-
-/** `ARG A=1 B` to [["A", "1"], ["B", undefined]]. */
-function argDeclarations(args: string): [string, string | undefined][] {
-  return args
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((token) => {
-      const eq = token.indexOf("=");
-      return eq < 0 ? [token, undefined] : [token.slice(0, eq), unquote(token.slice(eq + 1))];
-    });
-}
-
 const VARIABLE_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::[-+]([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
 
 function expand(text: string, values: ReadonlyMap<string, string | undefined>): string {
@@ -89,71 +57,97 @@ function referencesVariable(text: string, name: string): boolean {
   return [...text.matchAll(VARIABLE_REFERENCE)].some((m) => (m[1] ?? m[3]) === name);
 }
 
-/** The image of a FROM instruction, without `--platform=` flags and the `AS name` suffix. */
-function fromImage(args: string): string | undefined {
-  return args.split(/\s+/).find((token) => token !== "" && !token.startsWith("--"));
+/** `rayproject/ray`, also behind a registry or a mirror path (`myacr.azurecr.io/dockerhub/rayproject/ray`). */
+function isRayImage(image: string): boolean {
+  const repository = parseImageRef(image).repository;
+  return repository === RAY_IMAGE_REPOSITORY || repository.endsWith(`/${RAY_IMAGE_REPOSITORY}`);
+}
+
+/** One build stage: its FROM line (1-based), the image as written and as the pipeline's build resolves it. */
+interface Stage {
+  readonly line: number;
+  readonly raw: string;
+  readonly image: string;
+  readonly name?: string;
 }
 
 /**
  * The GPU worker's Dockerfile must build on `rayproject/ray:<ray>-<py>-<cu>` of
  * the stack: literally, or through `ARG RAY_VERSION` (whose default, if any,
- * must be the stack's version; the pipeline passes the real value).
+ * must be the stack's version; the pipeline passes the real value). Every Ray
+ * stage is checked, and the final stage (the image the pipeline pushes) must
+ * be one of them or built on one. A registry prefix or a digest is fine: the
+ * tag still names the Ray version.
  */
 export function checkWorkerDockerfile(text: string, file: string, expect: RayExpectation): Finding[] {
   const findings: Finding[] = [];
   const expectedTag = rayImageTag({ rayVersion: expect.rayVersion, pythonTag: expect.pythonTag, cudaTag: expect.cudaTag });
   const expectedImage = `${RAY_IMAGE_REPOSITORY}:${expectedTag}`;
   const runs = `stack "${expect.stack}" runs Ray ${expect.rayVersion}`;
-  const instructions = dockerInstructions(text);
+  const dockerfile = DockerfileParser.parse(text);
+  const firstFrom = dockerfile.getFROMs()[0]?.getRange().start.line ?? Number.POSITIVE_INFINITY;
   // ARGs before the first FROM are the only ones a FROM line can read.
   const globalArgs = new Map<string, string | undefined>();
-  let seenFrom = false;
-  let rayFroms = 0;
-  for (const ins of instructions) {
-    if (ins.keyword === "ARG") {
-      for (const [name, value] of argDeclarations(ins.args)) {
-        if (!seenFrom) globalArgs.set(name, value);
-        if (name === RAY_VERSION_VARIABLE && value !== undefined && value !== expect.rayVersion) {
-          findings.push({
-            file,
-            line: ins.line,
-            message: `ARG ${RAY_VERSION_VARIABLE} defaults to "${value}", but ${runs}; expected ARG ${RAY_VERSION_VARIABLE}=${expect.rayVersion}`,
-          });
-        }
+  for (const arg of dockerfile.getARGs()) {
+    const line = arg.getRange().start.line;
+    for (const property of arg.getProperties()) {
+      const name = property.getName();
+      const value = property.getValue() ?? undefined;
+      if (line < firstFrom) globalArgs.set(name, value);
+      if (name === RAY_VERSION_VARIABLE && value !== undefined && value !== expect.rayVersion) {
+        findings.push({
+          file,
+          line: line + 1,
+          message: `ARG ${RAY_VERSION_VARIABLE} defaults to "${value}", but ${runs}; expected ARG ${RAY_VERSION_VARIABLE}=${expect.rayVersion}`,
+        });
       }
-      continue;
     }
-    if (ins.keyword !== "FROM") continue;
-    seenFrom = true;
-    const raw = fromImage(ins.args);
-    if (raw === undefined) continue;
-    // The pipeline passes --build-arg RAY_VERSION=<stack's version>, so that is the value FROM sees in CI;
-    // a stale ARG default was reported on its own line above.
-    const values = new Map(globalArgs);
-    if (globalArgs.has(RAY_VERSION_VARIABLE)) values.set(RAY_VERSION_VARIABLE, expect.rayVersion);
-    const image = expand(raw, values);
-    if (!image.startsWith(`${RAY_IMAGE_REPOSITORY}:`) && image !== RAY_IMAGE_REPOSITORY) continue;
-    rayFroms++;
-    if (referencesVariable(raw, RAY_VERSION_VARIABLE) && !globalArgs.has(RAY_VERSION_VARIABLE)) {
+  }
+  // The pipeline passes --build-arg RAY_VERSION=<stack's version>, so that is the value FROM sees in CI;
+  // a stale ARG default was reported on its own line above.
+  const values = new Map(globalArgs);
+  if (globalArgs.has(RAY_VERSION_VARIABLE)) values.set(RAY_VERSION_VARIABLE, expect.rayVersion);
+  const stages: Stage[] = [];
+  for (const from of dockerfile.getFROMs()) {
+    const raw = from.getImage();
+    if (raw === null) continue;
+    stages.push({ line: from.getRange().start.line + 1, raw, image: expand(raw, values), name: from.getBuildStage()?.toLowerCase() });
+  }
+  const rayStages = new Set<Stage>();
+  for (const stage of stages) {
+    if (!isRayImage(stage.image)) continue;
+    rayStages.add(stage);
+    if (referencesVariable(stage.raw, RAY_VERSION_VARIABLE) && !globalArgs.has(RAY_VERSION_VARIABLE)) {
       findings.push({
         file,
-        line: ins.line,
-        message: `FROM ${raw} reads \${${RAY_VERSION_VARIABLE}}, but no ARG ${RAY_VERSION_VARIABLE} comes before the first FROM, so the pipeline's build argument never reaches it; add ARG ${RAY_VERSION_VARIABLE}=${expect.rayVersion} above it`,
+        line: stage.line,
+        message: `FROM ${stage.raw} reads \${${RAY_VERSION_VARIABLE}}, but no ARG ${RAY_VERSION_VARIABLE} comes before the first FROM, so the pipeline's build argument never reaches it; add ARG ${RAY_VERSION_VARIABLE}=${expect.rayVersion} above it`,
       });
       continue;
     }
-    if (image === expectedImage) continue;
-    const parts = parseRayImageTag(image);
+    const ref = parseImageRef(stage.image);
+    const plain = `${ref.repository}:${ref.tag ?? ""}`;
+    if (ref.repository === RAY_IMAGE_REPOSITORY && ref.tag === expectedTag) continue;
+    const parts = parseRayImageTag(plain.slice(plain.indexOf(RAY_IMAGE_REPOSITORY)));
     const what =
       parts === undefined
         ? `is not a ${RAY_IMAGE_REPOSITORY}:<ray>-<python>-<cuda> image`
         : parts.rayVersion !== expect.rayVersion
           ? `uses Ray ${parts.rayVersion}, but ${runs}`
           : `has python/CUDA tags ${parts.pythonTag}${parts.cudaTag ? `-${parts.cudaTag}` : ""}, but stack "${expect.stack}" uses ${expect.pythonTag}-${expect.cudaTag}`;
-    findings.push({ file, line: ins.line, message: `FROM ${image} ${what}; expected FROM ${expectedImage}` });
+    findings.push({ file, line: stage.line, message: `FROM ${stage.image} ${what}; expected FROM ${expectedImage}` });
   }
-  if (rayFroms === 0) {
+  if (rayStages.size === 0) {
     findings.push({ file, message: `no FROM ${RAY_IMAGE_REPOSITORY}:... line; the GPU worker image must build on ${expectedImage}` });
+    return findings;
+  }
+  const final = stages[stages.length - 1];
+  if (!buildsOnRay(final, stages, rayStages)) {
+    findings.push({
+      file,
+      line: final.line,
+      message: `the final stage (FROM ${final.raw}) is the image the pipeline pushes, and it does not build on ${RAY_IMAGE_REPOSITORY}; make the last stage FROM ${expectedImage} or a stage built on it`,
+    });
   }
   return findings;
 }
@@ -168,24 +162,27 @@ export function checkWorkerDockerfileOnBase(text: string, file: string, expect: 
   const base = expect.workerBase;
   if (!base) return checkWorkerDockerfile(text, file, expect);
   const findings: Finding[] = [];
-  const instructions = dockerInstructions(text);
-  const froms = instructions.filter((i) => i.keyword === "FROM");
+  const dockerfile = DockerfileParser.parse(text);
+  const froms = dockerfile.getFROMs();
   const uses = `stack "${expect.stack}" builds the worker on ${base.image} (ray.gpuWorker.heavyDependencies.mode: baseImage)`;
   if (froms.length === 0) findings.push({ file, message: `no FROM line; ${uses}` });
   for (const from of froms) {
-    const image = fromImage(from.args);
-    if (image !== base.image)
-      findings.push({ file, line: from.line, message: `FROM ${image ?? ""} is not the base image; ${uses}; expected FROM ${base.image}` });
+    const image = from.getImage();
+    if (image !== base.image) {
+      const line = from.getRange().start.line + 1;
+      findings.push({ file, line, message: `FROM ${image ?? ""} is not the base image; ${uses}; expected FROM ${base.image}` });
+    }
   }
-  for (const ins of instructions.filter((i) => i.keyword === "RUN" && /\bpip3?\s+install\b/.test(i.args))) {
-    const words = ins.args.split(/\s+/).map((w) => unquote(w).toLowerCase());
-    const again = base.heavyPackages.filter((name) =>
-      words.some((w) => w === name || new RegExp(`^${name.replace(/[.]/g, "\\.")}\\s*(\\[|[<>=!~;])`).test(w)),
-    );
+  for (const instruction of dockerfile.getInstructions()) {
+    if (instruction.getKeyword() !== "RUN") continue;
+    const line = instruction.getRange().start.line + 1;
+    const words = instruction.getArguments().map((a) => a.getValue());
+    const installed = new Set(pipInstallRequirements(words, file, line).requirements.map((r) => r.name));
+    const again = base.heavyPackages.filter((name) => installed.has(normalizeProjectName(name)));
     if (again.length > 0) {
       findings.push({
         file,
-        line: ins.line,
+        line,
         message: `installs ${again.join(", ")} again, which the base image already holds pinned and fixed; remove ${again.length === 1 ? "it" : "them"} from this RUN`,
       });
     }
@@ -209,41 +206,83 @@ export function checkWorkerBaseDockerfile(text: string, file: string, expect: Ra
   ];
 }
 
-// ---------------------------------------------------------------- requirements.txt
-
-/** PEP 503 name normalisation. */
-function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
+/** Whether a stage is a Ray stage or (through `FROM <stage name>`) built on one. */
+function buildsOnRay(stage: Stage, stages: readonly Stage[], rayStages: ReadonlySet<Stage>): boolean {
+  let current: Stage | undefined = stage;
+  for (let hops = 0; current !== undefined && hops <= stages.length; hops++) {
+    if (rayStages.has(current)) return true;
+    const parentName = current.image.toLowerCase();
+    const index = stages.indexOf(current);
+    current = stages
+      .slice(0, index)
+      .reverse()
+      .find((s) => s.name === parentName);
+  }
+  return false;
 }
 
-/** The API's requirements.txt must pin `ray[client]==<the stack's Ray>` exactly. */
-export function checkApiRequirements(text: string, file: string, expect: RayExpectation): Finding[] {
-  const findings: Finding[] = [];
+// ---------------------------------------------------------------- the API's Ray Client pin
+
+/** The message for a `ray` requirement that is not `ray[client]==<the stack's Ray>`; undefined when it is. */
+function rayClientPinProblem(r: PipRequirement, expect: RayExpectation): string | undefined {
   const expected = `ray[client]==${expect.rayVersion}`;
-  const runs = `stack "${expect.stack}" runs Ray ${expect.rayVersion}`;
-  let found = 0;
-  text.split(/\r?\n/).forEach((rawLine, index) => {
-    const line = rawLine.replace(/(^|\s)#.*$/, "").trim();
-    if (line === "" || line.startsWith("-")) return;
-    const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*([^;]*?)\s*(?:;.*)?$/.exec(line);
-    if (!match || normalizeName(match[1]) !== "ray") return;
-    found++;
-    const extras = (match[2] ?? "").split(",").map((e) => normalizeName(e.trim()));
-    const spec = match[3].replace(/\s+/g, "");
-    const at = { file, line: index + 1 };
-    if (!extras.includes("client")) {
-      findings.push({ ...at, message: `${line} has no [client] extra; the API connects through Ray Client and needs ${expected}` });
-      return;
-    }
-    const pin = /^==([^,=]+)$/.exec(spec);
-    if (!pin || !RAY_VERSION_PATTERN.test(pin[1])) {
-      findings.push({ ...at, message: `${line} does not pin one exact Ray version; expected ${expected}` });
-    } else if (pin[1] !== expect.rayVersion) {
-      findings.push({ ...at, message: `${line} pins Ray ${pin[1]}, but ${runs}; expected ${expected}` });
-    }
-  });
-  if (found === 0) {
-    findings.push({ file, message: `no ray[client] requirement; the API connects through Ray Client and must pin ${expected}` });
+  if (!r.extras.includes("client")) return `${r.text} has no [client] extra; the API connects through Ray Client and needs ${expected}`;
+  const [only, ...more] = r.specifiers;
+  const exact = only !== undefined && more.length === 0 && (only.operator === "==" || only.operator === "===");
+  if (!exact || only.version === undefined || !RAY_VERSION_PATTERN.test(only.version)) {
+    return `${r.text} does not pin one exact Ray version; expected ${expected}`;
+  }
+  if (only.version !== expect.rayVersion)
+    return `${r.text} pins Ray ${only.version}, but stack "${expect.stack}" runs Ray ${expect.rayVersion}; expected ${expected}`;
+  return undefined;
+}
+
+function rayPinFindings(read: RequirementsRead, expect: RayExpectation): Finding[] {
+  const findings: Finding[] = read.problems.map((p) => ({ ...p }));
+  for (const r of read.requirements) {
+    if (r.name !== "ray") continue;
+    const message = rayClientPinProblem(r, expect);
+    if (message !== undefined) findings.push({ file: r.file, line: r.line, message });
+  }
+  return findings;
+}
+
+/** Where the API's requirements live in its repository. */
+export const API_REQUIREMENTS = "requirements.txt";
+
+/** How to read and name the other files of a checkout (the files requirements.txt includes). */
+export interface Checkout {
+  readonly read: CheckoutReader;
+  readonly display: (relativePath: string) => string;
+}
+
+const NO_OTHER_FILES: Checkout = { read: () => undefined, display: (p) => p };
+
+/**
+ * The API's requirements.txt (and the files it includes with `-r`) must pin `ray[client]==<the stack's Ray>`
+ * exactly; `===` and hash-pinned lines count.
+ */
+export function checkApiRequirements(text: string, file: string, expect: RayExpectation, checkout: Checkout = NO_OTHER_FILES): Finding[] {
+  const read = (p: string) => (p === API_REQUIREMENTS ? text : checkout.read(p));
+  const display = (p: string) => (p === API_REQUIREMENTS ? file : checkout.display(p));
+  const parsed = readRequirementsFile(API_REQUIREMENTS, read, display);
+  const findings = rayPinFindings(parsed, expect);
+  if (!parsed.requirements.some((r) => r.name === "ray")) {
+    findings.push({
+      file,
+      message: `no ray[client] requirement; the API connects through Ray Client and must pin ray[client]==${expect.rayVersion}`,
+    });
+  }
+  return findings;
+}
+
+/** A `pip install` of Ray in the API's Dockerfile must pin the same `ray[client]==<version>` as requirements.txt. */
+export function checkApiDockerfile(text: string, file: string, expect: RayExpectation): Finding[] {
+  const findings: Finding[] = [];
+  for (const instruction of DockerfileParser.parse(text).getInstructions()) {
+    if (instruction.getKeyword() !== "RUN") continue;
+    const words = instruction.getArguments().map((a) => a.getValue());
+    findings.push(...rayPinFindings(pipInstallRequirements(words, file, instruction.getRange().start.line + 1), expect));
   }
   return findings;
 }
@@ -363,7 +402,7 @@ export function checkPipelineYaml(
 // ---------------------------------------------------------------- one repository
 
 /** Reads a file of the repository by relative path; undefined when it does not exist. */
-export type RepoReader = (relativePath: string) => string | undefined;
+export type RepoReader = CheckoutReader;
 
 /**
  * Every lockstep check for one app repository checkout: its pipeline file,
@@ -385,6 +424,9 @@ export function checkAppRepo(
   withFile(app.yamlPath, (text, file) => checkPipelineYaml(text, file, app, expect));
   if (app.kind === "worker") withFile(app.dockerfile, (text, file) => checkWorkerDockerfileOnBase(text, file, expect));
   if (app.kind === "worker-base") withFile(app.dockerfile, (text, file) => checkWorkerBaseDockerfile(text, file, expect));
-  if (app.kind === "api") withFile("requirements.txt", (text, file) => checkApiRequirements(text, file, expect));
+  if (app.kind === "api") {
+    withFile(API_REQUIREMENTS, (text, file) => checkApiRequirements(text, file, expect, { read, display }));
+    withFile(app.dockerfile, (text, file) => checkApiDockerfile(text, file, expect));
+  }
   return findings;
 }

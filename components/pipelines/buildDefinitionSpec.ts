@@ -92,11 +92,22 @@ export function prValidationPolicyArgs(
       buildDefinitionId: refs.buildDefinitionId,
       displayName: `${platform.name} preview`,
       manualQueueOnly: false,
-      queueOnSourceUpdateOnly: true,
-      validDuration: platform.validDurationMinutes,
+      ...previewExpiry(platform.validDurationMinutes),
       scopes: [{ repositoryId: refs.repositoryId, repositoryRef: branchRef(platform.branch), matchType: "Exact" }],
     },
   };
+}
+
+/**
+ * The policy's build expiration. The provider has no expiry field of its own: the pair
+ * (`validDuration`, `queueOnSourceUpdateOnly`) encodes it. (0, false) is "immediately when the branch is
+ * updated"; (N, true) is "N minutes after the branch is updated"; (0, true) is "never", which this program never
+ * writes: a push to the branch runs `pulumi up`, and a preview of the state before it must not count.
+ */
+export function previewExpiry(validDurationMinutes: number): { validDuration: number; queueOnSourceUpdateOnly: boolean } {
+  return validDurationMinutes === 0
+    ? { validDuration: 0, queueOnSourceUpdateOnly: false }
+    : { validDuration: validDurationMinutes, queueOnSourceUpdateOnly: true };
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { StackConfig } from "../../config/stackConfig";
 import { API_APP, WORKER_APP } from "../../config/sections/pipelines";
 import { workerBaseImage } from "../ray/baseImage";
-import { acrLoginServer, acrRepositoryUrl } from "../registry/registrySpec";
+import { acrLoginServer, acrRepositoryUrl, registryLoginServer } from "../registry/registrySpec";
 
 /** The build argument every app image gets, so Dockerfiles take the stack's Ray version. */
 export const RAY_VERSION_VARIABLE = "RAY_VERSION";
@@ -88,7 +88,7 @@ export interface PlatformPipelineModel {
   readonly yamlPath: string;
   /** Protected branch: PRs into it need a passing preview, pushes to it deploy. */
   readonly branch: string;
-  /** Minutes a passing preview stays valid. */
+  /** Minutes a passing preview stays valid once the branch has moved; 0: it expires when the branch is updated. */
   readonly validDurationMinutes: number;
 }
 
@@ -116,9 +116,9 @@ export function pipelinesModel(config: PipelinesModelInput): PipelinesModel {
   const p = config.pipelines;
   // Not the registry component's `loginServer` Output: this model is plain data, computed before any resource exists,
   // for the generated YAML and check-app-repo (which run without Pulumi) as much as for the build definitions (which
-  // carry no URL). acrLoginServer (components/registry/registrySpec.ts) is the one derivation; the component checks
-  // the registry's reported login server against it.
-  const loginServer = acrLoginServer(config.registry.name);
+  // carry no URL). registryLoginServer (components/registry/registrySpec.ts) is the one derivation; the component checks
+  // a managed registry's reported login server against it.
+  const loginServer = registryLoginServer(config.registry);
   const variables: PipelineVariable[] = [
     { name: "AzureSubscription", value: p.azureSubscription },
     { name: "KeyVaultName", value: p.keyVaultName },

@@ -111,7 +111,7 @@ export function pipelineYamlFiles(config: PipelinesModelInput, options: { readon
   }));
 }
 
-/** The same files keyed `app-repos/<repo>/<path>`, the shape of the program's `generatedFiles` stack output. */
-export function appRepoGeneratedFiles(files: readonly AppRepoFile[]): Record<string, string> {
-  return Object.fromEntries(files.map((f) => [`app-repos/${f.repo}/${f.path}`, f.content]));
+/** Where a file sits in the program's `generatedFiles` stack output: `app-repos/<repo>/<path>`. */
+export function appRepoFilePath(file: AppRepoFile): string {
+  return `app-repos/${file.repo}/${file.path}`;
 }

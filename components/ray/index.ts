@@ -12,6 +12,7 @@ export * from "./ports";
 export * from "./rayCluster";
 export * from "./rayService";
 export * from "./serveConfig";
+export * from "./upgradeSpec";
 export * from "./volumes";
 export * from "./workerEnv";
 export * from "./workerImage";

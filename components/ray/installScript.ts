@@ -23,6 +23,14 @@ import {
   requirementSpec,
   sideEffectsOf,
 } from "./heavyDependencies";
+import {
+  DOWNLOAD_URL_PATTERN,
+  INDEX_URL_PATTERN,
+  PIP_PROJECT_PATTERN,
+  PIP_VERSION_PATTERN,
+  PLAIN_FILE_NAME_PATTERN,
+  SHELL_SAFE_ABSOLUTE_PATH_PATTERN,
+} from "../../config/sections/shellSafe";
 import { MODEL_DOWNLOADS, ModelDownload } from "./models";
 import { MODEL_CACHE_DIR, SHARED_PACKAGES_DIR } from "./volumes";
 
@@ -47,10 +55,6 @@ export function installScriptInputs(steps: readonly InstallStep[]): InstallScrip
 export const STALE_PART_MINUTES = 60;
 
 const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
-const PROJECT_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
-const VERSION_CLAUSE = /^\s*(===|==|!=|<=|>=|~=|<|>)\s*[A-Za-z0-9.*+!_-]+\s*$/;
-const SAFE_PATH = /^\/[A-Za-z0-9_./-]*$/;
-const SAFE_FILE = /^[A-Za-z0-9_.-]+$/;
 
 /** A word bash passes through unchanged: bare when it has no special characters, else single-quoted. */
 export function shellQuote(word: string): string {
@@ -59,8 +63,8 @@ export function shellQuote(word: string): string {
 }
 
 function checkRequirement(r: Requirement): void {
-  if (!PROJECT_NAME.test(r.name)) throw new Error(`heavy dependency "${r.name}" is not a valid PyPI project name`);
-  if (r.version !== undefined && !r.version.split(",").every((clause) => VERSION_CLAUSE.test(clause))) {
+  if (!PIP_PROJECT_PATTERN.test(r.name)) throw new Error(`heavy dependency "${r.name}" is not a valid PyPI project name`);
+  if (r.version !== undefined && !PIP_VERSION_PATTERN.test(r.version)) {
     throw new Error(
       `heavy dependency "${r.name}": "${r.version}" is not a PEP 440 version specifier such as ">=1.7.0" or ">=2.7.0,<3.0.0"`,
     );
@@ -68,7 +72,8 @@ function checkRequirement(r: Requirement): void {
 }
 
 function checkPath(what: string, path: string): void {
-  if (!SAFE_PATH.test(path)) throw new Error(`${what} "${path}" must be an absolute path of letters, digits, "_", ".", "-" and "/"`);
+  if (!SHELL_SAFE_ABSOLUTE_PATH_PATTERN.test(path))
+    throw new Error(`${what} "${path}" must be an absolute path of letters, digits, "_", ".", "-" and "/", without "." or ".." segments`);
 }
 
 /** `pip install --target=... --no-cache-dir [--upgrade]` followed by its arguments. */
@@ -113,7 +118,10 @@ export function checkSteps(steps: readonly InstallStep[], target: string): void 
 /** The shell-quoted arguments of a step's pip install: its requirements, then its index. */
 export function stepArguments(step: InstallStep): string[] {
   const args = step.requirements.map((r) => shellQuote(requirementSpec(r)));
-  if (step.indexUrl) args.push("--index-url", shellQuote(step.indexUrl));
+  if (step.indexUrl) {
+    if (!INDEX_URL_PATTERN.test(step.indexUrl)) throw new Error(`step "${step.title}": "${step.indexUrl}" is not an https index URL`);
+    args.push("--index-url", shellQuote(step.indexUrl));
+  }
   return args;
 }
 
@@ -154,8 +162,8 @@ export function modelDownloadLines(models: readonly ModelDownload[], modelDir: s
   ];
   for (const m of models) {
     if (!/^[A-Za-z0-9 _.-]+$/.test(m.name)) throw new Error(`model name "${m.name}" must be letters, digits, spaces, "_", "." and "-"`);
-    if (!SAFE_FILE.test(m.file)) throw new Error(`model file "${m.file}" must be a plain file name`);
-    if (!/^https:\/\/[^\s'"`$\\]+$/.test(m.url)) throw new Error(`model ${m.name}: "${m.url}" is not an https URL`);
+    if (!PLAIN_FILE_NAME_PATTERN.test(m.file)) throw new Error(`model file "${m.file}" must be a plain file name`);
+    if (!DOWNLOAD_URL_PATTERN.test(m.url)) throw new Error(`model ${m.name}: "${m.url}" is not an https URL`);
     const file = `${modelDir}/${m.file}`;
     // Download beside the final name and rename: an interrupted download never looks like a present model,
     // and replicas starting together on the shared volume do not write the same file.

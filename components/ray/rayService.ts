@@ -12,6 +12,7 @@ import { gpuWorkerGroupSpec } from "./gpuWorkerGroup";
 import { heavyDependencies, pinnedSteps } from "./heavyDependencies";
 import { headGroupSpec } from "./headGroup";
 import { serveConfigV2 } from "./serveConfig";
+import { autoscalingSpec, upgradeAnnotations, upgradeSpec } from "./upgradeSpec";
 import { workerPullPolicy } from "./workerImage";
 
 export interface RayServiceInputs {
@@ -49,11 +50,13 @@ export function rayServiceObject(inputs: RayServiceInputs): RayServiceObject {
   return {
     apiVersion: RAY_SERVICE.apiVersion,
     kind: RAY_SERVICE.kind,
-    metadata: { name: s.serviceName, namespace: inputs.namespace },
+    metadata: { name: s.serviceName, namespace: inputs.namespace, annotations: upgradeAnnotations(s.upgrade) },
     spec: {
+      ...upgradeSpec(s.upgrade),
       serveConfigV2: serveConfigV2(s.serve),
       rayClusterConfig: {
         rayVersion: inputs.rayVersion,
+        ...autoscalingSpec(s.autoscaling),
         headGroupSpec: headGroupSpec({ image: images.cpu, head: s.head, securityContext: s.securityContext }),
         workerGroupSpecs: [
           cpuWorkerGroupSpec({ image: images.cpu, group: s.cpuWorker, securityContext: s.securityContext }),

@@ -7,7 +7,7 @@ import { IMAGE_REPOSITORY_PATTERN } from "../../config/imageRef";
 import { StackConfigError } from "../../config/errors";
 import { configErrorMessage } from "../../config/load";
 import { registryDigest, registryReaderArgs } from "./imageDigest";
-import type { RegistrySku } from "../../config/sections/registry";
+import type { RegistryConfig, RegistryMode, RegistrySku } from "../../config/sections/registry";
 import {
   acrLoginServer,
   acrPullRoleDefinitionId,
@@ -18,20 +18,44 @@ import {
   pullAccessSpec,
   PullSecretRef,
   pullSecretSuffix,
+  registryLoginServer,
   RegistrySettingsError,
   RegistrySpec,
   registrySpec,
+  subscriptionOfRegistryId,
 } from "./registrySpec";
 
 export interface ContainerRegistryArgs {
   /** Registry name, e.g. `cybersmartstg`. */
   readonly registryName: string;
-  /** Existing resource group that holds the registry. */
-  readonly resourceGroupName: string;
-  /** Registry SKU; match the live registry's before adopting it. @default "Premium" */
+  /**
+   * `manage`: the component owns the registry. `reference`: the registry exists and is owned elsewhere; the component
+   * registers no Azure resource and makes no Azure call for it, and every URL derives from `loginServer`.
+   * @default "manage"
+   */
+  readonly mode?: RegistryMode;
+  /** Reference mode: the existing registry's login server, e.g. `cybersmartstg.azurecr.io`. */
+  readonly loginServer?: string;
+  /** Reference mode: the existing registry's ARM id; the scope of the kubelet's AcrPull, which needs it. */
+  readonly resourceId?: string;
+  /** Manage mode: existing resource group that holds the registry. */
+  readonly resourceGroupName?: string;
+  /** Registry SKU; the live registry's. Unset: Premium (the offline plan's stand-in). */
   readonly sku?: RegistrySku;
-  /** The shared admin user; match the live value while pull secrets use its credentials. @default false */
+  /** The shared admin user; the live value while pull secrets use its credentials. Unset: the provider's default. */
   readonly adminUserEnabled?: boolean;
+  /** Azure region; unset: the resource group's. */
+  readonly location?: string;
+  /** Unset: the provider's default (`Enabled`). */
+  readonly publicNetworkAccess?: "Enabled" | "Disabled";
+  /** Fixed at creation. Unset: the provider's default (`Disabled`). */
+  readonly zoneRedundancy?: "Enabled" | "Disabled";
+  /** Unset: the provider's default (false). */
+  readonly anonymousPullEnabled?: boolean;
+  /** Unset: the provider's default (`AzureServices`). */
+  readonly networkRuleBypassOptions?: "AzureServices" | "None";
+  /** Premium only: the firewall. Unset: none sent. */
+  readonly networkRuleSet?: RegistryConfig["networkRuleSet"];
   /**
    * Days the retention policy keeps untagged manifests; unset: retention disabled (the default, since a
    * digest-pinned image whose moving tag moved on is untagged). Premium only.
@@ -58,7 +82,8 @@ export interface ContainerRegistryArgs {
 export class ContainerRegistry extends pulumi.ComponentResource {
   /** e.g. `cybersmartstg.azurecr.io`. */
   public readonly loginServer: pulumi.Output<string>;
-  public readonly registry: containerregistry.Registry;
+  /** The managed registry; undefined when the stack only references one. */
+  public readonly registry?: containerregistry.Registry;
   /** The kubelet identity's AcrPull assignment, when pull access uses it (the default). */
   public readonly kubeletAcrPull?: authorization.RoleAssignment;
   /** The pull secrets the program creates (not the `existing` ones it only references). */
@@ -69,35 +94,54 @@ export class ContainerRegistry extends pulumi.ComponentResource {
 
   constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     // A config mistake stops the run here, before anything is registered.
-    const pullAccess = checkedPullAccess(args);
-    const spec = checkedRegistrySpec(args);
+    const mode = args.mode ?? "manage";
+    const pullAccess = checkedPullAccess(args, mode);
+    const spec = mode === "manage" ? checkedRegistrySpec(args) : undefined;
     super("face-ocr:registry:ContainerRegistry", name, {}, opts);
     this.pullAccess = pullAccess;
     this.logicalName = name;
 
-    this.registry = new containerregistry.Registry(`${name}-acr`, { ...spec }, { parent: this, protect: true });
-    // The pipeline model derives the same login server from the name (acrLoginServer, registrySpec.ts: the one
-    // derivation); what the registry reports must be it, or the generated pipelines would push elsewhere.
-    const expectedLoginServer = acrLoginServer(args.registryName);
-    this.loginServer = this.registry.loginServer.apply((reported) => {
-      if (reported !== expectedLoginServer) {
-        throw new Error(
-          `registry ${args.registryName} reports login server ${reported}, but the pipelines and their generated YAML use ` +
-            `${expectedLoginServer} (acrLoginServer in components/registry/registrySpec.ts); change that one derivation`,
-        );
+    let scope: pulumi.Output<string> | undefined;
+    let roleDefinitionId: pulumi.Output<string> | undefined;
+    if (spec) {
+      const registry = new containerregistry.Registry(`${name}-acr`, { ...spec }, { parent: this, protect: true });
+      this.registry = registry;
+      // The pipeline model derives the same login server from the name (acrLoginServer, registrySpec.ts: the one
+      // derivation); what the registry reports must be it, or the generated pipelines would push elsewhere.
+      const expectedLoginServer = acrLoginServer(args.registryName);
+      this.loginServer = registry.loginServer.apply((reported) => {
+        if (reported !== expectedLoginServer) {
+          throw new Error(
+            `registry ${args.registryName} reports login server ${reported}, but the pipelines and their generated YAML use ` +
+              `${expectedLoginServer} (acrLoginServer in components/registry/registrySpec.ts); change that one derivation`,
+          );
+        }
+        return reported;
+      });
+      scope = registry.id;
+      if (pullAccess.kubeletAcrPull) {
+        roleDefinitionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId.apply(acrPullRoleDefinitionId);
       }
-      return reported;
-    });
+    } else {
+      // Referenced: nothing registered, nothing looked up. The id (when given) carries its subscription.
+      this.loginServer = pulumi.output(registryLoginServer({ mode, name: args.registryName, loginServer: args.loginServer }));
+      if (args.resourceId !== undefined) {
+        scope = pulumi.output(args.resourceId);
+        roleDefinitionId = pulumi.output(acrPullRoleDefinitionId(subscriptionOfRegistryId(args.resourceId)));
+      }
+    }
 
     if (pullAccess.kubeletAcrPull) {
-      const client = authorization.getClientConfigOutput({ parent: this });
+      if (!scope || !roleDefinitionId) {
+        throw new Error(`registry ${args.registryName} is referenced without a resourceId, so AcrPull has no scope; pass resourceId`);
+      }
       this.kubeletAcrPull = new authorization.RoleAssignment(
         `${name}-kubelet-acrpull`,
         {
           principalId: pullAccess.kubeletAcrPull.principalId,
           principalType: pullAccess.kubeletAcrPull.principalType,
-          roleDefinitionId: client.subscriptionId.apply(acrPullRoleDefinitionId),
-          scope: this.registry.id,
+          roleDefinitionId,
+          scope,
         },
         { parent: this },
       );
@@ -123,7 +167,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
 
     this.registerOutputs({
       loginServer: this.loginServer,
-      registryId: this.registry.id,
+      registryId: scope,
       pullSecrets: pullAccess.pullSecrets.map((s) => `${s.namespace}/${s.name}`),
     });
   }
@@ -169,6 +213,12 @@ function checkedRegistrySpec(args: ContainerRegistryArgs): RegistrySpec {
       resourceGroupName: args.resourceGroupName,
       sku: args.sku,
       adminUserEnabled: args.adminUserEnabled,
+      location: args.location,
+      publicNetworkAccess: args.publicNetworkAccess,
+      zoneRedundancy: args.zoneRedundancy,
+      anonymousPullEnabled: args.anonymousPullEnabled,
+      networkRuleBypassOptions: args.networkRuleBypassOptions,
+      networkRuleSet: args.networkRuleSet,
       untaggedRetentionDays: args.untaggedRetentionDays,
     });
   } catch (err) {
@@ -177,7 +227,7 @@ function checkedRegistrySpec(args: ContainerRegistryArgs): RegistrySpec {
   }
 }
 
-function checkedPullAccess(args: ContainerRegistryArgs): PullAccessSpec {
+function checkedPullAccess(args: ContainerRegistryArgs, mode: RegistryMode): PullAccessSpec {
   try {
     return pullAccessSpec(
       {
@@ -186,7 +236,7 @@ function checkedPullAccess(args: ContainerRegistryArgs): PullAccessSpec {
         pullSecrets: (args.pullSecrets ?? []).map((s) => ({ ...s, existing: s.existing ?? false })),
         pullSecretUsername: args.pullSecretUsername,
       },
-      { pullPasswordSet: args.pullSecretPassword !== undefined },
+      { pullPasswordSet: args.pullSecretPassword !== undefined, registryOwned: mode === "manage" },
     );
   } catch (err) {
     if (err instanceof PullAccessConfigError) throw new StackConfigError(configErrorMessage(pulumi.getStack(), err.problems));

@@ -7,7 +7,7 @@
  */
 import { REGISTRY_PULL_PASSWORD_KEY } from "../../config/secrets";
 import { IMAGE_REPOSITORY_PATTERN } from "../../config/imageRef";
-import { DEFAULT_REGISTRY_SKU, RETENTION_SKU, retentionSkuProblem } from "../../config/sections/registry";
+import { OFFLINE_REGISTRY_SKU, REGISTRY_RESOURCE_ID, RETENTION_SKU, retentionSkuProblem } from "../../config/sections/registry";
 import type { RegistryConfig, RegistrySku } from "../../config/sections/registry";
 
 /** Azure public cloud: a registry's login server is `<name, lower-cased>.azurecr.io`. */
@@ -49,6 +49,28 @@ export function acrRepositoryUrl(loginServer: string, repository: string): strin
   return `${loginServer}/${repository}`;
 }
 
+/**
+ * The login server every image and pipeline URL derives from: a referenced registry's as config names it, a managed
+ * registry's derived from its name ({@link acrLoginServer}).
+ */
+export function registryLoginServer(config: Pick<RegistryConfig, "mode" | "name" | "loginServer">): string {
+  if (config.mode === "reference") {
+    if (config.loginServer === undefined) throw new Error("registry.loginServer is required when registry.mode is reference");
+    return config.loginServer;
+  }
+  return acrLoginServer(config.name);
+}
+
+/** The subscription of a registry's ARM id, for the AcrPull role definition of a referenced registry (no Azure call). */
+export function subscriptionOfRegistryId(resourceId: string): string {
+  const match = REGISTRY_RESOURCE_ID.exec(resourceId);
+  if (!match)
+    throw new Error(
+      `"${resourceId}" is not a registry's ARM id (/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name>)`,
+    );
+  return match[1];
+}
+
 /** The AcrPull role definition under the subscription scope, as role assignments reference it. */
 export function acrPullRoleDefinitionId(subscriptionId: string): string {
   return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ACR_PULL_ROLE_ID}`;
@@ -59,8 +81,17 @@ export interface RegistrySpec {
   readonly registryName: string;
   readonly resourceGroupName: string;
   readonly sku: { readonly name: RegistrySku };
-  /** Off by default: pulls use Entra identities (kubelet AcrPull) or scoped credentials, not the shared admin user. */
-  readonly adminUserEnabled: boolean;
+  /** Left to the provider's default (false) only in the offline plan; a real run takes the live value from config. */
+  readonly adminUserEnabled?: boolean;
+  readonly location?: string;
+  readonly publicNetworkAccess?: "Enabled" | "Disabled";
+  readonly zoneRedundancy?: "Enabled" | "Disabled";
+  readonly anonymousPullEnabled?: boolean;
+  readonly networkRuleBypassOptions?: "AzureServices" | "None";
+  readonly networkRuleSet?: {
+    readonly defaultAction: "Allow" | "Deny";
+    readonly ipRules: { readonly action: "Allow"; readonly iPAddressOrRange: string }[];
+  };
   /**
    * Premium only (other SKUs have no retention policy, so the key is left out): the retention policy for untagged
    * manifests, disabled unless `untaggedRetentionDays` is set.
@@ -79,10 +110,29 @@ export class RegistrySettingsError extends Error {
 }
 
 export type RegistrySpecInput = Pick<RegistryConfig, "name" | "resourceGroupName" | "untaggedRetentionDays"> &
-  Partial<Pick<RegistryConfig, "sku" | "adminUserEnabled">>;
+  Partial<
+    Pick<
+      RegistryConfig,
+      | "sku"
+      | "adminUserEnabled"
+      | "location"
+      | "publicNetworkAccess"
+      | "zoneRedundancy"
+      | "anonymousPullEnabled"
+      | "networkRuleBypassOptions"
+      | "networkRuleSet"
+    >
+  >;
 
+/**
+ * The registry's inputs. A setting config leaves unset is left out, so the provider's default stands in: only the
+ * offline plan gets that far, since a real run refuses unset settings first (config/realRun.ts).
+ */
 export function registrySpec(config: RegistrySpecInput): RegistrySpec {
-  const sku = config.sku ?? DEFAULT_REGISTRY_SKU;
+  const sku = config.sku ?? OFFLINE_REGISTRY_SKU;
+  if (config.resourceGroupName === undefined) {
+    throw new RegistrySettingsError(["registry.resourceGroupName is missing: a managed registry needs the resource group that holds it"]);
+  }
   if (config.untaggedRetentionDays !== undefined && sku !== RETENTION_SKU) {
     throw new RegistrySettingsError([`registry.untaggedRetentionDays = ${config.untaggedRetentionDays}: ${retentionSkuProblem(sku)}`]);
   }
@@ -90,7 +140,23 @@ export function registrySpec(config: RegistrySpecInput): RegistrySpec {
     registryName: config.name,
     resourceGroupName: config.resourceGroupName,
     sku: { name: sku },
-    adminUserEnabled: config.adminUserEnabled ?? false,
+    ...defined({
+      adminUserEnabled: config.adminUserEnabled,
+      location: config.location,
+      publicNetworkAccess: config.publicNetworkAccess,
+      zoneRedundancy: config.zoneRedundancy,
+      anonymousPullEnabled: config.anonymousPullEnabled,
+      networkRuleBypassOptions: config.networkRuleBypassOptions,
+    }),
+    ...(config.networkRuleSet !== undefined
+      ? {
+          networkRuleSet: {
+            defaultAction: config.networkRuleSet.defaultAction,
+            // The provider's input name, with its capital P.
+            ipRules: config.networkRuleSet.ipRules.map((r) => ({ action: r.action, iPAddressOrRange: r.ipAddressOrRange })),
+          },
+        }
+      : {}),
     ...(sku === RETENTION_SKU
       ? {
           policies: {
@@ -102,6 +168,10 @@ export function registrySpec(config: RegistrySpecInput): RegistrySpec {
         }
       : {}),
   };
+}
+
+function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** How the clusters pull: an AcrPull role assignment, pull secrets, or both. */
@@ -127,7 +197,11 @@ export class PullAccessConfigError extends Error {
  */
 export function pullAccessSpec(
   config: Pick<RegistryConfig, "kubeletAcrPull" | "kubeletPrincipalId" | "pullSecrets" | "pullSecretUsername">,
-  options: { readonly pullPasswordSet: boolean },
+  options: {
+    readonly pullPasswordSet: boolean;
+    /** False for a referenced registry, whose owner may grant pulls outside this stack. @default true */
+    readonly registryOwned?: boolean;
+  },
 ): PullAccessSpec {
   const problems: string[] = [];
   if (config.kubeletAcrPull && config.kubeletPrincipalId === undefined) {
@@ -137,7 +211,7 @@ export function pullAccessSpec(
         "set it with `pulumi config set --path registry.kubeletPrincipalId <object-id>`, or turn AcrPull off with `pulumi config set --path registry.kubeletAcrPull false` and use registry.pullSecrets",
     );
   }
-  if (!config.kubeletAcrPull && config.pullSecrets.length === 0) {
+  if (!config.kubeletAcrPull && config.pullSecrets.length === 0 && (options.registryOwned ?? true)) {
     problems.push(
       "registry.kubeletAcrPull = false: with no registry.pullSecrets either, no cluster could pull from the registry; " +
         "keep AcrPull (`pulumi config set --path registry.kubeletAcrPull true`) or add pull secrets (`pulumi config set --path 'registry.pullSecrets[0].namespace' ray` and `.name regcred`)",

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { REMOVE_KEY } from "../issues";
+import { repoRelativePath, YAML_FILE } from "./repoPath";
+import { refineRequestsWithinLimits } from "./requestsWithinLimits";
 import { stringish } from "./stringish";
 
 /**
@@ -138,11 +140,13 @@ export const apiConfigSchema = z
     helmRepository: z
       .object({
         /**
-         * `manage`: this stack owns the Flux HelmRepository (kept on delete, other releases may use it).
-         * `reference`: it exists and is owned elsewhere; only its name and namespace are used.
-         * @default "manage"
+         * `reference`: it exists and is owned elsewhere (the live `s2t-acr-helm-repo` serves every release of the
+         * cluster); only its name and namespace are used, and no `up` can change it.
+         * `manage`: this stack owns the Flux HelmRepository (kept on delete); set `type`, `url` and its pull access
+         * to the live values first, since one `up` changes chart fetches for every release that uses it.
+         * @default "reference"
          */
-        mode: z.enum(["manage", "reference"]).default("manage"),
+        mode: z.enum(["manage", "reference"]).default("reference"),
         /** Name, as live. @default "s2t-acr-helm-repo" */
         name: objectName.default("s2t-acr-helm-repo"),
         /** Namespace; the HelmRelease's namespace when unset (the live sourceRef names none). @default api.releaseNamespace */
@@ -180,6 +184,7 @@ export const apiConfigSchema = z
         requests: resourceAmounts("250m", "512Mi"),
       })
       .strict()
+      .superRefine(refineRequestsWithinLimits)
       .prefault({}),
     probes: z
       .object({
@@ -223,12 +228,7 @@ export const apiConfigSchema = z
         /** Tag written into the image-tag file the first time; Flux rewrites it afterwards. @default "1.0.0-alpha.1770916300" */
         initialTag: z.string().min(1, { error: "expected an image tag" }).default("1.0.0-alpha.1770916300"),
         /** Path of the image-tag file in the draft-deployment repository. @default "<environment>/<releaseName>-image-tag.yaml", e.g. "dev/face-ocr-api-image-tag.yaml" */
-        gitPath: z
-          .string()
-          .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\.ya?ml$/, {
-            error: 'expected a relative path to a .yaml file, e.g. "dev/face-ocr-api-image-tag.yaml"',
-          })
-          .optional(),
+        gitPath: repoRelativePath("dev/face-ocr-api-image-tag.yaml", YAML_FILE).optional(),
       })
       .strict()
       .prefault({}),

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { IMAGE_REPOSITORY_PATTERN } from "../imageRef";
+import { repoRelativePath, YAML_FILE } from "./repoPath";
+import { pipelineVariableValue } from "./shellSafe";
 
 /** The values Appendix C of the deployment guide sets in every app pipeline. */
 export const DEFAULT_AZURE_SUBSCRIPTION = "S2T Sela-data-ai";
@@ -57,7 +59,7 @@ const appSchema = z
       .string()
       .regex(IMAGE_REPOSITORY_PATTERN, { error: 'expected a lower-case registry path such as "data-ai/face-ocr-reports"' }),
     /** Dockerfile path inside the repository. @default "Dockerfile" */
-    dockerfile: z.string().min(1).default("Dockerfile"),
+    dockerfile: repoRelativePath("docker/Dockerfile").default("Dockerfile"),
   })
   .strict();
 
@@ -83,7 +85,7 @@ export const pipelinesConfigSchema = z
       .min(1, { error: "expected at least one branch" })
       .default([...DEFAULT_BRANCHES]),
     /** Path of the pipeline YAML in each app repository. @default "azure-pipelines.yaml" */
-    yamlPath: z.string().min(1).default(DEFAULT_APP_YAML_PATH),
+    yamlPath: repoRelativePath(DEFAULT_APP_YAML_PATH, YAML_FILE).default(DEFAULT_APP_YAML_PATH),
     /** Value of the `AzureSubscription` variable: the service connection the template uses. @default "S2T Sela-data-ai" */
     azureSubscription: z.string().min(1).default(DEFAULT_AZURE_SUBSCRIPTION),
     /** Value of the `KeyVaultName` variable. @default "predicintel-devops-kv" */
@@ -93,7 +95,7 @@ export const pipelinesConfigSchema = z
       .default(DEFAULT_KEY_VAULT_NAME),
     /** More plain (non-secret) variables for every app pipeline, name to value. @default {} */
     variables: z
-      .record(z.string().regex(VARIABLE_NAME, { error: "expected a variable name of letters, digits, . and _" }), z.string())
+      .record(z.string().regex(VARIABLE_NAME, { error: "expected a variable name of letters, digits, . and _" }), pipelineVariableValue)
       .default({})
       .superRefine((vars, ctx) => {
         for (const name of Object.keys(vars)) {
@@ -116,7 +118,7 @@ export const pipelinesConfigSchema = z
           .regex(/^[^/]+\/[^/]+$/, { error: 'expected <project>/<repository>, such as "Cybersmart-Next/template"' })
           .default(DEFAULT_TEMPLATE_REPOSITORY),
         /** Template file in that repository. @default "project-pipelines.yml" */
-        file: z.string().min(1).default(DEFAULT_TEMPLATE_FILE),
+        file: repoRelativePath(DEFAULT_TEMPLATE_FILE, YAML_FILE).default(DEFAULT_TEMPLATE_FILE),
         /** Branch or tag of the template to pin (`refs/tags/v3`); the repository's default branch when unset. */
         ref: z.string().min(1).optional(),
       })
@@ -149,11 +151,15 @@ export const pipelinesConfigSchema = z
         /** Azure Repos repository of this program, in the pipelines project. @default "face-ocr-platform" */
         repository: repoName("face-ocr-platform").default("face-ocr-platform"),
         /** Pipeline file at the repository root. @default "azure-pipelines.yml" */
-        yamlPath: z.string().min(1).default("azure-pipelines.yml"),
+        yamlPath: repoRelativePath("azure-pipelines.yml", YAML_FILE).default("azure-pipelines.yml"),
         /** The protected branch: PRs into it need a passing preview, pushes to it deploy. @default "main" */
         branch: branch.default("main"),
-        /** Minutes a passing preview stays valid before the PR must re-run it (0: until the branch moves). @default 720 */
-        validDurationMinutes: z.int({ error: "expected whole minutes" }).min(0, { error: "expected 0 or more minutes" }).default(720),
+        /**
+         * Minutes a passing preview stays valid once `branch` has moved on. 0 expires it the moment the branch is
+         * updated, so the PR re-runs the preview against what the push to `branch` just deployed; a longer window
+         * lets a PR merge on a preview of a state that no longer exists. @default 0
+         */
+        validDurationMinutes: z.int({ error: "expected whole minutes" }).min(0, { error: "expected 0 or more minutes" }).default(0),
       })
       .strict()
       .prefault({}),
@@ -177,6 +183,9 @@ export const pipelinesConfigSchema = z
     const apps = Array.isArray(pipelines.additionalApps) ? pipelines.additionalApps : [];
     const allowed = `allowed: an Azure Repos repository name other than ${WORKER_APP}, ${API_APP}, ${platformName} (pipelines.platform.name) and ${PLATFORM_DEFINITION_SUFFIX}, each used once (case does not count)`;
     const earlier: string[] = [];
+    // Every app pipeline writes pipelines.yamlPath into its repository, so two apps in one repository would
+    // generate the same file, the second silently replacing the first.
+    const repositories: string[] = [WORKER_APP, API_APP];
     apps.forEach((app, i) => {
       const name = app?.name;
       if (typeof name !== "string") return;
@@ -185,6 +194,18 @@ export const pipelinesConfigSchema = z
         ctx.addIssue({ code: "custom", path: ["additionalApps", i, "name"], input: name, message: `${problem}; ${allowed}` });
       }
       earlier.push(name);
+      const repository = typeof app.repository === "string" ? app.repository : name;
+      const holder = repositories.find((other) => sameName(other, repository));
+      // A clash of the default repository (the name) is already reported as a name clash.
+      if (holder !== undefined && (app.repository !== undefined || problem === undefined)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["additionalApps", i, app.repository !== undefined ? "repository" : "name"],
+          input: repository,
+          message: `repository ${holder} already holds the generated pipeline file of another app (pipelines.yamlPath); allowed: an Azure Repos repository no other app pipeline uses (case does not count)`,
+        });
+      }
+      repositories.push(repository);
     });
   })
   .prefault({});

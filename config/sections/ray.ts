@@ -3,6 +3,10 @@ import { REMOVE_KEY } from "../issues";
 import { stringish } from "./stringish";
 import { IMAGE_DIGEST_PATTERN, IMAGE_TAG_PATTERN } from "../imageRef";
 import { heavyDependenciesConfigSchema } from "./heavyDependencies";
+import { checkServeCodeMounts, importPath, routePrefix, runtimeEnvSchema, serveName } from "./rayServeGrammar";
+import { checkUpgradeStrategy, rayAutoscalingSchema, rayUpgradeSchema } from "./rayUpgrade";
+import { RAY_START_OPTION_ERROR, RAY_START_OPTION_PATTERN, rayStartValue } from "./shellSafe";
+import { refineRequestsWithinLimits } from "./requestsWithinLimits";
 
 /*
  * Config key `ray`: the RayService in namespace `ray`, its head, CPU worker
@@ -66,7 +70,6 @@ const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const RAY_START_PARAM = /^[a-z][a-z0-9-]*$/;
 
 const dnsLabel = (what: string) =>
   z
@@ -92,22 +95,6 @@ const replicaCount = (what: string) =>
 
 const absolutePath = z.string().regex(/^\/[^\0]*$/, { error: 'expected an absolute path such as "/home/ray/apps"' });
 
-// ---------------------------------------------------------------- quantities
-
-const BINARY_SUFFIX: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL_SUFFIX: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-
-/** The numeric value of a Kubernetes quantity (`"500m"` is 0.5, `"4Gi"` is 4294967296); undefined if it is not one. */
-export function quantityValue(text: string): number | undefined {
-  const match = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/.exec(text);
-  if (!match) return undefined;
-  const base = Number(match[1]);
-  const suffix = match[2] ?? "";
-  if (suffix in BINARY_SUFFIX) return base * BINARY_SUFFIX[suffix];
-  if (suffix in DECIMAL_SUFFIX) return base * DECIMAL_SUFFIX[suffix];
-  return base * 10 ** Number(suffix.slice(1));
-}
-
 // ---------------------------------------------------------------- building blocks
 
 interface ResourceListDefaults {
@@ -119,8 +106,6 @@ export interface ResourcesDefaults {
   readonly limits: ResourceListDefaults;
   readonly requests: ResourceListDefaults;
 }
-
-const RESOURCE_NAMES = ["cpu", "memory", "ephemeral-storage"] as const;
 
 function resourceListSchema(d: ResourceListDefaults) {
   return z
@@ -144,23 +129,7 @@ function resourcesSchema(d: ResourcesDefaults) {
   return z
     .object({ limits: resourceListSchema(d.limits), requests: resourceListSchema(d.requests) })
     .strict()
-    .superRefine((r, ctx) => {
-      for (const name of RESOURCE_NAMES) {
-        const request = r.requests[name];
-        const limit = r.limits[name];
-        if (request === undefined || limit === undefined) continue;
-        const rv = quantityValue(request);
-        const lv = quantityValue(limit);
-        if (rv !== undefined && lv !== undefined && rv > lv) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["requests", name],
-            input: request,
-            message: `a request may not exceed its limit (limits.${name} is ${JSON.stringify(limit)}); Kubernetes would refuse the pod`,
-          });
-        }
-      }
-    })
+    .superRefine(refineRequestsWithinLimits)
     .prefault({});
 }
 
@@ -317,7 +286,7 @@ function workerGroupShape(d: WorkerGroupDefaults, minGpus: number) {
       .min(minGpus, { error: minGpus > 0 ? `expected at least ${minGpus} GPU for the GPU worker group` : "expected 0 or more GPUs" })
       .default(d.gpus),
     /** `ray start` parameters, values as strings. Entries merge with the defaults. */
-    rayStartParams: mergedStringMap(d.rayStartParams, RAY_START_PARAM, "expected a lower-case ray start option such as num-cpus"),
+    rayStartParams: mergedStringMap(d.rayStartParams, RAY_START_OPTION_PATTERN, RAY_START_OPTION_ERROR, rayStartValue),
     /** Pod labels. Entries merge with the defaults. */
     labels: mergedStringMap(d.labels, LABEL_KEY, "expected a Kubernetes label key such as app or example.com/team", labelValue),
     /** Taints the pods tolerate. */
@@ -493,11 +462,7 @@ const gpuWorkerSchema = z
 const headSchema = z
   .object({
     /** `ray start` parameters of the head. Entries merge with the defaults; the client port is derived. */
-    rayStartParams: mergedStringMap(
-      { "dashboard-host": "0.0.0.0" },
-      RAY_START_PARAM,
-      "expected a lower-case ray start option such as dashboard-host",
-    ),
+    rayStartParams: mergedStringMap({ "dashboard-host": "0.0.0.0" }, RAY_START_OPTION_PATTERN, RAY_START_OPTION_ERROR, rayStartValue),
     /** @default limits and requests 2 CPU / 8Gi */
     resources: resourcesSchema({ limits: { cpu: "2", memory: "8Gi" }, requests: { cpu: "2", memory: "8Gi" } }),
     /** ConfigMaps mounted into the head container (the guide's "ConfigMap apps"). @default [] */
@@ -531,7 +496,8 @@ const nonNegative = (what: string) => z.number({ error: `expected a number of ${
 /** One Serve deployment's options (Ray Serve config file format, snake_case as Serve spells them). */
 const serveDeploymentSchema = z
   .object({
-    name: z.string().min(1, { error: "expected the deployment's class or function name" }),
+    /** The deployment's class or function name in the app's code. */
+    name: serveName("the deployment's class or function name"),
     num_replicas: z
       .union([z.number().int().min(0), z.literal("auto")], { error: 'expected a whole number of replicas or "auto"' })
       .optional(),
@@ -550,7 +516,7 @@ const serveDeploymentSchema = z
         memory: nonNegative("bytes").optional(),
         resources: z.record(z.string(), z.number()).optional(),
         accelerator_type: z.string().optional(),
-        runtime_env: jsonObject.optional(),
+        runtime_env: runtimeEnvSchema.optional(),
       })
       .strict()
       .optional(),
@@ -560,11 +526,13 @@ const serveDeploymentSchema = z
 /** One Serve application (Ray Serve config file format). */
 const serveApplicationSchema = z
   .object({
-    name: z.string().min(1, { error: "expected an application name" }),
+    name: serveName("an application name"),
     /** HTTP route; unset keeps Serve's default, null disables HTTP for the app. */
-    route_prefix: z.string().regex(/^\//, { error: 'expected a route starting with "/", such as "/ocr"' }).nullable().optional(),
-    import_path: z.string().regex(/^[A-Za-z_][\w.]*[:.][A-Za-z_]\w*$/, { error: 'expected module:attribute, such as "apps.ocr:app"' }),
-    runtime_env: jsonObject.optional(),
+    route_prefix: routePrefix.nullable().optional(),
+    /** `module:attribute` of the app's bound deployment (`app = Deployment.bind()`). */
+    import_path: importPath,
+    /** Where the code comes from (a ConfigMap mount on PYTHONPATH, or a remote zip) and the app's environment. */
+    runtime_env: runtimeEnvSchema.optional(),
     args: jsonObject.optional(),
     deployments: z.array(serveDeploymentSchema).optional(),
   })
@@ -573,13 +541,28 @@ const serveApplicationSchema = z
 
 export type ServeApplicationConfig = z.infer<typeof serveApplicationSchema>;
 
+/**
+ * Why a RayService needs Serve applications, and how to fill them. KubeRay v1.7.0 (rayservice_controller.go:
+ * getAndCheckServeStatus, reconcileServicesToReadyCluster) counts a cluster ready only when it has Serve
+ * applications and all are RUNNING; only then does it create or switch `<name>-head-svc` and promote a pending cluster.
+ */
+export const EMPTY_SERVE_MESSAGE =
+  "a RayService needs at least one Serve application: KubeRay (v1.7.0, rayservice_controller.go) marks it ready, creates or switches " +
+  "<ray.serviceName>-head-svc and promotes a new RayCluster only once its Serve applications are RUNNING, so without any the API's " +
+  "RAY_ADDRESS never resolves and every upgrade holds a second set of GPU pods that is never promoted; copy the live applications " +
+  "(`kubectl get rayservice rayservice -n ray -o jsonpath='{.spec.serveConfigV2}'`) into ray.serve.applications in Pulumi.<stack>.yaml, " +
+  'with their ConfigMaps in ray.head.configMapMounts and ray.cpuWorker.configMapMounts (docs/ray.md, "Change the Serve applications")';
+
 const serveSchema = z
   .object({
-    /** The Serve applications, rendered into the RayService's serveConfigV2. @default [] */
+    /** The Serve applications, rendered into the RayService's serveConfigV2. Required: at least one (see EMPTY_SERVE_MESSAGE). */
     applications: z.array(serveApplicationSchema).default([]),
   })
   .strict()
   .superRefine((s, ctx) => {
+    if (s.applications.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["applications"], input: s.applications, message: EMPTY_SERVE_MESSAGE });
+    }
     uniqueBy(s.applications, (a) => a.name, "name", "application name", ctx, ["applications"]);
     uniqueBy(s.applications, (a) => a.route_prefix ?? undefined, "route_prefix", "route_prefix", ctx, ["applications"]);
   })
@@ -603,8 +586,11 @@ export const rayConfigSchema = z
       .object({
         /** @default "gpu-workload-high" */
         name: dnsSubdomain("PriorityClass name").default("gpu-workload-high"),
-        /** Create (and own) the PriorityClass; false references an existing one by name. @default true */
-        create: z.boolean().default(true),
+        /**
+         * Create (and own) the PriorityClass. false references the existing one by name: `gpu-workload-high` exists in
+         * the cluster and is cluster-wide, so other workloads may use it. @default false
+         */
+        create: z.boolean().default(false),
         /** Its priority; immutable once created, so match the live value before importing. @default 1000000 */
         value: z
           .number({ error: "expected a whole number" })
@@ -645,11 +631,19 @@ export const rayConfigSchema = z
       })
       .prefault({}),
     serve: serveSchema,
+    /** How KubeRay rolls a changed rayClusterConfig (config/sections/rayUpgrade.ts). */
+    upgrade: rayUpgradeSchema,
+    /** In-tree autoscaling of the worker groups (config/sections/rayUpgrade.ts). */
+    autoscaling: rayAutoscalingSchema,
     head: headSchema,
     cpuWorker: cpuWorkerSchema,
     gpuWorker: gpuWorkerSchema,
   })
   .strict()
+  .superRefine((r, ctx) => {
+    checkServeCodeMounts(r.serve.applications, { head: r.head.configMapMounts, cpuWorker: r.cpuWorker.configMapMounts }, ctx);
+    checkUpgradeStrategy(r.upgrade, r.autoscaling, ctx);
+  })
   .prefault({});
 
 export type RayConfig = z.infer<typeof rayConfigSchema>;
@@ -659,3 +653,4 @@ export type GpuWorkerConfig = RayConfig["gpuWorker"];
 export type ResourcesConfig = GpuWorkerConfig["resources"];
 export type SecurityContextConfig = RayConfig["securityContext"];
 export type ServeConfig = RayConfig["serve"];
+export type { RayAutoscalingConfig, RayUpgradeConfig } from "./rayUpgrade";

@@ -5,7 +5,7 @@
  * the whole resource; these readers instead turn one unknown field into
  * {@link UNKNOWN}, so a policy skips that field and still checks the rest.
  */
-import { UnknownValueError } from "@pulumi/policy";
+import { UnknownValueError } from "./proxy";
 
 /** What the offline plan writes for a value a real preview would not know. */
 export const OFFLINE_UNKNOWN = "[unknown]";

@@ -11,6 +11,10 @@ const SECRET_WORDS = new Set([
   "password",
   "passwd",
   "pwd",
+  "pass",
+  "pw",
+  "jwt",
+  "bearer",
   "secret",
   "credential",
   "credentials",
@@ -24,6 +28,42 @@ const SECRET_WORDS = new Set([
   "sastoken",
   "connectionstring",
   "connstr",
+]);
+
+/**
+ * Words before `key` that make it a data key, not a secret (`PRIMARY_KEY`, `SORT_KEY`, `PARTITION_KEY`,
+ * `PUBLIC_KEY`); the same words before any other secret word change nothing (`CACHE_TOKEN` stays secret).
+ */
+const DATA_KEY_WORDS = new Set([
+  "primary",
+  "sort",
+  "foreign",
+  "partition",
+  "row",
+  "range",
+  "hash",
+  "cache",
+  "routing",
+  "shard",
+  "unique",
+  "composite",
+  "lookup",
+  "object",
+  "index",
+  "idempotency",
+  "dedup",
+  "dedupe",
+  "deduplication",
+  "group",
+  "message",
+  "public",
+  "hot",
+  "sequence",
+  "join",
+  "cluster",
+  "distribution",
+  "grouping",
+  "correlation",
 ]);
 
 /** A last word that makes the name about a secret rather than the secret (`..._TOKEN_TTL_SECONDS`, `..._KEY_NAME`). */
@@ -113,7 +153,11 @@ export function isSecretName(name: string): boolean {
   const words = nameWords(name);
   if (words.length === 0 || QUALIFIER_WORDS.has(words[words.length - 1])) return false;
   // Pairs too: CONNECTION_STRING, ACCESS_KEY, API_KEY.
-  return words.some((w, i) => SECRET_WORDS.has(w) || (i > 0 && SECRET_WORDS.has(`${words[i - 1]}${w}`)));
+  return words.some((w, i) => {
+    if (i > 0 && SECRET_WORDS.has(`${words[i - 1]}${w}`)) return true;
+    if (!SECRET_WORDS.has(w)) return false;
+    return !(w === "key" && i > 0 && DATA_KEY_WORDS.has(words[i - 1]));
+  });
 }
 
 /** True for a chart-values key whose value is a secret wherever it sits (`password`, `apiToken`, `accessKey`). */
@@ -122,9 +166,9 @@ export function isStrongSecretKey(key: string): boolean {
   return STRONG_SUFFIXES.some((s) => flat.endsWith(s));
 }
 
-/** `$(VAR)` (Kubernetes), `${VAR}` (shell/Helm), `{{ ... }}` (templates): a reference, not a value. */
+/** `$(VAR)` (Kubernetes), `${VAR}` and `$VAR` (shell/Helm), `{{ ... }}` (templates): a reference, not a value. */
 function isReference(text: string): boolean {
-  return /^\$\([\w.-]+\)$/.test(text) || /^\$\{[^}]+\}$/.test(text) || /^\{\{.*\}\}$/.test(text);
+  return /^\$\([\w.-]+\)$/.test(text) || /^\$\{[^}]+\}$/.test(text) || /^\$[A-Za-z_]\w*$/.test(text) || /^\{\{.*\}\}$/.test(text);
 }
 
 /**

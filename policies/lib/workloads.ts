@@ -11,6 +11,7 @@ export const RAY_JOB_TYPE = "kubernetes:ray.io/v1:RayJob";
 export const HELM_RELEASE_TYPE = "kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease";
 export const CONFIG_MAP_TYPE = "kubernetes:core/v1:ConfigMap";
 export const PVC_TYPE = "kubernetes:core/v1:PersistentVolumeClaim";
+export const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 export const REGISTRY_TYPE = "azure-native:containerregistry:Registry";
 export const BUILD_DEFINITION_TYPE = "azuredevops:index/buildDefinition:BuildDefinition";
 export const VARIABLE_GROUP_TYPE = "azuredevops:index/variableGroup:VariableGroup";

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { get, getIn, isOpaque, pathJoin, resourceLabel } from "../lib/read";
+import { entries, get, getIn, isOpaque, pathJoin, resourceLabel } from "../lib/read";
 import { resourcesKey } from "../lib/hints";
 import { parseQuantity } from "../lib/quantity";
 import { containerSites, podSites } from "../lib/workloads";
@@ -24,10 +24,10 @@ export function missingResourcesMessage(where: string, missing: readonly string[
   );
 }
 
-export function memoryLimitBelowRequestMessage(where: string, request: string, limit: string, configKey?: string): string {
+export function requestAboveLimitMessage(where: string, resource: string, request: string, limit: string, configKey?: string): string {
   return (
-    `${where} has resources.limits.memory ${limit} below resources.requests.memory ${request}, which Kubernetes rejects: ` +
-    `raise the limit to at least the request (${whereToSet(configKey, `limits.memory ${request}`)}).`
+    `${where} has resources.requests.${resource} ${request} above resources.limits.${resource} ${limit}, which Kubernetes rejects: ` +
+    `raise the limit to at least the request or lower the request (${whereToSet(configKey, `limits.${resource} ${request}`)}).`
   );
 }
 
@@ -36,7 +36,7 @@ export function containerResources(): ResourceValidationPolicy {
   return {
     name: CONTAINER_RESOURCES,
     description:
-      "Every container and initContainer (Ray head and worker groups, core workloads) sets resources.requests.cpu, resources.requests.memory and resources.limits.memory, with the limit at least the request.",
+      "Every container and initContainer (Ray head and worker groups, core workloads) sets resources.requests.cpu, resources.requests.memory and resources.limits.memory, with every limit at least its request.",
     validateResource: (args, reportViolation) => {
       const label = resourceLabel(args.type, args.name);
       for (const pod of podSites(args.type, args.props)) {
@@ -53,12 +53,14 @@ export function containerResources(): ResourceValidationPolicy {
             reportViolation(missingResourcesMessage(where, missing, resourcesKey(args.type, c)));
             continue;
           }
-          const request = getIn(resources, ["requests", "memory"]);
-          const limit = getIn(resources, ["limits", "memory"]);
-          const r = parseQuantity(request);
-          const l = parseQuantity(limit);
-          if (r !== undefined && l !== undefined && l < r)
-            reportViolation(memoryLimitBelowRequestMessage(where, String(request), String(limit), resourcesKey(args.type, c)));
+          // Every resource named on both sides (cpu, memory, ephemeral-storage, nvidia.com/gpu, hugepages-*).
+          for (const [resource, request] of entries(get(resources, "requests"))) {
+            const limit = getIn(resources, ["limits", resource]);
+            const r = parseQuantity(request);
+            const l = parseQuantity(limit);
+            if (r !== undefined && l !== undefined && l < r)
+              reportViolation(requestAboveLimitMessage(where, resource, String(request), String(limit), resourcesKey(args.type, c)));
+          }
         }
       }
     },

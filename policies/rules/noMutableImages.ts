@@ -34,6 +34,11 @@ export function mutableImageMessage(where: string, image: string, keys?: { tag: 
   return `${where} "${image}" ${what} in a production stack: ${FIX}${hint}`;
 }
 
+export function stalePullMessage(where: string, image: string, tag: string, policy: string, defaulted: boolean): string {
+  const how = defaulted ? `is unset, so Kubernetes uses ${policy}` : `is ${policy}`;
+  return `${where} ${how} for "${image}", whose tag "${tag}" moves: a node that pulled it once keeps starting the old build (deployment guide, "New pod has old image"). Set imagePullPolicy: Always, or pin the build with a version tag or an @sha256 digest.`;
+}
+
 export function mutableChartImageMessage(where: string, repository: string, tag: string | undefined, targetPath: string): string {
   const what = tag === undefined ? `sets no ${targetPath} and takes none from spec.valuesFrom` : `uses the moving tag "${tag}"`;
   return `${where} (image ${repository}) ${what} in a production stack: ${FIX}`;
@@ -51,8 +56,25 @@ export function noMutableImages(): ResourceValidationPolicy {
       },
     },
     validateResource: (args, reportViolation) => {
-      if (!isProduction(args.getConfig<NoMutableImagesConfig>())) return;
       const label = resourceLabel(args.type, args.name);
+      // In every environment: a moving tag that is not pulled Always runs whatever build a node pulled first.
+      for (const pod of podSites(args.type, args.props)) {
+        for (const c of containerSites(pod)) {
+          const image = str(get(c.container, "image"));
+          if (image === undefined || isOpaque(image)) continue;
+          const ref = parseImageRef(image);
+          const policy = get(c.container, "imagePullPolicy");
+          if (ref.tag === undefined || !isMutableImageRef(ref) || isOpaque(policy)) continue;
+          // Kubernetes defaults to Always only for :latest; any other moving tag defaults to IfNotPresent.
+          const effective = str(policy) ?? (ref.tag === "latest" ? "Always" : "IfNotPresent");
+          if (effective !== "Always") {
+            reportViolation(
+              stalePullMessage(`${label} ${pathJoin(c.path, "imagePullPolicy")}`, image, ref.tag, effective, policy === undefined),
+            );
+          }
+        }
+      }
+      if (!isProduction(args.getConfig<NoMutableImagesConfig>())) return;
       for (const pod of podSites(args.type, args.props)) {
         for (const c of containerSites(pod)) {
           const image = str(get(c.container, "image"));

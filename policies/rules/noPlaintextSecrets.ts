@@ -1,7 +1,17 @@
 import type { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
 import { entries, get, isRecord, items, Key, pathJoin, resourceLabel, str } from "../lib/read";
 import { isSecretName, isSecretValue, isStrongSecretKey, urlWithCredentials } from "../lib/secretLike";
-import { BUILD_DEFINITION_TYPE, CONFIG_MAP_TYPE, containerSites, isHelmRelease, podSites, VARIABLE_GROUP_TYPE } from "../lib/workloads";
+import type * as Yaml from "yaml";
+import { containerScript, parseShell } from "../lib/shell";
+import {
+  BUILD_DEFINITION_TYPE,
+  CONFIG_MAP_TYPE,
+  containerSites,
+  isHelmRelease,
+  isRayKind,
+  podSites,
+  VARIABLE_GROUP_TYPE,
+} from "../lib/workloads";
 
 export const NO_PLAINTEXT_SECRETS = "no-plaintext-secrets";
 
@@ -47,6 +57,14 @@ export function pipelineVariableMessage(where: string, name: string, what: strin
   return `${where} (${name}) ${what} in a pipeline variable that is not secret: set isSecret: true and pass the value as secretValue from a Pulumi secret (\`pulumi config set --secret\`).`;
 }
 
+export function scriptExportMessage(where: string, line: number, name: string, what: string): string {
+  return `${where} line ${line} sets ${name}, ${what}, in the container's script, which is stored in clear in the pod spec and the plan: ${SECRET_REF_FIX}, and read it in the script as $${name}.`;
+}
+
+export function serveEnvMessage(where: string, name: string, what: string): string {
+  return `${where} (${name}) ${what} in the Serve config's runtime_env.env_vars, which the RayService stores in clear: give the Ray containers the variable from a Kubernetes Secret (valueFrom.secretKeyRef) instead; Serve replicas inherit it.`;
+}
+
 /** No token, key, password or credential-bearing URL as a literal in env, chart values, ConfigMaps or pipeline variables. */
 export function noPlaintextSecrets(): ResourceValidationPolicy {
   return {
@@ -72,6 +90,29 @@ export function noPlaintextSecrets(): ResourceValidationPolicy {
             if (masked) reportViolation(podEnvUrlMessage(where, name, masked));
             else if (isSecretName(name) && isSecretValue(value)) reportViolation(podEnvNameMessage(where, name));
           });
+          const script = containerScript(c.container, c.path);
+          if (script) {
+            for (const a of scriptAssignments(script.text)) {
+              if (allow.has(a.name)) continue;
+              const masked = urlWithCredentials(a.value);
+              const what = masked
+                ? `a URL with a password in clear (${masked})`
+                : isSecretName(a.name) && isSecretValue(a.value)
+                  ? "a token/key/password/secret-named literal"
+                  : undefined;
+              if (what) reportViolation(scriptExportMessage(`${label} ${script.path}`, a.line, a.name, what));
+            }
+          }
+        }
+      }
+      if (isRayKind(args.type, "RayService")) {
+        for (const e of serveEnvVars(get(get(args.props, "spec"), "serveConfigV2"))) {
+          if (allow.has(e.name)) continue;
+          const where = `${label} spec.serveConfigV2 ${e.path}`;
+          const masked = urlWithCredentials(e.value);
+          if (masked) reportViolation(serveEnvMessage(where, e.name, `is a URL with a password in clear (${masked})`));
+          else if (isSecretName(e.name) && isSecretValue(e.value))
+            reportViolation(serveEnvMessage(where, e.name, "is a token/key/password/secret-named literal"));
         }
       }
       if (isHelmRelease(args.type)) checkChartValues(get(get(args.props, "spec"), "values"), [], label, allow, reportViolation);
@@ -151,4 +192,50 @@ function checkChartValues(
     }
     checkChartValues(value, ks, label, allow, report, depth + 1);
   }
+}
+
+/** `NAME=value` words of a script's assignment commands (`export A=1`, `A=1 B=2`, `declare -x A=1`), with their line. */
+function scriptAssignments(script: string): { line: number; name: string; value: string }[] {
+  const out: { line: number; name: string; value: string }[] = [];
+  for (const command of parseShell(script)) {
+    let words = command.words;
+    if (words[0] === "export" || words[0] === "readonly") words = words.slice(1);
+    else if (words[0] === "declare" || words[0] === "typeset") words = words.slice(1).filter((w) => !/^-\w+$/.test(w));
+    // Leading assignments of a command (`TOKEN=abc curl ...`) as well as assignment-only commands.
+    for (const w of words) {
+      const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(w);
+      if (!m) break;
+      out.push({ line: command.line, name: m[1], value: m[2] });
+    }
+  }
+  return out;
+}
+
+/** Every `env_vars` entry of a Serve config (`applications[i].runtime_env`, deployments' `ray_actor_options.runtime_env`). */
+function serveEnvVars(serveConfig: unknown): { path: string; name: string; value: unknown }[] {
+  // Without the word there is nothing to read; most stacks never pay for loading the YAML parser (~0.2 s).
+  if (typeof serveConfig !== "string" || !serveConfig.includes("env_vars")) return [];
+  let doc: unknown;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const YAML = require("yaml") as typeof Yaml;
+    doc = YAML.parse(serveConfig, { maxAliasCount: 100 });
+  } catch {
+    return [];
+  }
+  const out: { path: string; name: string; value: unknown }[] = [];
+  const walk = (node: unknown, path: string, depth: number) => {
+    if (depth > 16) return;
+    if (Array.isArray(node)) node.forEach((v, i) => walk(v, pathJoin(path, i), depth + 1));
+    else if (isRecord(node)) {
+      for (const [key, value] of entries(node)) {
+        const at = pathJoin(path, key);
+        if (key === "env_vars" && isRecord(value))
+          for (const [name, v] of entries(value)) out.push({ path: pathJoin(at, name), name, value: v });
+        else walk(value, at, depth + 1);
+      }
+    }
+  };
+  walk(doc, "", 0);
+  return out;
 }

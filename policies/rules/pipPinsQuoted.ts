@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isOpaque, resourceLabel } from "../lib/read";
-import { containerScript, parseRequirement, parseShell, pipInstalls } from "../lib/shell";
+import { containerScripts, parseRequirement, parseShell, pipInstalls } from "../lib/shell";
 import { containerSites, podSites } from "../lib/workloads";
 
 export const PIP_PINS_QUOTED = "pip-pins-quoted";
@@ -17,29 +17,30 @@ export function pipPinsQuoted(): ResourceValidationPolicy {
   return {
     name: PIP_PINS_QUOTED,
     description:
-      'pip requirements with <, > or >= in container scripts are quoted ("easyocr>=1.7.0"); unquoted, bash makes them redirects and the pin is silently lost.',
+      'pip requirements with <, > or >= in container scripts (command and args, lifecycle hooks, exec probes) are quoted ("easyocr>=1.7.0"); unquoted, bash makes them redirects and the pin is silently lost.',
     validateResource: (args, reportViolation) => {
       const label = resourceLabel(args.type, args.name);
       for (const pod of podSites(args.type, args.props)) {
         for (const c of containerSites(pod)) {
-          const script = containerScript(c.container, c.path);
-          if (!script || isOpaque(script.text)) continue;
-          for (const install of pipInstalls(parseShell(script.text))) {
-            for (const r of install.command.redirects) {
-              if (r.gluedTo === undefined) continue;
-              const req = parseRequirement(r.gluedTo);
-              if (!req || req.spec !== "") continue;
-              const written = `${r.gluedTo}${r.op}${r.target}`;
-              reportViolation(
-                unquotedPinMessage(
-                  `${label} ${script.path} (${c.label} in ${pod.label})`,
-                  install.line,
-                  written,
-                  r.gluedTo,
-                  r.op,
-                  r.target,
-                ),
-              );
+          for (const script of containerScripts(c.container, c.path)) {
+            if (isOpaque(script.text)) continue;
+            for (const install of pipInstalls(parseShell(script.text))) {
+              for (const r of install.command.redirects) {
+                if (r.gluedTo === undefined) continue;
+                const req = parseRequirement(r.gluedTo);
+                if (!req || req.spec !== "") continue;
+                const written = `${r.gluedTo}${r.op}${r.target}`;
+                reportViolation(
+                  unquotedPinMessage(
+                    `${label} ${script.path} (${c.label} in ${pod.label})`,
+                    install.line,
+                    written,
+                    r.gluedTo,
+                    r.op,
+                    r.target,
+                  ),
+                );
+              }
             }
           }
         }

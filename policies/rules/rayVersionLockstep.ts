@@ -16,6 +16,8 @@ export interface RayPlace {
 export interface RayPlaces {
   readonly versions: RayPlace[];
   readonly pythonTags: RayPlace[];
+  /** CUDA tags of the CUDA Ray images and of the PyTorch wheel indexes (`download.pytorch.org/whl/cu121`). */
+  readonly cudaTags: RayPlace[];
   /** Ray images whose tag names no exact version. */
   readonly unversioned: RayPlace[];
 }
@@ -31,26 +33,50 @@ const LOOKS_LIKE_VERSION = /^\d+(?:\.\d+)*\S*$/;
 const RAY_PIN = /(?<![\w-])ray(?:\[[^\]]*\])?\s*==\s*(\d[\w.+-]*)/g;
 /** `RAY_VERSION=2.52.0` inside a larger string: build args, scripts. */
 const RAY_VERSION_ASSIGNMENT = /(?<!\w)RAY_VERSION\s*=\s*["']?(\d[\w.+-]*)/g;
-/** A tagged Ray image reference inside a larger string (`FROM rayproject/ray:2.52.0-py310-cu121`), with an optional registry host. */
-const EMBEDDED_RAY_IMAGE = /(?<![\w./-])(?:[\w-]+(?:\.[\w-]+)+(?::\d+)?\/)?rayproject\/ray:[\w.-]+(?:@sha256:[a-f0-9]{64})?/g;
+/**
+ * A tagged image of the Ray project inside a larger string (`FROM rayproject/ray:2.52.0-py310-cu121`), also
+ * behind a registry and a mirror path (`myacr.azurecr.io/dockerhub/rayproject/ray-ml:...`).
+ */
+const EMBEDDED_RAY_IMAGE = /(?<![\w./-])(?:[\w.-]+(?::\d+)?\/)*rayproject\/ray(?:-[a-z0-9]+)*:[\w.-]+(?:@sha256:[a-f0-9]{64})?/g;
+
+/** `rayproject/ray` and the Ray project's other images (`rayproject/ray-ml`, `rayproject/ray-llm`), at any registry or mirror path. */
+const RAY_PROJECT_REPOSITORY = /(?:^|\/)(rayproject\/ray(?:-[a-z0-9]+)*)$/;
+
+/** The CUDA tag of a PyTorch wheel index URL (`https://download.pytorch.org/whl/cu121`). */
+const PYTORCH_INDEX = /download\.pytorch\.org\/whl\/(?:nightly\/)?(cu\d{3})\b/g;
+
+/** The other Ray project images tag `<version>[-py3XX][-cuXXX|-gpu|-cpu]`. */
+const RAY_PROJECT_TAG = /^(\d+\.\d+\.\d+)(?:-(py3\d{1,2}))?(?:-(cu\d{3}))?(?:-[a-z0-9]+)*$/;
+
+/** The parts a Ray project image's tag states, or undefined when it names no exact version. */
+function rayProjectImageParts(image: string): { rayVersion: string; pythonTag?: string; cudaTag?: string } | undefined {
+  const ref = parseImageRef(image);
+  const m = RAY_PROJECT_REPOSITORY.exec(ref.repository);
+  if (!m || ref.tag === undefined) return undefined;
+  if (m[1] === RAY_IMAGE_REPOSITORY) return parseRayImageTag(`${RAY_IMAGE_REPOSITORY}:${ref.tag}`);
+  const t = RAY_PROJECT_TAG.exec(ref.tag);
+  return t ? { rayVersion: t[1], pythonTag: t[2], cudaTag: t[3] } : undefined;
+}
 
 /** Collects every place the stack states a Ray version or a Ray image Python tag. */
 export function collectRayPlaces(resources: readonly PolicyResource[]): RayPlaces {
   const versions: RayPlace[] = [];
   const pythonTags: RayPlace[] = [];
+  const cudaTags: RayPlace[] = [];
   const unversioned: RayPlace[] = [];
   const seen = new Set<string>();
   const addImage = (where: string, image: string) => {
     const key = `${where}\u0000${image}`;
     if (seen.has(key)) return;
     seen.add(key);
-    const parts = parseRayImageTag(image);
+    const parts = rayProjectImageParts(image);
     if (!parts) {
       unversioned.push({ where, found: image, value: image });
       return;
     }
     versions.push({ where, found: image, value: parts.rayVersion });
-    pythonTags.push({ where, found: image, value: parts.pythonTag });
+    if (parts.pythonTag !== undefined) pythonTags.push({ where, found: image, value: parts.pythonTag });
+    if (parts.cudaTag !== undefined) cudaTags.push({ where, found: image, value: parts.cudaTag });
   };
   for (const r of resources) {
     if (skipped(r.type)) continue;
@@ -69,18 +95,17 @@ export function collectRayPlaces(resources: readonly PolicyResource[]): RayPlace
           continue;
         }
       }
-      if (parseImageRef(value).repository === RAY_IMAGE_REPOSITORY && !/\s/.test(value)) {
+      if (RAY_PROJECT_REPOSITORY.test(parseImageRef(value).repository) && !/\s/.test(value)) {
         addImage(where, value);
         continue;
       }
-      for (const m of value.matchAll(EMBEDDED_RAY_IMAGE)) {
-        if (parseImageRef(m[0]).repository === RAY_IMAGE_REPOSITORY) addImage(where, m[0]);
-      }
+      for (const m of value.matchAll(EMBEDDED_RAY_IMAGE)) addImage(where, m[0]);
+      for (const m of value.matchAll(PYTORCH_INDEX)) cudaTags.push({ where, found: `PyTorch index ${m[1]}`, value: m[1] });
       for (const m of value.matchAll(RAY_PIN)) versions.push({ where, found: m[0], value: m[1] });
       for (const m of value.matchAll(RAY_VERSION_ASSIGNMENT)) versions.push({ where, found: m[0], value: m[1] });
     }
   }
-  return { versions, pythonTags, unversioned };
+  return { versions, pythonTags, cudaTags, unversioned };
 }
 
 function describePlace(p: RayPlace): string {
@@ -117,6 +142,14 @@ export function pythonTagSkewMessage(places: readonly RayPlace[]): string {
   );
 }
 
+export function cudaTagSkewMessage(places: readonly RayPlace[]): string {
+  return (
+    `CUDA tag differs between the CUDA Ray images and the PyTorch wheel index: ${listByValue(places)}. ` +
+    `PyTorch's wheels must be built for the CUDA the GPU images carry, or torch can't initialise CUDA on the worker. ` +
+    `Derive both from the stack's \`cudaTag\` config key (default DEFAULT_CUDA_TAG in config/rayVersion.ts): \`pulumi config set cudaTag <cuXXX>\`.`
+  );
+}
+
 export function unversionedRayImageMessage(place: RayPlace): string {
   return (
     `${place.where} uses Ray image "${place.found}", whose tag names no exact Ray version, so it can't be checked against the rest of the stack. ` +
@@ -129,11 +162,12 @@ export function rayVersionLockstep(): StackValidationPolicy {
   return {
     name: RAY_VERSION_LOCKSTEP,
     description:
-      "Every place that states a Ray version (Ray images in every group and initContainer, rayVersion, pipeline RAY_VERSION, ray[client]== pins) states the same one, and every Ray image has the same Python tag.",
+      "Every place that states a Ray version (Ray images in every group and initContainer, rayVersion, pipeline RAY_VERSION, ray[client]== pins) states the same one, every Ray image has the same Python tag, and the CUDA Ray images and PyTorch wheel indexes the same CUDA tag.",
     validateStack: (args, reportViolation) => {
       const places = collectRayPlaces(args.resources);
       if (distinct(places.versions) > 1) reportViolation(rayVersionSkewMessage(places.versions));
       if (distinct(places.pythonTags) > 1) reportViolation(pythonTagSkewMessage(places.pythonTags));
+      if (distinct(places.cudaTags) > 1) reportViolation(cudaTagSkewMessage(places.cudaTags));
       for (const p of places.unversioned) reportViolation(unversionedRayImageMessage(p));
     },
   };

@@ -1,4 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { parseQuantity } from "../lib/quantity";
 import { get, isOpaque, items, pathJoin, resourceLabel, str } from "../lib/read";
 import { containerScript, parseShell, pipInstalls } from "../lib/shell";
 import { ContainerSite, containerSites, mountPathOf, podSites, volumeAt } from "../lib/workloads";
@@ -33,6 +34,17 @@ export function missingPythonPathMessage(where: string, init: string, dir: strin
   return (
     `${where} PYTHONPATH ${current === undefined ? "is not set, so it lacks" : `("${current}") has no entry`} "${dir}", but ${init} installs the heavy packages into ${dir}: ` +
     `the worker can't import them (deployment guide, "Environment Variables on GPU Worker"). Set PYTHONPATH to "${dir}:/app".`
+  );
+}
+
+/** The heavy packages take ~4-5 GB (deployment guide, "Init Container"); below this the kubelet evicts the pod mid-install. */
+export const MIN_SHARED_PACKAGES_SIZE = "6Gi";
+
+export function packagesVolumeTooSmallMessage(where: string, init: string, sizeLimit: string, target: string): string {
+  return (
+    `${where} is ${sizeLimit}, but ${init} installs ${ONNX_GPU} and the other heavy packages (~4-5 GB) into it at ${target}: ` +
+    `the kubelet evicts the pod once the emptyDir outgrows its limit, so the worker never starts. ` +
+    `Set it to at least ${MIN_SHARED_PACKAGES_SIZE} (this project: \`pulumi config set --path ray.gpuWorker.sharedPackagesSizeLimit 10Gi\`).`
   );
 }
 
@@ -75,7 +87,7 @@ function hasEntry(value: string, dir: string): boolean {
 export function sharedPackagesEnv(): ResourceValidationPolicy {
   return {
     name: SHARED_PACKAGES_ENV,
-    description: `When an initContainer installs ${ONNX_GPU} into a shared volume (/shared-packages), the containers that mount it have <dir> on PYTHONPATH and <dir>/nvidia/cudnn/lib on LD_LIBRARY_PATH; with the packages in the image instead (base-image mode), no PYTHONPATH or LD_LIBRARY_PATH entry lies on an emptyDir that no initContainer fills.`,
+    description: `When an initContainer installs ${ONNX_GPU} into a shared volume (/shared-packages), the containers that mount it have <dir> on PYTHONPATH and <dir>/nvidia/cudnn/lib on LD_LIBRARY_PATH, and the volume's emptyDir sizeLimit holds the install (at least ${MIN_SHARED_PACKAGES_SIZE}); with the packages in the image instead (base-image mode), no PYTHONPATH or LD_LIBRARY_PATH entry lies on an emptyDir that no initContainer fills.`,
     validateResource: (args, reportViolation) => {
       const label = resourceLabel(args.type, args.name);
       for (const pod of podSites(args.type, args.props)) {
@@ -118,6 +130,13 @@ export function sharedPackagesEnv(): ResourceValidationPolicy {
             if (!volume) {
               reportViolation(targetNotMountedMessage(initWhere, target));
               continue;
+            }
+            const volumeIndex = items(get(pod.spec, "volumes")).findIndex((v) => str(get(v, "name")) === volume.volume);
+            const sizeLimit = get(get(items(get(pod.spec, "volumes"))[volumeIndex], "emptyDir"), "sizeLimit");
+            const size = parseQuantity(sizeLimit);
+            if (size !== undefined && size < (parseQuantity(MIN_SHARED_PACKAGES_SIZE) as number)) {
+              const where = `${label} ${pathJoin(pathJoin(pathJoin(pathJoin(pod.path, "volumes"), volumeIndex), "emptyDir"), "sizeLimit")} (volume "${volume.volume}" in ${pod.label})`;
+              reportViolation(packagesVolumeTooSmallMessage(where, init.label, String(sizeLimit), target));
             }
             const rel = target.slice(volume.mountPath.length);
             const readers = mains

@@ -40,10 +40,14 @@ describe("Appendix B: spec", () => {
       },
     });
   });
-  it("the chart source is the HelmRepository resource itself, in the release's namespace", () => {
-    const repository = run.one(TYPES.helmRepository);
+  it("the chart source is the shared HelmRepository, referenced by name (no stack owns it by default)", () => {
+    expect(run.ofType(TYPES.helmRepository)).toHaveLength(0);
+  });
+  it("a managed chart source is the HelmRepository resource itself, in the release's namespace", async () => {
+    const managed = await runStack({ config: { registry: devRegistryWithGuidePullSecrets(), "api.helmRepository.mode": "manage" } });
+    const repository = managed.one(TYPES.helmRepository);
     expect(inputsOf(repository).metadata).toEqual({ name: "s2t-acr-helm-repo", namespace: "default" });
-    expect(run.one(TYPES.helmRelease).dependencies).toContain(repository.urn);
+    expect(managed.one(TYPES.helmRelease).dependencies).toContain(repository.urn);
   });
 });
 
@@ -174,7 +178,9 @@ describe("Appendix B: env", () => {
 
 describe("derived, not retyped", () => {
   it("image.repository follows the registry: another registry name moves it", async () => {
-    const other = await runStack({ config: { registry: { ...devRegistryWithGuidePullSecrets(), name: "otherregistry1" } } });
+    const other = await runStack({
+      config: { registry: { ...devRegistryWithGuidePullSecrets(), name: "otherregistry1" }, "api.helmRepository.mode": "manage" },
+    });
     const values = inputsOf(other.one(TYPES.helmRelease)).spec.values;
     expect(values.image.repository).toBe("otherregistry1.azurecr.io/data-ai/face-ocr-api");
     expect(inputsOf(other.one(TYPES.imageRepository)).spec.image).toBe("otherregistry1.azurecr.io/data-ai/face-ocr-api");
@@ -188,10 +194,9 @@ describe("derived, not retyped", () => {
       namespace: "flux-system",
     });
   });
-  it("a referenced HelmRepository is not created, and the release still names it", async () => {
-    const other = await runStack({ config: { "api.helmRepository.mode": "reference" } });
-    expect(other.ofType(TYPES.helmRepository)).toHaveLength(0);
-    expect(inputsOf(other.one(TYPES.helmRelease)).spec.chart.spec.sourceRef).toEqual({ kind: "HelmRepository", name: "s2t-acr-helm-repo" });
+  it("a referenced HelmRepository (the default) is not created, and the release still names it", () => {
+    expect(run.ofType(TYPES.helmRepository)).toHaveLength(0);
+    expect(inputsOf(run.one(TYPES.helmRelease)).spec.chart.spec.sourceRef).toEqual({ kind: "HelmRepository", name: "s2t-acr-helm-repo" });
   });
   it("APP_PORT, containerPort and every probe port are one value", async () => {
     const other = await runStack({ config: { "api.containerPort": "8080" } });

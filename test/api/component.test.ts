@@ -1,16 +1,7 @@
 // The component itself: what it registers, under which names and parent, with which options, and the
 // pure builders behind it (no Pulumi runtime needed for those).
 import { describe, expect, it } from "vitest";
-import {
-  apiImportFile,
-  apiNames,
-  childNames,
-  databaseUrl,
-  FaceOcrApi,
-  helmReleaseObject,
-  helmRepositorySpec,
-  plainEnv,
-} from "../../components/api";
+import { apiNames, childNames, databaseUrl, FaceOcrApi, helmReleaseObject, helmRepositorySpec, plainEnv } from "../../components/api";
 import { parseStackConfigOrThrow } from "../../config/load";
 import { ApiConfig } from "../../config/sections/api";
 import { runComponent } from "../harness";
@@ -38,7 +29,7 @@ const ARGS = {
 
 describe("FaceOcrApi", () => {
   it("registers exactly the component and its six children, named from the component's name", async () => {
-    const run = await runComponent(() => new FaceOcrApi("edge", { ...ARGS, config: apiConfig() }));
+    const run = await runComponent(() => new FaceOcrApi("edge", { ...ARGS, config: apiConfig({ helmRepository: { mode: "manage" } }) }));
     const resources = apiResources(run.resources, "edge");
     // Registration order follows Output resolution; compare the set.
     const byName = (a: string[], b: string[]) => (a[1] < b[1] ? -1 : 1);
@@ -73,7 +64,7 @@ describe("FaceOcrApi", () => {
   });
 
   it("asks the registry for pull access per namespace: pods in cyber, Flux in flux-system and in the HelmRepository's namespace", async () => {
-    const run = await runComponent(() => new FaceOcrApi("api", { ...ARGS, config: apiConfig() }));
+    const run = await runComponent(() => new FaceOcrApi("api", { ...ARGS, config: apiConfig({ helmRepository: { mode: "manage" } }) }));
     const byType = (type: string) =>
       apiResources(run.resources).find((r) => r.type === type)!.inputs as Record<string, Record<string, unknown>>;
     expect((byType(TYPES.helmRelease).spec.values as Record<string, unknown>).imagePullSecrets).toEqual([]);
@@ -141,26 +132,5 @@ describe("pure builders", () => {
       registryAuth: { podPullSecrets: [] },
     });
     expect(object.spec.chart?.spec.version).toBe("1.4.x");
-  });
-
-  it("the import file adopts the live objects under the component's child names", () => {
-    expect(apiImportFile("api", apiConfig(), { imageAutomation: false })).toEqual({
-      resources: [
-        { type: "face-ocr:api:FaceOcrApi", name: "api", component: true },
-        { type: "kubernetes:core/v1:Namespace", name: "api-namespace", id: "cyber", parent: "api" },
-        {
-          type: "kubernetes:source.toolkit.fluxcd.io/v1:HelmRepository",
-          name: "api-helm-repository",
-          id: "default/s2t-acr-helm-repo",
-          parent: "api",
-        },
-        { type: "kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease", name: "api-helm-release", id: "default/face-ocr-api", parent: "api" },
-      ],
-    });
-    const withImages = apiImportFile("api", apiConfig(), { imageAutomation: true }).resources.slice(-2);
-    expect(withImages.map((r) => r.id)).toEqual([
-      "flux-system/cyber-face-ocr-api-helm-image-repository",
-      "flux-system/cyber-face-ocr-api-helm-image-policy",
-    ]);
   });
 });

@@ -1,11 +1,10 @@
 // docs/api.md names stack outputs, plan files, config keys and a command: each one must exist, so the adoption steps
 // can be followed as written.
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
-import { apiImportFile } from "../../components/api/importFile";
+import { adopt } from "../../adopt/adopt";
 import { stackConfigFromStrings } from "../../config/load";
 import { secretKeyNames } from "../../config/secrets";
 import { offlinePlan } from "../../plan/offlinePlan";
@@ -70,28 +69,17 @@ describe("docs/api.md", () => {
     }
   });
 
-  it("gives an import command that writes the import file apiImportFile returns, as the example shows", () => {
-    const match = /STACK=(\w+) IMAGE_AUTOMATION=(\w+) npx tsx -e '([^']*)' > (\S+)/.exec(DOC);
-    if (!match) throw new Error("no `npx tsx -e` import command in docs/api.md");
-    const [, stack, imageAutomation, script, target] = match;
-    expect([stack, imageAutomation, target]).toEqual(["dev", "false", "out/api-import.json"]);
-    const run = (automation: string) =>
-      JSON.parse(
-        execFileSync(path.join(PROJECT_DIR, "node_modules/.bin/tsx"), ["-e", script], {
-          cwd: PROJECT_DIR,
-          env: { ...process.env, STACK: stack, IMAGE_AUTOMATION: automation },
-          encoding: "utf8",
-        }),
-      ) as unknown;
-
-    const config = devConfig();
-    if (!config.ok) throw new Error(config.problems.join("\n"));
-    const written = run("false");
-    expect(written).toEqual(apiImportFile("api", config.config.api, { imageAutomation: false }));
-    const example = /For the\s+defaults \(the `dev` stack\) it writes:\s+```json\n([\s\S]*?)```/.exec(DOC);
-    if (!example) throw new Error("no example import file in docs/api.md");
-    expect(written).toEqual(JSON.parse(example[1]));
-
-    expect(run("true")).toEqual(apiImportFile("api", config.config.api, { imageAutomation: true }));
+  it("imports from the file npm run adopt writes: the namespace and the release under the component api", async () => {
+    expect(DOC).toContain("`pulumi import --file out/dev/import.json`");
+    const adopted = await adopt({
+      projectDir: PROJECT_DIR,
+      stack: "dev",
+      liveDir: path.join(PROJECT_DIR, "test/fixtures/live"),
+      program: await loadIndex(),
+    });
+    expect(adopted.importPlan.file.resources.filter((r) => r.parent === "api").map((r) => [r.type, r.id])).toEqual([
+      ["kubernetes:core/v1:Namespace", "cyber"],
+      ["kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease", "default/face-ocr-api"],
+    ]);
   }, 60_000);
 });

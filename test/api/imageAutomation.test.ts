@@ -67,7 +67,7 @@ describe("ImagePolicy", () => {
   });
 
   it("authenticates with Flux's Azure identity when the registry lists no pull secret for flux-system", async () => {
-    const kubelet = await runStack({ config: { registry: kubeletOnlyRegistry() } });
+    const kubelet = await runStack({ config: { registry: kubeletOnlyRegistry(), "api.helmRepository.mode": "manage" } });
     expect(inputsOf(kubelet.one(TYPES.imageRepository)).spec).toEqual({
       image: "cybersmartstg.azurecr.io/data-ai/face-ocr-api",
       interval: "1m",
@@ -81,7 +81,7 @@ describe("ImagePolicy", () => {
   });
 
   it("authenticates with the registry's pull secret for flux-system when there is one (the guide's regcred-acr)", async () => {
-    const guide = await runStack({ config: { registry: devRegistryWithGuidePullSecrets() } });
+    const guide = await runStack({ config: { registry: devRegistryWithGuidePullSecrets(), "api.helmRepository.mode": "manage" } });
     expect(inputsOf(guide.one(TYPES.imageRepository)).spec).toEqual({
       image: "cybersmartstg.azurecr.io/data-ai/face-ocr-api",
       interval: "1m",
@@ -95,8 +95,9 @@ describe("ImagePolicy", () => {
     });
   });
 
-  it("every Flux object of the release validates against its served CRD version", () => {
-    const flux = run.resources.filter((r) =>
+  it("every Flux object of the release validates against its served CRD version", async () => {
+    const managed = await runStack({ config: { "api.helmRepository.mode": "manage" } });
+    const flux = managed.resources.filter((r) =>
       [TYPES.helmRelease, TYPES.helmRepository, TYPES.imageRepository, TYPES.imagePolicy].includes(r.type as never),
     );
     expect(flux).toHaveLength(4);

@@ -3,21 +3,23 @@ import { describe, expect, it } from "vitest";
 import { heavyDependencies, pinnedSteps, requirementSpec } from "../../components/ray/heavyDependencies";
 import { parseStackConfig } from "../../config/load";
 import { heavyDependencyPinIssues } from "../../config/sections/heavyDependencies";
+import { EXAMPLE_CLUSTER, MINIMAL_SERVE_APP, minimalStackConfig } from "../harness";
 
 const HEAVY = "torch, torchvision, paddlepaddle-gpu, paddleocr, easyocr, onnxruntime-gpu, nvidia-cudnn-cu12, numpy, opencv-python-headless";
 
 function problems(heavyDependencies: unknown, environment = "prod"): string[] | "ok" {
   const result = parseStackConfig({
     environment,
+    cluster: EXAMPLE_CLUSTER,
     registry: { resourceGroupName: "rg-test" },
-    ray: { gpuWorker: { image: { tag: "20260114.3" }, heavyDependencies } },
+    ray: { serve: { applications: [MINIMAL_SERVE_APP] }, gpuWorker: { image: { tag: "20260114.3" }, heavyDependencies } },
   });
   return result.ok ? "ok" : result.problems;
 }
 
 describe("ray.gpuWorker.heavyDependencies", () => {
   it("defaults to the live initContainer and no stack pins", () => {
-    const result = parseStackConfig({ registry: { resourceGroupName: "rg-test" }, ray: { gpuWorker: { image: { tag: "dev" } } } });
+    const result = parseStackConfig(minimalStackConfig());
     expect(result.ok && result.config.ray.gpuWorker.heavyDependencies).toEqual({ mode: "initContainer", pins: {} });
   });
 

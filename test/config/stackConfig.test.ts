@@ -58,6 +58,35 @@ describe("stack config", () => {
     ]);
   });
 
+  it.each(["cu999", "cu120", "cu125", "cu130"])("rejects the CUDA tag %s, for which Ray 2.52.0 or PyTorch publishes nothing", (cudaTag) => {
+    expect(problems({ cudaTag })).toEqual([
+      `cudaTag = "${cudaTag}": expected a CUDA tag that both the Ray 2.52.0 GPU images and PyTorch's wheel index publish: ` +
+        "cu117, cu118, cu121, cu124, cu126, cu128 (config/cudaTags.ts); set it with `pulumi config set cudaTag <value>`",
+    ]);
+  });
+
+  it("takes every CUDA tag of the table, and an older Ray's own list", () => {
+    for (const cudaTag of ["cu117", "cu118", "cu121", "cu124", "cu126", "cu128"])
+      expect(parseStackConfig({ ...REQUIRED, cudaTag }).ok).toBe(true);
+    expect(parseStackConfig({ ...REQUIRED, rayVersion: "2.40.0", cudaTag: "cu116" }).ok).toBe(true);
+    expect(problems({ rayVersion: "1.13.0" })).toEqual([
+      'rayVersion = "1.13.0": expected Ray 2.0.0 or later, the releases whose GPU images config/cudaTags.ts lists; set it with `pulumi config set rayVersion <value>`',
+    ]);
+  });
+
+  it("rejects an API request above its limit, as the Ray sections do", () => {
+    expect(problems({ api: { resources: { requests: { memory: "4Gi", cpu: "1500m" } } } })).toEqual([
+      'api.resources.requests.cpu = "1500m": a request may not exceed its limit (limits.cpu is "1"); Kubernetes would refuse the pod; set it with `pulumi config set --path api.resources.requests.cpu <value>`',
+      'api.resources.requests.memory = "4Gi": a request may not exceed its limit (limits.memory is "2Gi"); Kubernetes would refuse the pod; set it with `pulumi config set --path api.resources.requests.memory <value>`',
+    ]);
+  });
+
+  it("names the allowed form of a bad record key, not the value", () => {
+    expect(problems({ ray: { ...(REQUIRED.ray as object), cpuWorker: { env: { "1BAD": "x" } } } })).toEqual([
+      'ray.cpuWorker.env.1BAD: "1BAD" is not a valid key of ray.cpuWorker.env: expected an environment variable name: letters, digits and _, not starting with a digit; rename it',
+    ]);
+  });
+
   it("rejects an unknown enum value, listing the allowed ones", () => {
     expect(problems({ environment: "production" })).toEqual([
       'environment = "production": invalid option: expected one of "dev"|"uat"|"prod"; set it with `pulumi config set environment <value>`',
@@ -66,7 +95,7 @@ describe("stack config", () => {
 
   it("rejects an unknown key, listing the keys allowed there", () => {
     expect(problems({ rayVerison: "2.52.0" })).toEqual([
-      "rayVerison: unknown key; allowed keys here: environment, rayVersion, pythonTag, cudaTag, registry, pipelines, ray, api",
+      "rayVerison: unknown key; allowed keys here: environment, rayVersion, pythonTag, cudaTag, cluster, registry, pipelines, ray, api",
     ]);
   });
 
@@ -80,7 +109,7 @@ describe("stack config", () => {
     expect(parseStackConfig({ ...REQUIRED, registry: {} })).toEqual({
       ok: false,
       problems: [
-        "registry.resourceGroupName is missing: invalid input: expected string, received undefined; set it with `pulumi config set --path registry.resourceGroupName <value>`",
+        "registry.resourceGroupName is missing: expected the name of the existing resource group that holds the registry (`az acr show -n <name> --query resourceGroup -o tsv`); set it with `pulumi config set --path registry.resourceGroupName <value>`",
       ],
     });
   });

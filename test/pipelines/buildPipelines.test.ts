@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as YAML from "yaml";
 import { BuildPipelines } from "../../components/pipelines/buildPipelines";
-import { buildDefinitionNumber, prValidationPolicyArgs } from "../../components/pipelines/buildDefinitionSpec";
+import { buildDefinitionNumber, previewExpiry, prValidationPolicyArgs } from "../../components/pipelines/buildDefinitionSpec";
 import { pipelinesModel } from "../../components/pipelines/pipelineModel";
 import { pipelineYamlFiles } from "../../components/pipelines/pipelineYaml";
 import { parseStackConfigOrThrow } from "../../config/load";
 import { DEFAULT_OUTPUT_MOCKS } from "../../plan/mocks";
 import { stackConfigFor } from "../../scripts/checkAppRepo";
 import { validateAzureDevOpsInputs } from "../../validation/azureDevOpsSchema";
-import { devStackSection, PROJECT_DIR, RecordedRun, runComponent, runStack, minimalStackConfig } from "../harness";
+import { devStackSection, EXAMPLE_CLUSTER, minimalStackConfig, PROJECT_DIR, RecordedRun, runComponent, runStack } from "../harness";
 
 const BUILD_DEFINITION = "azuredevops:index/buildDefinition:BuildDefinition";
 const BRANCH_POLICY = "azuredevops:index/branchPolicyBuildValidation:BranchPolicyBuildValidation";
@@ -106,12 +106,21 @@ describe("BuildPipelines in the dev stack", () => {
         buildDefinitionId: Number(platformId),
         displayName: "face-ocr-platform preview",
         manualQueueOnly: false,
-        queueOnSourceUpdateOnly: true,
-        validDuration: 720,
+        // The provider's "expire immediately when the branch is updated": main moving (a `pulumi up`) voids the preview.
+        queueOnSourceUpdateOnly: false,
+        validDuration: 0,
         scopes: [{ repositoryId: repoId("face-ocr-platform"), repositoryRef: "refs/heads/main", matchType: "Exact" }],
       },
     });
     expect(policy.dependencies).toEqual([run.one(BUILD_DEFINITION, "pipelines-platform").urn]);
+  });
+
+  it("keeps a preview valid for a set window after main moves only when asked, and never writes 'never expire'", async () => {
+    const windowed = await runStack({ config: { "pipelines.platform.validDurationMinutes": "60" } });
+    const settings = windowed.one(BRANCH_POLICY).inputs.settings as Record<string, unknown>;
+    expect([settings.validDuration, settings.queueOnSourceUpdateOnly]).toEqual([60, true]);
+    expect(previewExpiry(0)).toEqual({ validDuration: 0, queueOnSourceUpdateOnly: false });
+    expect(previewExpiry(720)).toEqual({ validDuration: 720, queueOnSourceUpdateOnly: true });
   });
 
   it("sends only inputs and invoke arguments the azuredevops provider schema accepts", () => {
@@ -150,6 +159,7 @@ describe("BuildPipelines options", () => {
   const model = pipelinesModel(
     parseStackConfigOrThrow(
       {
+        cluster: EXAMPLE_CLUSTER,
         registry: { resourceGroupName: "rg-example" },
         ray: devStackSection("ray"),
         pipelines: { additionalApps: [{ name: "face-ocr-reports", imageRepository: "data-ai/face-ocr-reports" }] },

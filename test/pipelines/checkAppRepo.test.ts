@@ -1,9 +1,9 @@
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  checkApiDockerfile,
   checkApiRequirements,
   checkAppRepo,
   checkPipelineYaml,
@@ -17,6 +17,7 @@ import { heavyDependencies } from "../../components/ray/heavyDependencies";
 import { pipelinesModel } from "../../components/pipelines/pipelineModel";
 import { parseStackConfigOrThrow } from "../../config/load";
 import { runCheckAppRepo, stackConfigFor, USAGE } from "../../scripts/checkAppRepo";
+import { PROCESS_TEST_TIMEOUT, runCli } from "../cliProcess";
 import { minimalStackConfig, PROJECT_DIR } from "../harness";
 
 const FIXTURES = "test/fixtures/app-repos";
@@ -135,14 +136,8 @@ describe("npm run check-app-repo on the fixture checkouts", () => {
     });
   });
 
-  it("runs as a command with those exit codes", async () => {
-    const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
-    const run = (args: string[]) =>
-      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(tsx, ["scripts/checkAppRepo.ts", ...args], { cwd: PROJECT_DIR }, (err, stdout, stderr) =>
-          resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr }),
-        );
-      });
+  it("runs as a command with those exit codes", { timeout: PROCESS_TEST_TIMEOUT }, async () => {
+    const run = (args: string[]) => runCli("scripts/checkAppRepo.ts", args);
     const skewedApi = skewed("face-ocr-api", "requirements.txt", "ray[client]==2.52.0", "ray[client]==2.51.0");
     const [ok, skew] = await Promise.all([run(["--api", fixture("face-ocr-api"), ...PIN]), run(["--api", skewedApi, ...PIN])]);
     expect([ok.code, skew.code]).toEqual([0, 1]);
@@ -218,7 +213,13 @@ describe("checkApiRequirements", () => {
   });
 
   it("says when there is no ray[client] requirement, ignoring comments and options", () => {
-    expect(checkApiRequirements("# ray[client]==2.52.0\n-r base.txt\nrayon-tools==1.0\n", "requirements.txt", EXPECT)).toEqual([
+    expect(
+      checkApiRequirements(
+        "# ray[client]==2.52.0\n--index-url https://pypi.example/simple\nrayon-tools==1.0\n",
+        "requirements.txt",
+        EXPECT,
+      ),
+    ).toEqual([
       {
         file: "requirements.txt",
         message: "no ray[client] requirement; the API connects through Ray Client and must pin ray[client]==2.52.0",
@@ -366,5 +367,92 @@ describe("base-image mode: the worker builds FROM its base and installs no heavy
         (p) => `w/${p}`,
       ),
     ).toEqual([{ file: "w/base/azure-pipelines.yaml", message: "not found" }]);
+  });
+});
+
+describe("check-app-repo reads Dockerfiles and requirements as docker and pip do", () => {
+  const DIGEST = `sha256:${"0".repeat(64)}`;
+
+  it.each([
+    ["a registry prefix", "FROM myacr.azurecr.io/rayproject/ray:2.52.0-py310-cu121\n"],
+    ["Docker Hub spelt out", "FROM docker.io/rayproject/ray:2.52.0-py310-cu121 AS base\n"],
+    ["a digest after the tag", `FROM rayproject/ray:2.52.0-py310-cu121@${DIGEST}\n`],
+    [
+      "a FROM inside a RUN heredoc",
+      "FROM rayproject/ray:2.52.0-py310-cu121\nRUN <<EOF\ncat > old.Dockerfile <<'X'\nFROM rayproject/ray:2.40.0-py310-cu121\nX\nEOF\n",
+    ],
+    ["a final stage built on a Ray stage", "FROM rayproject/ray:2.52.0-py310-cu121 AS Base\nRUN true\nFROM base\nUSER ray\n"],
+  ])("accepts the worker's Ray base with %s", (_, text) => {
+    expect(checkWorkerDockerfile(text, "Dockerfile", EXPECT)).toEqual([]);
+  });
+
+  it("flags a skewed Ray image behind a registry mirror path", () => {
+    expect(checkWorkerDockerfile("FROM myacr.azurecr.io/dockerhub/rayproject/ray:2.51.0-py310-cu121\n", "Dockerfile", EXPECT)).toEqual([
+      {
+        file: "Dockerfile",
+        line: 1,
+        message:
+          'FROM myacr.azurecr.io/dockerhub/rayproject/ray:2.51.0-py310-cu121 uses Ray 2.51.0, but stack "dev" runs Ray 2.52.0; expected FROM rayproject/ray:2.52.0-py310-cu121',
+      },
+    ]);
+  });
+
+  it("flags a multi-stage build whose final stage, the pushed image, is not the Ray image", () => {
+    const text =
+      "FROM rayproject/ray:2.52.0-py310-cu121 AS build\nRUN pip wheel -w /w .\n\nFROM python:3.10-slim\nCOPY --from=build /w /w\n";
+    expect(checkWorkerDockerfile(text, "Dockerfile", EXPECT)).toEqual([
+      {
+        file: "Dockerfile",
+        line: 4,
+        message:
+          "the final stage (FROM python:3.10-slim) is the image the pipeline pushes, and it does not build on rayproject/ray; make the last stage FROM rayproject/ray:2.52.0-py310-cu121 or a stage built on it",
+      },
+    ]);
+  });
+
+  it.each([
+    [
+      "hash-pinned over continuation lines",
+      "fastapi==0.110.0 \\\n    --hash=sha256:aaaa\nray[client]==2.52.0 \\\n    --hash=sha256:bbbb \\\n    --hash=sha256:cccc\n",
+    ],
+    ["arbitrary equality ===", "ray[client]===2.52.0\n"],
+    ["a marker and a comment", 'ray[client]==2.52.0 ; python_version >= "3.10"  # Ray Client\n'],
+  ])("accepts the API's pin %s", (_, text) => {
+    expect(checkApiRequirements(text, "requirements.txt", EXPECT)).toEqual([]);
+  });
+
+  it("follows -r includes relative to the including file, and names the line of a skewed pin there", () => {
+    const files: Record<string, string> = { "reqs/base.txt": "-r ray.txt\n", "reqs/ray.txt": "httpx\nray[client]==2.51.0\n" };
+    const checkout = { read: (p: string) => files[p], display: (p: string) => `api/${p}` };
+    expect(checkApiRequirements("--requirement=reqs/base.txt\n", "api/requirements.txt", EXPECT, checkout)).toEqual([
+      {
+        file: "api/reqs/ray.txt",
+        line: 2,
+        message: 'ray[client]==2.51.0 pins Ray 2.51.0, but stack "dev" runs Ray 2.52.0; expected ray[client]==2.52.0',
+      },
+    ]);
+    expect(checkApiRequirements("-r reqs/ray.txt\n", "api/requirements.txt", { ...EXPECT, rayVersion: "2.51.0" }, checkout)).toEqual([]);
+  });
+
+  it("says when an include is missing or loops, instead of passing or hanging", () => {
+    const files: Record<string, string> = { "a.txt": "-r requirements.txt\n" };
+    const checkout = { read: (p: string) => files[p], display: (p: string) => p };
+    expect(checkApiRequirements("-r base.txt\n-r a.txt\nray[client]==2.52.0\n", "requirements.txt", EXPECT, checkout)).toEqual([
+      { file: "requirements.txt", line: 1, message: "includes base.txt, which is not in the checkout (base.txt)" },
+      { file: "a.txt", line: 1, message: "includes requirements.txt, which includes this file again; pip would loop" },
+    ]);
+  });
+
+  it("flags a ray[client] pin installed in the API's Dockerfile that skews from the stack", () => {
+    const text =
+      'FROM python:3.10-slim\nRUN pip install --no-cache-dir -r requirements.txt \\\n && python -m pip install -i https://pypi.example/simple "ray[client]==2.40.0" httpx\n';
+    expect(checkApiDockerfile(text, "Dockerfile", EXPECT)).toEqual([
+      {
+        file: "Dockerfile",
+        line: 2,
+        message: 'ray[client]==2.40.0 pins Ray 2.40.0, but stack "dev" runs Ray 2.52.0; expected ray[client]==2.52.0',
+      },
+    ]);
+    expect(checkApiDockerfile('FROM python:3.10-slim\nRUN pip3 install "ray[client]==2.52.0"\n', "Dockerfile", EXPECT)).toEqual([]);
   });
 });

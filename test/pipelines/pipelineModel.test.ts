@@ -1,18 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { pipelinesModel } from "../../components/pipelines/pipelineModel";
 import { parseStackConfig, parseStackConfigOrThrow } from "../../config/load";
-import { devStackSection } from "../harness";
+import { devStackSection, EXAMPLE_CLUSTER } from "../harness";
 
 const REGISTRY = { resourceGroupName: "rg-example" };
 /** The dev stack's Ray section: the GPU worker image has no default. */
 const RAY = devStackSection("ray");
 
 function model(raw: Record<string, unknown> = {}) {
-  return pipelinesModel(parseStackConfigOrThrow({ registry: REGISTRY, ray: RAY, ...raw }, "dev"));
+  return pipelinesModel(parseStackConfigOrThrow({ cluster: EXAMPLE_CLUSTER, registry: REGISTRY, ray: RAY, ...raw }, "dev"));
 }
 
 function problems(raw: Record<string, unknown>): string[] {
-  const result = parseStackConfig({ registry: REGISTRY, ray: RAY, ...raw });
+  const result = parseStackConfig({ cluster: EXAMPLE_CLUSTER, registry: REGISTRY, ray: RAY, ...raw });
   if (result.ok) throw new Error("expected the config to be rejected");
   return result.problems;
 }
@@ -33,7 +33,7 @@ describe("pipelinesModel with the defaults (deployment guide, Repositories and A
       repository: "face-ocr-platform",
       yamlPath: "azure-pipelines.yml",
       branch: "main",
-      validDurationMinutes: 720,
+      validDurationMinutes: 0,
     });
   });
 

@@ -10,7 +10,7 @@ import {
 } from "../../components/pipelines/pipelineModel";
 import { parseStackConfigOrThrow } from "../../config/load";
 import { DEFAULT_BRANCHES, WORKER_APP } from "../../config/sections/pipelines";
-import { azurePipelinesSchemaErrors } from "../../validation/azurePipelinesSchema";
+import { compileAzurePipelinesSchema, validatePipelineYaml } from "../../validation/azurePipelinesSchema";
 import { devStackSection, minimalStackConfig, PROJECT_DIR } from "../harness";
 
 interface Step {
@@ -36,6 +36,8 @@ const doc = YAML.parse(text) as {
 const eachStack = doc.steps.find((s) => "${{ each stack in parameters.stacks }}" in s) as Record<string, Step[]>;
 const perStack = eachStack["${{ each stack in parameters.stacks }}"];
 const steps = doc.steps.filter((s) => s !== eachStack) as Step[];
+/** The per-stack `pulumi up` step. */
+const upEachStack = perStack.find((s) => s.script?.startsWith("pulumi up "));
 const variable = (name: string) => doc.variables.find((v): v is { name: string; value: string } => "name" in v && v.name === name)?.value;
 
 /**
@@ -159,10 +161,19 @@ describe("the platform's own azure-pipelines.yml", () => {
     expect(doc.steps.indexOf(eachStack)).toBeGreaterThan(ciStep);
   });
 
-  it("previews every stack with the policy pack and that stack's policy config on pull requests, and updates it on main only", () => {
+  it("previews every stack with the policy pack and that stack's policy config on pull requests, labels its RayService change from the saved preview JSON, and updates it on main only", () => {
     expect(perStack.map((s) => [s.script, s.condition])).toEqual([
       [
         "pulumi preview --diff --policy-pack policies --policy-pack-config policies/config/${{ stack }}.json --stack ${{ stack }} --non-interactive",
+        "and(succeeded(), eq(variables['Build.Reason'], 'PullRequest'))",
+      ],
+      [
+        [
+          "set -euo pipefail",
+          'pulumi preview --json --stack ${{ stack }} --non-interactive > "$(Agent.TempDirectory)/preview-${{ stack }}.json"',
+          'npm run --silent ray-upgrade-impact -- "$(Agent.TempDirectory)/preview-${{ stack }}.json"',
+          "",
+        ].join("\n"),
         "and(succeeded(), eq(variables['Build.Reason'], 'PullRequest'))",
       ],
       [
@@ -174,8 +185,8 @@ describe("the platform's own azure-pipelines.yml", () => {
   });
 
   it("is valid Azure Pipelines YAML (Microsoft's schema; the each-loop expanded)", () => {
-    expect(azurePipelinesSchemaErrors(doc)).toEqual([]);
-  }, 60_000);
+    expect(validatePipelineYaml(compileAzurePipelinesSchema(), text)).toEqual([]);
+  }, 120_000);
 });
 
 describe("a finished worker build deploys itself to the dev stack", () => {
@@ -194,7 +205,7 @@ describe("a finished worker build deploys itself to the dev stack", () => {
       `pulumi preview --diff --policy-pack policies --policy-pack-config policies/config/$(WORKER_STACK).json --stack $(WORKER_STACK) --non-interactive ${withBuild}`,
       `pulumi up --yes --policy-pack policies --policy-pack-config policies/config/$(WORKER_STACK).json --stack $(WORKER_STACK) --non-interactive ${withBuild}`,
     ]);
-    for (const s of onWorkerBuild) expect(s.env).toEqual(perStack[1].env);
+    for (const s of onWorkerBuild) expect(s.env).toEqual(upEachStack?.env);
   });
 
   it("names the build by the tag the worker pipeline pushed: its run name is its build number, pushed as a tag", () => {
@@ -205,7 +216,7 @@ describe("a finished worker build deploys itself to the dev stack", () => {
   });
 
   it("the main-branch update of every stack does not also run for a worker build", () => {
-    expect(perStack[1].condition).toBe(
+    expect(upEachStack?.condition).toBe(
       "and(succeeded(), ne(variables['Build.Reason'], 'PullRequest'), ne(variables['Build.Reason'], 'ResourceTrigger'), eq(variables['Build.SourceBranch'], 'refs/heads/main'))",
     );
   });

@@ -8,6 +8,7 @@ import * as YAML from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EXIT_INVALID_INPUT, EXIT_OK, EXIT_POLICY, EXIT_SCHEMA, offlinePlan, OfflinePlanOptions } from "../../plan/offlinePlan";
 import { parseOverride, PlanInputError } from "../../plan/stackConfigFile";
+import { formatSummary } from "../../plan/summary";
 import { loadStackConfig } from "../../config/load";
 import { POLICIES } from "../../policies/pack";
 import { PolicyConfigError } from "../../policies/policyConfig";
@@ -161,8 +162,8 @@ describe("offline plan output", () => {
   it("exits 3 and names resource, path and reason when a resource fails its schema", async () => {
     const result = await offlinePlan(options({ program: smallProgram("two") }));
     expect(result.exitCode).toBe(EXIT_SCHEMA);
-    const preview = JSON.parse(fs.readFileSync(path.join(outDir, "dev", "preview.json"), "utf8"));
-    expect(preview.diagnostics).toEqual([
+    expect(fs.readdirSync(outDir)).toEqual([]);
+    expect(result.kind === "planned" && result.preview.diagnostics).toEqual([
       {
         severity: "error",
         message:
@@ -214,6 +215,64 @@ describe("offline plan output", () => {
     }
   });
 
+  it("leaves out/ byte-identical after a refused run (exit 3 or 1)", async () => {
+    await offlinePlan(options());
+    const before = readTree(outDir);
+    expect((await offlinePlan(options({ program: smallProgram("two") }))).exitCode).toBe(EXIT_SCHEMA);
+    const refuseAll: ResourceValidationPolicy = {
+      name: "refuse-all",
+      description: "test policy",
+      enforcementLevel: "mandatory",
+      validateResource: (_, report) => report("no"),
+    };
+    expect((await offlinePlan(options({ policies: [refuseAll] }))).exitCode).toBe(EXIT_POLICY);
+    expect(readTree(outDir)).toEqual(before);
+  });
+
+  it("refuses to replace a folder under --out that a plan did not write", async () => {
+    const theirs = path.join(outDir, "dev");
+    fs.mkdirSync(theirs);
+    fs.writeFileSync(path.join(theirs, "keep.txt"), "not the plan's\n");
+    await expect(offlinePlan(options())).rejects.toThrow(
+      new PlanInputError(
+        `refusing to replace ${theirs} (--out): it was not written by npm run plan (no .face-ocr-plan file in it); ` +
+          "choose another --out, or move that folder away yourself",
+      ),
+    );
+    expect(readTree(outDir)).toEqual({ "dev/keep.txt": "not the plan's\n" });
+  });
+
+  it("exits 3 naming both resources when two render the same Kubernetes object", async () => {
+    const twice = () => {
+      smallProgram()();
+      new k8s.core.v1.Namespace("ray-again", { metadata: { name: "ray" } });
+      new k8s.core.v1.Secret("token-again", { metadata: { name: "token", namespace: "ray" } });
+      new k8s.core.v1.Secret("other-namespace", { metadata: { name: "token", namespace: "cyber" } });
+      return {};
+    };
+    const result = await offlinePlan(options({ program: twice }));
+    expect(result.exitCode).toBe(EXIT_SCHEMA);
+    expect(result.kind === "planned" && result.schema.findings).toEqual([
+      {
+        type: "kubernetes:core/v1:Namespace",
+        name: "ray-again",
+        path: "metadata",
+        reason:
+          "duplicate object: Namespace ray is also rendered by urn:pulumi:dev::face-ocr-platform::kubernetes:core/v1:Namespace::ray; " +
+          "two resources may not own one Kubernetes object, so give one of them another name or namespace in config",
+      },
+      {
+        type: "kubernetes:core/v1:Secret",
+        name: "token-again",
+        path: "metadata",
+        reason:
+          "duplicate object: Secret ray/token is also rendered by urn:pulumi:dev::face-ocr-platform::kubernetes:core/v1:Secret::token; " +
+          "two resources may not own one Kubernetes object, so give one of them another name or namespace in config",
+      },
+    ]);
+    expect(fs.readdirSync(outDir)).toEqual([]);
+  });
+
   it("reports an --out that cannot be written as a user error naming --out", async () => {
     const file = path.join(outDir, "a-file");
     fs.writeFileSync(file, "");
@@ -239,5 +298,18 @@ describe("offline plan output", () => {
         'Invalid config for stack "dev":\n  - rayVersion = "latest": expected an exact Ray version MAJOR.MINOR.PATCH, such as "2.52.0"; set it with `pulumi config set rayVersion <value>`',
     });
     expect(fs.readdirSync(outDir)).toEqual([]);
+  });
+});
+
+describe("the plan summary", () => {
+  it("names the cluster the stack applies to, from cluster.context", async () => {
+    const result = await offlinePlan(
+      options({ program: await loadIndex(), overrides: [parseOverride("cluster.context=aks-data-ai-uat", false)], policies: undefined }),
+    );
+    if (result.kind !== "planned") throw new Error(`expected a plan, got ${result.kind}`);
+    expect(formatSummary(result).split("\n").slice(0, 2)).toEqual([
+      'Offline plan of stack "dev" (project face-ocr-platform)',
+      'Cluster: kubeconfig context "aks-data-ai-uat" (cluster.context)',
+    ]);
   });
 });

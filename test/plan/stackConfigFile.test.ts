@@ -4,6 +4,7 @@ import * as path from "path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildPlanConfig, OFFLINE_SECRET_PLACEHOLDER, parseOverride, PlanInputError } from "../../plan/stackConfigFile";
 import { requiredSecretKeyNames } from "../../config/secrets";
+import { PROJECT_DIR } from "../harness";
 
 let dir: string;
 
@@ -17,6 +18,9 @@ afterEach(() => {
 function writeStack(stack: string, yaml: string): void {
   fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), yaml);
 }
+
+const SECRET_ARGUMENT_ERROR =
+  "--secret: expected KEY=VALUE, e.g. --secret chromaToken=<value> (the argument is not shown: it may hold the secret)";
 
 const placeholders = () => Object.fromEntries(requiredSecretKeyNames().map((k) => [`face-ocr-platform:${k}`, OFFLINE_SECRET_PLACEHOLDER]));
 
@@ -102,11 +106,17 @@ describe("the offline plan's stack config", () => {
     );
   });
 
+  it.each(["../dev", "a/b", ".hidden", ""])("rejects the stack name %j, which would be a path", (stack) => {
+    expect(() => buildPlanConfig(dir, stack, [])).toThrow(
+      new PlanInputError(`--stack ${JSON.stringify(stack)}: expected a stack name of letters, digits, '-', '_' and '.', such as dev`),
+    );
+  });
+
   it("rejects an override without KEY=VALUE", () => {
     expect(() => parseOverride("rayVersion", false)).toThrow(
       new PlanInputError('--config "rayVersion": expected KEY=VALUE, e.g. --config rayVersion=2.53.0'),
     );
-    expect(() => parseOverride("=x", true)).toThrow(new PlanInputError('--secret "=x": expected KEY=VALUE, e.g. --secret KEY=VALUE'));
+    expect(() => parseOverride("=x", true)).toThrow(new PlanInputError(SECRET_ARGUMENT_ERROR));
   });
 
   it("rejects a path into a plain value", () => {
@@ -114,5 +124,62 @@ describe("the offline plan's stack config", () => {
     expect(() => buildPlanConfig(dir, "dev", [parseOverride("environment.name=x", false)])).toThrow(
       new PlanInputError('--config environment.name: "environment" holds a plain value, not an object, so it has no field "name"'),
     );
+  });
+
+  it("never shows what was given after --secret when it is not KEY=VALUE", () => {
+    for (const given of ["S3CRET-value", "not a key=S3CRET-value", "S3CRET/value=x", "=S3CRET-value", "-S3CRET=x"]) {
+      expect(() => parseOverride(given, true)).toThrow(new PlanInputError(SECRET_ARGUMENT_ERROR));
+    }
+    expect(parseOverride("azure-native:clientSecret=fake-value", true)).toEqual({
+      key: "azure-native:clientSecret",
+      value: "fake-value",
+      secret: true,
+    });
+  });
+
+  it.each([
+    ["a tab as indentation", "config:\n\tface-ocr-platform:environment: dev\n", "Pulumi.dev.yaml:2:1: Tabs are not allowed as indentation"],
+    ["a duplicate key", "config:\n  environment: dev\n  environment: prod\n", "Pulumi.dev.yaml:3:3: Map keys must be unique"],
+    [
+      "an unclosed bracket",
+      "config:\n  face-ocr-platform:ray: [1, 2\n",
+      "Pulumi.dev.yaml:3:1: Flow sequence in block collection must be sufficiently indented and end with a ]",
+    ],
+    [
+      "an alias bomb",
+      "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n",
+      "Pulumi.dev.yaml:2:8: aliases expand to more than 100 nodes; write the values out instead",
+    ],
+    [
+      "an alias to nothing",
+      "config:\n  environment: *nowhere\n",
+      "Pulumi.dev.yaml:2:16: Unresolved alias (the anchor must be set before the alias): nowhere",
+    ],
+    ["a list at the top", "- config\n", "Pulumi.dev.yaml:1:1: expected a mapping with a config: section"],
+    ["config as a list", "config:\n  - environment\n", "Pulumi.dev.yaml:2:3: config: must be a mapping of KEY: VALUE"],
+  ])("reports %s in the stack file at FILE:LINE:COL", (_, yaml, message) => {
+    writeStack("dev", yaml);
+    expect(() => buildPlanConfig(dir, "dev", [])).toThrow(new PlanInputError(message));
+  });
+
+  it("refuses a list index past the end instead of leaving a hole that fails at another index", () => {
+    writeStack("dev", "config:\n  face-ocr-platform:ray:\n    gpuWorker:\n      tolerations:\n        - key: a\n");
+    expect(() => buildPlanConfig(dir, "dev", [parseOverride("ray.gpuWorker.tolerations[2].value=x", false)])).toThrow(
+      new PlanInputError(
+        "--config ray.gpuWorker.tolerations[2].value: index 2 is past the end of ray.gpuWorker.tolerations, which has 1 entry in the stack config " +
+          "(defaults do not count: a --path edit starts from the stack file); add entries in order (the next index is 1), or give the whole list as JSON",
+      ),
+    );
+    const appended = buildPlanConfig(dir, "dev", [parseOverride("ray.gpuWorker.tolerations[1].value=x", false)]);
+    expect(JSON.parse(appended.config["face-ocr-platform:ray"])).toEqual({ gpuWorker: { tolerations: [{ key: "a" }, { value: "x" }] } });
+  });
+});
+
+describe("object values as the CLI hands them over", () => {
+  it("are JSON with sorted keys, whatever order the stack file has (the CLI's Go encoder sorts them)", () => {
+    // Pulumi.dev.yaml writes PYTHONPATH before LOG_LEVEL and serve before gpuWorker; a real run sees them sorted.
+    const ray = JSON.parse(buildPlanConfig(PROJECT_DIR, "dev", []).config["face-ocr-platform:ray"]);
+    expect(Object.keys(ray.serve.applications[0].runtime_env.env_vars)).toEqual(["LOG_LEVEL", "PYTHONPATH"]);
+    expect(Object.keys(ray)).toEqual([...Object.keys(ray)].sort());
   });
 });

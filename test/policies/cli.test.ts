@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runPolicyCli } from "../../policies/cli";
+import { PROCESS_TEST_TIMEOUT, runCli } from "../cliProcess";
 import type { PlanResource } from "../../policies/runner";
 import { at, find, fixtureStack, HELM_RELEASE, RAY_SERVICE } from "./fixtures";
 
@@ -39,8 +40,13 @@ async function cli(args: string[], stdin = "") {
 
 function withDevTag() {
   const stack = fixtureStack();
-  at(find(stack, RAY_SERVICE).props, "spec", "rayClusterConfig", "workerGroupSpecs", 1, "template", "spec", "containers", 0).image =
-    "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev";
+  Object.assign(
+    at(find(stack, RAY_SERVICE).props, "spec", "rayClusterConfig", "workerGroupSpecs", 1, "template", "spec", "containers", 0),
+    {
+      image: "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev",
+      imagePullPolicy: "Always",
+    },
+  );
   return stack;
 }
 
@@ -52,7 +58,7 @@ describe("npm run policy", () => {
     expect(code).toBe(0);
     expect(stdout).toBe(
       `Policy pack face-ocr-platform on ${file}: 7 resources, stack dev (from the URNs), policy config ${path.relative(tmp, path.resolve(__dirname, "../../policies/config/dev.json"))}\n` +
-        "Policies: 9 run, 0 mandatory and 0 advisory violations\n",
+        "Policies: 10 run, 0 mandatory and 0 advisory violations\n",
     );
   });
 
@@ -61,7 +67,7 @@ describe("npm run policy", () => {
     at(find(stack, HELM_RELEASE).props, "spec", "values", "env").CHROMA_TOKEN = "not-a-real-token";
     const { code, stdout } = await cli([write(previewOf(stack))]);
     expect(code).toBe(1);
-    expect(stdout).toContain("Policies: 9 run, 1 mandatory and 0 advisory violations\n");
+    expect(stdout).toContain("Policies: 10 run, 1 mandatory and 0 advisory violations\n");
     expect(stdout).toContain(
       '  [mandatory] no-plaintext-secrets: HelmRelease "face-ocr-api" spec.values.env.CHROMA_TOKEN is a token/key/password/secret-named value',
     );
@@ -84,7 +90,7 @@ describe("npm run policy", () => {
     fs.writeFileSync(config, JSON.stringify({ "no-mutable-images": { environment: "prod", enforcementLevel: "advisory" } }));
     const { code, stdout } = await cli([write(previewOf(withDevTag())), "--config", "lenient.json"]);
     expect(code).toBe(0);
-    expect(stdout).toContain("Policies: 9 run, 0 mandatory and 1 advisory violations");
+    expect(stdout).toContain("Policies: 10 run, 0 mandatory and 1 advisory violations");
   });
 
   it("reads the preview from stdin with -", async () => {
@@ -168,6 +174,17 @@ describe("npm run policy", () => {
       expect(stderr).toBe(`${file} has 2 steps, all deletions: no resource could be read, so no policy can be evaluated; ${hint}\n`);
     });
 
+    it("a preview of another program: reported as such, never passed", async () => {
+      const doc = JSON.parse(JSON.stringify(previewOf(fixtureStack())).replaceAll("::face-ocr-platform::", "::billing-service::"));
+      const file = write(doc);
+      const { code, stdout, stderr } = await cli([file, "--stack", "dev"]);
+      expect([code, stdout]).toEqual([2, ""]);
+      expect(stderr).toBe(
+        `${file} is a preview of project "billing-service" (${doc.steps[0].urn}), not of face-ocr-platform: these policies are written for this program's resources ` +
+          "and would pass another program without checking it; pass a preview of this program (`pulumi preview --json --show-sames` in this repository)\n",
+      );
+    });
+
     it("but a deletion without newState next to readable resources is fine: there is nothing to check in it", async () => {
       const doc = previewOf(fixtureStack());
       const steps: Record<string, unknown>[] = [
@@ -210,4 +227,34 @@ describe("npm run policy", () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(message as RegExp);
   });
+});
+
+describe("npm run policy as a command", () => {
+  it(
+    "exits 0 on a clean preview file and 1 on a violation read from stdin, printing what runPolicyCli prints",
+    { timeout: PROCESS_TEST_TIMEOUT },
+    async () => {
+      const file = write(previewOf(fixtureStack()));
+      const stack = fixtureStack();
+      at(find(stack, HELM_RELEASE).props, "spec", "values", "env").CHROMA_TOKEN = "not-a-real-token";
+      const [clean, leaked] = await Promise.all([
+        runCli("policies/cli.ts", [file]),
+        runCli("policies/cli.ts", ["-", "--stack", "dev"], JSON.stringify(previewOf(stack))),
+      ]);
+      expect(clean).toEqual({
+        code: 0,
+        stdout:
+          `Policy pack face-ocr-platform on ${file}: 7 resources, stack dev (from the URNs), policy config policies/config/dev.json\n` +
+          "Policies: 10 run, 0 mandatory and 0 advisory violations\n",
+        stderr: "",
+      });
+      expect(leaked.code).toBe(1);
+      expect(leaked.stderr).toBe("");
+      expect(leaked.stdout).toContain(
+        "Policy pack face-ocr-platform on stdin: 7 resources, stack dev, policy config policies/config/dev.json\n",
+      );
+      expect(leaked.stdout).toContain("Policies: 10 run, 1 mandatory and 0 advisory violations\n");
+      expect(leaked.stdout).not.toContain("not-a-real-token");
+    },
+  );
 });

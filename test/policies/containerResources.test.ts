@@ -53,8 +53,24 @@ describe("container-resources", () => {
     const rs = rayService();
     at(rs.props, ...GPU_SPEC, "containers", 0, "resources", "limits").memory = "2Gi";
     expect(await messagesOf(policy, rs)).toEqual([
-      'RayService "rayservice" spec.rayClusterConfig.workerGroupSpecs[1].template.spec.containers[0].resources (container "ray-worker" in worker group "gpu-worker-group") has resources.limits.memory 2Gi below resources.requests.memory 4Gi, which Kubernetes rejects: ' +
-        "raise the limit to at least the request (stack config ray.gpuWorker.resources: `pulumi config set --path ray.gpuWorker.resources.limits.memory 4Gi`).",
+      'RayService "rayservice" spec.rayClusterConfig.workerGroupSpecs[1].template.spec.containers[0].resources (container "ray-worker" in worker group "gpu-worker-group") has resources.requests.memory 4Gi above resources.limits.memory 2Gi, which Kubernetes rejects: ' +
+        "raise the limit to at least the request or lower the request (stack config ray.gpuWorker.resources: `pulumi config set --path ray.gpuWorker.resources.limits.memory 4Gi`).",
+    ]);
+  });
+
+  it.each([
+    ["cpu", "8"],
+    ["nvidia.com/gpu", "2"],
+    ["ephemeral-storage", "20Gi"],
+  ])("rejects a %s request above its limit", async (resource, request) => {
+    const rs = rayService();
+    const resources = at(rs.props, ...GPU_SPEC, "containers", 0, "resources");
+    resources.limits[resource] = resource === "ephemeral-storage" ? "10Gi" : resources.limits[resource];
+    resources.requests[resource] = request;
+    const limit = String(resources.limits[resource]);
+    expect(await messagesOf(policy, rs)).toEqual([
+      `RayService "rayservice" spec.rayClusterConfig.workerGroupSpecs[1].template.spec.containers[0].resources (container "ray-worker" in worker group "gpu-worker-group") has resources.requests.${resource} ${request} above resources.limits.${resource} ${limit}, which Kubernetes rejects: ` +
+        `raise the limit to at least the request or lower the request (stack config ray.gpuWorker.resources: \`pulumi config set --path ray.gpuWorker.resources.limits.${resource} ${request}\`).`,
     ]);
   });
 

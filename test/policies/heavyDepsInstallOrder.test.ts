@@ -91,4 +91,38 @@ describe("heavy-deps-install-order", () => {
     const script = `set -e\nTARGET=/shared-packages\npip install --target "$TARGET" paddlepaddle-gpu\nrm -rf "\${TARGET}"/google/protobuf*\n`;
     expect(await violationsOf(policy, withScript(script))).toEqual([]);
   });
+
+  const NEVER_REMOVES_PROTOBUF =
+    `${WHERE} installs paddlepaddle-gpu>=2.5.0 (line 9) but never removes /shared-packages/google/protobuf after it: PaddlePaddle installs protobuf 6.x and Ray needs <5.0 ` +
+    '(deployment guide, "Why Each Fix Exists"). After the last pip install add `rm -rf /shared-packages/protobuf* /shared-packages/google/protobuf* 2>/dev/null || true`.';
+  const RM = PROTOBUF_RM.trimEnd();
+
+  it.each([
+    ["inside if false", `if false; then\n  ${RM}\nfi\n`],
+    ["inside the else of if true", `if true; then\n  echo keep\nelse\n  ${RM}\nfi\n`],
+    ["inside if : ... the elif", `if :; then echo keep; elif [ -d /x ]; then ${RM}; fi\n`],
+    ["after false &&", `false && ${RM}\n`],
+    ["after true ||", `true || ${RM}\n`],
+    ["in a while false loop", `while false; do\n  ${RM}\ndone\n`],
+    ["in an until true loop", `until true; do ${RM}; done\n`],
+  ])("does not count a protobuf cleanup that never runs: %s", async (_, dead) => {
+    expect(await messagesOf(policy, withScript(edit(PROTOBUF_RM, dead)))).toEqual([NEVER_REMOVES_PROTOBUF]);
+  });
+
+  it("does not count cleanups after a top-level exit: neither runs", async () => {
+    const messages = await messagesOf(policy, withScript(edit(PROTOBUF_RM, `exit 0\n${RM}\n`)));
+    expect(messages[0]).toBe(NEVER_REMOVES_PROTOBUF);
+    expect(messages.slice(1).map((m) => m.slice(0, m.indexOf(":")))).toEqual([
+      `${WHERE} installs paddleocr>=2.7.0,<3.0.0 (line 9) but never removes /shared-packages/click after it`,
+    ]);
+  });
+
+  it.each([
+    ["behind a condition bash cannot know", `if [ -d /shared-packages/google ]; then\n  ${RM}\nfi\n`],
+    ["in the then of if true", `if true; then ${RM}; fi\n`],
+    ["after true &&", `true && ${RM}\n`],
+    ["after an exit inside a branch", `if [ -z "$SKIP" ]; then :; else exit 0; fi\n${RM}\n`],
+  ])("counts a protobuf cleanup that may run: %s", async (_, live) => {
+    expect(await violationsOf(policy, withScript(edit(PROTOBUF_RM, live)))).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../config/load";
 import { INSTALL_CONTAINER_RESOURCES, RAY_GROUP_CONFIG_KEYS } from "../../policies/lib/hints";
-import { runStack } from "../harness";
+import { EXAMPLE_CLUSTER, MINIMAL_SERVE_APP, runStack } from "../harness";
 
 /** `{a: {b: v}}` from "a.b" and v. */
 function nested(path: string, value: unknown): Record<string, unknown> {
@@ -22,10 +22,11 @@ function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<s
   return out;
 }
 
-/** The keys without a default: the registry's resource group and the GPU worker image. */
+/** The keys without a default: the registry's resource group, the GPU worker image and one Serve application. */
 const BASE = {
+  cluster: EXAMPLE_CLUSTER,
   registry: { resourceGroupName: "rg-for-tests", kubeletPrincipalId: "00000000-0000-0000-0000-000000000000" },
-  ray: { gpuWorker: { image: { tag: "build-1" } } },
+  ray: { serve: { applications: [{ ...MINIMAL_SERVE_APP }] }, gpuWorker: { image: { tag: "build-1" } } },
 };
 
 describe("the config keys policy messages name", () => {

@@ -33,7 +33,10 @@ describe("no-mutable-images", () => {
 
   it("rejects the guide's :dev worker tag and an untagged image in production", async () => {
     const rs = rayService();
-    at(rs.props, ...GPU_WORKER).image = "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev";
+    Object.assign(at(rs.props, ...GPU_WORKER), {
+      image: "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev",
+      imagePullPolicy: "Always",
+    });
     at(rs.props, "spec", "rayClusterConfig", "headGroupSpec", "template", "spec", "containers", 0).image = "rayproject/ray";
     expect(await messagesOf(policy, rs, PROD)).toEqual([
       'RayService "rayservice" spec.rayClusterConfig.headGroupSpec.template.spec.containers[0].image "rayproject/ray" has no tag (so it means :latest) in a production stack: ' +
@@ -52,7 +55,10 @@ describe("no-mutable-images", () => {
 
   it("applies when the stack has no policy config (fail closed) and not in dev or uat", async () => {
     const rs = rayService();
-    at(rs.props, ...GPU_WORKER).image = "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev";
+    Object.assign(at(rs.props, ...GPU_WORKER), {
+      image: "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev",
+      imagePullPolicy: "Always",
+    });
     expect(await messagesOf(policy, rs)).toHaveLength(1);
     expect(await messagesOf(policy, rs, { "no-mutable-images": { environment: "production" } })).toHaveLength(1);
     expect(await violationsOf(policy, rs, DEV)).toEqual([]);
@@ -85,6 +91,46 @@ describe("no-mutable-images", () => {
   it("skips an image that is unknown during preview", async () => {
     const rs = rayService();
     at(rs.props, ...GPU_WORKER).image = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    expect(await violationsOf(policy, rs, PROD)).toEqual([]);
+  });
+
+  it.each(["Latest", "DEV", "Main", "NIGHTLY"])("treats the case variant :%s as the moving tag it is", async (tag) => {
+    const rs = rayService();
+    Object.assign(at(rs.props, ...GPU_WORKER), {
+      image: `cybersmartstg.azurecr.io/data-ai/face-ocr-worker:${tag}`,
+      imagePullPolicy: "Always",
+    });
+    expect(await messagesOf(policy, rs, PROD)).toEqual([
+      `RayService "rayservice" spec.rayClusterConfig.workerGroupSpecs[1].template.spec.containers[0].image "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:${tag}" uses the moving tag "${tag}" in a production stack: ` +
+        FIX +
+        WORKER_KEYS,
+    ]);
+  });
+
+  it.each([
+    ["IfNotPresent", "is IfNotPresent"],
+    ["Never", "is Never"],
+    [undefined, "is unset, so Kubernetes uses IfNotPresent"],
+  ])("refuses a moving tag pulled %s, in every environment", async (pullPolicy, how) => {
+    const rs = rayService();
+    Object.assign(at(rs.props, ...GPU_WORKER), {
+      image: "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev",
+      imagePullPolicy: pullPolicy,
+    });
+    const message =
+      `RayService "rayservice" spec.rayClusterConfig.workerGroupSpecs[1].template.spec.containers[0].imagePullPolicy ${how} for "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev", whose tag "dev" moves: ` +
+      'a node that pulled it once keeps starting the old build (deployment guide, "New pod has old image"). Set imagePullPolicy: Always, or pin the build with a version tag or an @sha256 digest.';
+    expect(await messagesOf(policy, rs, DEV)).toEqual([message]);
+  });
+
+  it("accepts :latest without a pull policy (Kubernetes pulls it Always) in dev, and a pinned tag with IfNotPresent", async () => {
+    const rs = rayService();
+    at(rs.props, ...GPU_WORKER).image = "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:latest";
+    expect(await violationsOf(policy, rs, DEV)).toEqual([]);
+    Object.assign(at(rs.props, ...GPU_WORKER), {
+      image: "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:1.0.0-build.42",
+      imagePullPolicy: "IfNotPresent",
+    });
     expect(await violationsOf(policy, rs, PROD)).toEqual([]);
   });
 });

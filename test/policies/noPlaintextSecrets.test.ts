@@ -156,9 +156,9 @@ describe("no-plaintext-secrets", () => {
 
   it("lets a stack allow a name that only looks secret", async () => {
     const hr = helmRelease();
-    at(hr.props, "spec", "values", "env").SORT_KEY = "created_at";
+    at(hr.props, "spec", "values", "env").SIGNING_KEY_ID_HINT_TOKEN = "created_at";
     expect(await messagesOf(policy, hr)).toHaveLength(1);
-    expect(await violationsOf(policy, hr, { "no-plaintext-secrets": { allowNames: ["SORT_KEY"] } })).toEqual([]);
+    expect(await violationsOf(policy, hr, { "no-plaintext-secrets": { allowNames: ["SIGNING_KEY_ID_HINT_TOKEN"] } })).toEqual([]);
   });
 
   it("names secrets by words, not substrings", () => {
@@ -170,5 +170,74 @@ describe("no-plaintext-secrets", () => {
     ).toEqual([false, false, false, false, false, false]);
     expect(urlWithCredentials("ray://rayservice-head-svc.ray.svc.cluster.local:10001")).toBeUndefined();
     expect(urlWithCredentials("https://user@example.com/")).toBeUndefined();
+  });
+
+  it("rejects secrets under other common names: DB_PASS, SMTP_PW, JWT, a bearer value, an access key pair", () => {
+    expect(
+      ["DB_PASS", "SMTP_PW", "JWT", "SENTRY_BEARER", "AWS_SECRET_ACCESS_KEY", "STORAGE_ACCOUNT_KEY", "ACCESS_KEY"].map(isSecretName),
+    ).toEqual([true, true, true, true, true, true, true]);
+  });
+
+  it("does not flag ordinary names that merely contain KEY (PRIMARY_KEY, SORT_KEY, ...) or end in a qualifier", () => {
+    const valid = [
+      "PRIMARY_KEY",
+      "SORT_KEY",
+      "PARTITION_KEY",
+      "CACHE_KEY",
+      "ROUTING_KEY",
+      "PUBLIC_KEY",
+      "ROW_KEY",
+      "IDEMPOTENCY_KEY",
+      "foreignKey",
+      "hashKey",
+      "KEY_VAULT_NAME",
+      "TOKEN_TTL_SECONDS",
+      "PASSWORD_MIN_LENGTH",
+      "DEDUP_KEY",
+    ];
+    expect(valid.filter(isSecretName)).toEqual([]);
+  });
+
+  it("passes a HelmRelease whose env holds the ordinary KEY names", async () => {
+    const hr = helmRelease();
+    Object.assign(at(hr.props, "spec", "values", "env"), { PRIMARY_KEY: "id", SORT_KEY: "created_at", CACHE_KEY: "faces" });
+    expect(await violationsOf(policy, hr)).toEqual([]);
+  });
+
+  it("rejects a secret in the Serve config's runtime_env.env_vars, of an application or a deployment", async () => {
+    const rs = rayService();
+    at(rs.props, "spec").serveConfigV2 = [
+      "applications:",
+      "  - name: ocr",
+      "    import_path: apps.ocr:app",
+      "    runtime_env:",
+      "      env_vars: { HF_TOKEN: not-a-real-token, LOG_LEVEL: info, PRIMARY_KEY: id }",
+      "    deployments:",
+      "      - name: Reader",
+      "        ray_actor_options:",
+      "          runtime_env:",
+      "            env_vars:",
+      "              DATABASE_URL: postgresql://app:not-a-password@db:5432/x",
+      "",
+    ].join("\n");
+    const tail =
+      "in the Serve config's runtime_env.env_vars, which the RayService stores in clear: give the Ray containers the variable from a Kubernetes Secret (valueFrom.secretKeyRef) instead; Serve replicas inherit it.";
+    expect(await messagesOf(policy, rs)).toEqual([
+      `RayService "rayservice" spec.serveConfigV2 applications[0].runtime_env.env_vars.HF_TOKEN (HF_TOKEN) is a token/key/password/secret-named literal ${tail}`,
+      `RayService "rayservice" spec.serveConfigV2 applications[0].deployments[0].ray_actor_options.runtime_env.env_vars.DATABASE_URL (DATABASE_URL) is a URL with a password in clear (postgresql://app:***@db:5432/x) ${tail}`,
+    ]);
+  });
+
+  it("rejects a secret exported in a container's script, and not one read from the environment", async () => {
+    const rs = rayService();
+    const init = at(rs.props, "spec", "rayClusterConfig", "workerGroupSpecs", 1, "template", "spec", "initContainers", 0);
+    init.args[0] = `export HF_TOKEN=not-a-real-token\nexport PIP_INDEX_URL=https://ci:not-a-password@pypi.example/simple\nexport GH_TOKEN=$GH_TOKEN PRIMARY_KEY=id\n${init.args[0]}`;
+    const where = 'RayService "rayservice" spec.rayClusterConfig.workerGroupSpecs[1].template.spec.initContainers[0].args[0]';
+    const tail =
+      "in the container's script, which is stored in clear in the pod spec and the plan: put the value in a Kubernetes Secret (created from a `pulumi config set --secret` key) and reference it with valueFrom.secretKeyRef";
+    expect(await messagesOf(policy, rs)).toEqual([
+      `${where} line 1 sets HF_TOKEN, a token/key/password/secret-named literal, ${tail}, and read it in the script as $HF_TOKEN.`,
+      `${where} line 2 sets PIP_INDEX_URL, a URL with a password in clear (https://ci:***@pypi.example/simple), ${tail}, and read it in the script as $PIP_INDEX_URL.`,
+    ]);
   });
 });

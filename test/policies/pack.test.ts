@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ENFORCEMENT_LEVEL, POLICIES, POLICY_PACK_NAME } from "../../policies/pack";
+import { DEFAULT_ENFORCEMENT_LEVEL, POLICIES, POLICY_PACK_NAME, PROGRAM_PROJECT } from "../../policies/pack";
+import { PROJECT_NAME } from "../../plan/runProgram";
 
 const POLICIES_DIR = path.resolve(__dirname, "../../policies");
 
@@ -17,6 +18,15 @@ function callQuietly(fn: () => unknown): unknown {
 }
 
 describe("the policy pack", () => {
+  it("names the program it checks as Pulumi.yaml and the offline plan do", () => {
+    const pulumiYaml = fs.readFileSync(path.resolve(POLICIES_DIR, "../Pulumi.yaml"), "utf8");
+    expect([PROGRAM_PROJECT, PROJECT_NAME, /^name:\s*(\S+)/m.exec(pulumiYaml)?.[1]]).toEqual([
+      "face-ocr-platform",
+      "face-ocr-platform",
+      "face-ocr-platform",
+    ]);
+  });
+
   it("registers every rule with a kebab-case, unique name, a description and a level", () => {
     expect(POLICY_PACK_NAME).toBe("face-ocr-platform");
     expect(DEFAULT_ENFORCEMENT_LEVEL).toBe("mandatory");
@@ -30,6 +40,7 @@ describe("the policy pack", () => {
       ["heavy-deps-install-order", "mandatory"],
       ["pip-pins-quoted", "mandatory"],
       ["protect-stateful-resources", "mandatory"],
+      ["ray-client-reachable", "mandatory"],
     ]);
     for (const p of POLICIES) {
       expect(p.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);

@@ -42,4 +42,28 @@ describe("pip-pins-quoted", () => {
       await violationsOf(policy, withScript("pip install --target=/shared-packages torch 2>&1 > /tmp/pip.log\npip install x >/dev/null")),
     ).toEqual([]);
   });
+
+  it.each([
+    [
+      "a postStart hook",
+      ["lifecycle", "postStart"],
+      ["/bin/sh", "-c", "pip install --user torch<3"],
+      "lifecycle.postStart.exec.command[2]",
+    ],
+    ["a preStop hook", ["lifecycle", "preStop"], ["pip", "install", "numpy<2"], "lifecycle.preStop.exec.command"],
+    ["a readiness probe", ["readinessProbe"], ["bash", "-c", "pip install requests>=2 -q && true"], "readinessProbe.exec.command[2]"],
+  ])("rejects an unquoted pin in %s of the Ray container", async (_, keys, command, field) => {
+    const rs = planResource(RAY_SERVICE, "rayservice", rayServiceProps());
+    const container = at(rs.props, "spec", "rayClusterConfig", "workerGroupSpecs", 1, "template", "spec", "containers", 0);
+    let holder = container;
+    for (const k of keys) holder = holder[k] ??= {};
+    holder.exec = { command };
+    const [written] = command[command.length - 1].split(" ").filter((w: string) => /[<>]/.test(w));
+    const [name, op, target] = /^([\w.-]+)([<>])(.*)$/.exec(written)!.slice(1);
+    const file = op.startsWith(">") ? `to a file named "${target}"` : `from a file named "${target}"`;
+    expect(await messagesOf(policy, rs)).toEqual([
+      `RayService "rayservice" spec.rayClusterConfig.workerGroupSpecs[1].template.spec.containers[0].${field} (container "ray-worker" in worker group "gpu-worker-group") line 1: ` +
+        `\`${written}\` is not quoted, so bash reads \`${op}${target}\` as a redirect ${file} and pip installs ${name} without the version constraint. Quote it: "${written}".`,
+    ]);
+  });
 });

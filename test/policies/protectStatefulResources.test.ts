@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { protectStatefulResources } from "../../policies/rules/protectStatefulResources";
 import { CONFIG_MAP, planResource, PVC, pvcProps, REGISTRY, registryProps } from "./fixtures";
+
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+const namespace = (name: string, protect: boolean) => planResource(NAMESPACE, `${name}-namespace`, { metadata: { name } }, { protect });
 import { messagesOf, violationsOf } from "./helpers";
 
 const policy = protectStatefulResources();
@@ -31,5 +34,18 @@ describe("protect-stateful-resources", () => {
 
   it("leaves stateless resources alone", async () => {
     expect(await violationsOf(policy, planResource(CONFIG_MAP, "cm", { data: {} }))).toEqual([]);
+  });
+
+  it("rejects an unprotected Namespace that holds the model PVC: deleting it deletes the PVC", async () => {
+    const pvc = planResource(PVC, "face-ocr-models", pvcProps(), { protect: true });
+    expect(await messagesOf(policy, [namespace("ray", false), pvc])).toEqual([
+      'Namespace "ray-namespace" opts.protect is not set, but it holds PersistentVolumeClaim "face-ocr-models": deleting the Namespace deletes everything in it, protected or not ' +
+        '(design invariant 4, "Nothing stateful is lost by accident"). Create Namespace "ray" with { protect: true } (and retainOnDelete) in its component.',
+    ]);
+  });
+
+  it("leaves a protected Namespace, and an unprotected one that holds nothing stateful, alone", async () => {
+    const pvc = planResource(PVC, "face-ocr-models", pvcProps(), { protect: true });
+    expect(await violationsOf(policy, [namespace("ray", true), namespace("cyber", false), pvc])).toEqual([]);
   });
 });

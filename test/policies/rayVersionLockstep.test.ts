@@ -121,4 +121,29 @@ describe("ray-version-lockstep", () => {
       "xray==1.0 ray-cpp==2.40.0 https://hub.docker.com/r/rayproject/ray";
     expect(await violationsOf(policy, stack)).toEqual([]);
   });
+
+  it("reports a CUDA tag skew between the CUDA Ray image and the PyTorch wheel index", async () => {
+    const stack = fixtureStack();
+    const init = at(find(stack, RAY_SERVICE).props, ...GROUPS, 1, "template", "spec", "initContainers", 0);
+    init.args[0] = (init.args[0] as string).replace("download.pytorch.org/whl/cu121", "download.pytorch.org/whl/cu118");
+    expect(await messagesOf(policy, stack)).toEqual([
+      `CUDA tag differs between the CUDA Ray images and the PyTorch wheel index: cu121 at ${INIT_IMAGE} | ` +
+        'cu118 at RayService "rayservice" spec.rayClusterConfig.workerGroupSpecs[1].template.spec.initContainers[0].args[0] (PyTorch index cu118). ' +
+        "PyTorch's wheels must be built for the CUDA the GPU images carry, or torch can't initialise CUDA on the worker. " +
+        "Derive both from the stack's `cudaTag` config key (default DEFAULT_CUDA_TAG in config/rayVersion.ts): `pulumi config set cudaTag <cuXXX>`.",
+    ]);
+  });
+
+  it.each([
+    ["another Ray project repository", "rayproject/ray-ml:2.51.0-py310-gpu"],
+    ["a registry mirror path", "myacr.azurecr.io/dockerhub/rayproject/ray:2.51.0-py310"],
+    ["a registry host with a digest", `myacr.azurecr.io/rayproject/ray:2.51.0-py310@sha256:${"b".repeat(64)}`],
+  ])("sees a skewed Ray image from %s", async (_, image) => {
+    const stack = fixtureStack();
+    at(find(stack, RAY_SERVICE).props, ...GROUPS, 0, "template", "spec", "containers", 0).image = image;
+    expect(await messagesOf(policy, stack)).toEqual([
+      `Ray version skew: 2 different Ray versions across 7 places: 2.52.0 at ${RAY_VERSION_FIELD}; ${HEAD_IMAGE}; ${INIT_IMAGE}; ${WORKER_PIPELINE}; ${API_PIPELINE}; ${API_PIN} | ` +
+        `2.51.0 at RayService "rayservice" spec.rayClusterConfig.workerGroupSpecs[0].template.spec.containers[0].image (${image}). ${TAIL}`,
+    ]);
+  });
 });

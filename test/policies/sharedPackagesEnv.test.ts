@@ -79,6 +79,25 @@ describe("shared-packages-env", () => {
     at(rs.props, ...ENV).splice(2, 2);
     expect(await violationsOf(policy, rs)).toEqual([]);
   });
+
+  it.each(["2Gi", "4Gi", "5000M"])("rejects a packages volume of %s, too small for the install", async (size) => {
+    const rs = rayService();
+    at(rs.props, ...SPEC, "volumes", 2, "emptyDir").sizeLimit = size;
+    expect(await messagesOf(policy, rs)).toEqual([
+      `RayService "rayservice" spec.rayClusterConfig.workerGroupSpecs[1].template.spec.volumes[2].emptyDir.sizeLimit (volume "python-packages" in worker group "gpu-worker-group") is ${size}, ` +
+        'but initContainer "install-heavy-deps" installs onnxruntime-gpu and the other heavy packages (~4-5 GB) into it at /shared-packages: ' +
+        "the kubelet evicts the pod once the emptyDir outgrows its limit, so the worker never starts. " +
+        "Set it to at least 6Gi (this project: `pulumi config set --path ray.gpuWorker.sharedPackagesSizeLimit 10Gi`).",
+    ]);
+  });
+
+  it("accepts a packages volume of 6Gi or without a size limit", async () => {
+    const rs = rayService();
+    at(rs.props, ...SPEC, "volumes", 2, "emptyDir").sizeLimit = "6Gi";
+    expect(await violationsOf(policy, rs)).toEqual([]);
+    delete at(rs.props, ...SPEC, "volumes", 2, "emptyDir").sizeLimit;
+    expect(await violationsOf(policy, rs)).toEqual([]);
+  });
 });
 
 describe("shared-packages-env, with the packages in the image (base-image mode)", () => {

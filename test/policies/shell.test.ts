@@ -75,6 +75,14 @@ describe("the shell reader behind the script policies", () => {
     expect(globCovers("click*", "/p/click")).toBe(false);
   });
 
+  it("matches globs as bash expands them: braces, [!...] classes, no dot files for *", () => {
+    expect(globCovers("/p/{click,protobuf}*", "/p/protobuf-4.25.dist-info")).toBe(true);
+    expect(globCovers("/p/google/[!x]rotobuf", "/p/google/protobuf")).toBe(true);
+    expect(globCovers("/p/google/[!p]rotobuf", "/p/google/protobuf")).toBe(false);
+    expect(globCovers("/p/*", "/p/.hidden")).toBe(false);
+    expect(globCovers("/p/?lick", "/p/click/core.py")).toBe(true);
+  });
+
   it("finds the script after -c in command + args", () => {
     expect(containerScript({ command: ["/bin/bash", "-c"], args: ["echo hi"] }, "c")).toEqual({ text: "echo hi", path: "c.args[0]" });
     expect(containerScript({ command: ["sh", "-ec", "echo hi"] }, "c")).toEqual({ text: "echo hi", path: "c.command[2]" });

@@ -2,16 +2,19 @@
 // what is allowed), both from the schema alone and end to end through the program.
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../config/load";
-import { devStackSection, runStack } from "../harness";
+import { devStackSection, EXAMPLE_CLUSTER, MINIMAL_SERVE_APP, runStack } from "../harness";
 
-const BASE = { registry: { resourceGroupName: "rg-test" } };
+const BASE = { cluster: EXAMPLE_CLUSTER, registry: { resourceGroupName: "rg-test" } };
 
 /** The worker image has no default; these tests give the dev stack's unless they set `gpuWorker.image` themselves. */
 const DEV_IMAGE = { tag: "dev" };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function withImage(ray: any = {}): unknown {
-  return { ...ray, gpuWorker: { image: DEV_IMAGE, ...ray.gpuWorker } };
+  return { serve: { applications: [{ ...MINIMAL_SERVE_APP }] }, ...ray, gpuWorker: { image: DEV_IMAGE, ...ray.gpuWorker } };
 }
+
+/** A Serve section that validates on its own, for tests about other keys. */
+const SERVE = { applications: [{ ...MINIMAL_SERVE_APP }] };
 
 /** The whole message for a stack without a worker image, written out here (not taken from the schema). */
 const MISSING_IMAGE =
@@ -108,8 +111,8 @@ describe("invalid worker group config: the schema's message", () => {
       const result = parseStackConfig(raw);
       return result.ok ? [] : result.problems;
     };
-    expect(noImage(BASE)).toEqual([MISSING_IMAGE]);
-    expect(noImage({ ...BASE, ray: { gpuWorker: { replicas: 2, maxReplicas: 3 } } })).toEqual([MISSING_IMAGE]);
+    expect(noImage({ ...BASE, ray: { serve: SERVE } })).toEqual([MISSING_IMAGE]);
+    expect(noImage({ ...BASE, ray: { serve: SERVE, gpuWorker: { replicas: 2, maxReplicas: 3 } } })).toEqual([MISSING_IMAGE]);
     expect(problemsFor({ gpuWorker: { image: {} } })).toEqual([MISSING_IMAGE]);
     expect(problemsFor({ gpuWorker: { image: { digest: "sha256:abc" } } })).toEqual([
       'ray.gpuWorker.image.digest = "sha256:abc": expected an image digest sha256:<64 lower-case hex digits>; set it with `pulumi config set --path ray.gpuWorker.image.digest <value>`',
@@ -133,9 +136,9 @@ describe("defaults and merging", () => {
   });
 
   it("the worker image has no default; the dev stack's file sets the live :dev", () => {
-    const result = parseStackConfig({ ...BASE, ray: {} });
+    const result = parseStackConfig({ ...BASE, ray: { serve: SERVE } });
     expect(result.ok ? [] : result.problems).toEqual([MISSING_IMAGE]);
-    expect(devStackSection("ray")).toEqual({ gpuWorker: { image: { tag: "dev" } } });
+    expect((devStackSection("ray") as { gpuWorker: unknown }).gpuWorker).toEqual({ image: { tag: "dev" } });
   });
 
   it("one rayStartParams entry (a number, as --path sends it) keeps the other defaults", () => {
@@ -179,7 +182,7 @@ describe("end to end: the program stops with the message", () => {
   });
 
   it("for a stack without a worker image (a ray section without one replaces the dev stack's)", async () => {
-    expect(await failureOf(runStack({ config: { ray: { cpuWorker: { replicas: 2 } } } }))).toBe(
+    expect(await failureOf(runStack({ config: { ray: { serve: SERVE, cpuWorker: { replicas: 2 } } } }))).toBe(
       `Invalid config for stack "dev":\n  - ${MISSING_IMAGE}`,
     );
   });

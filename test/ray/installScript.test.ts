@@ -181,6 +181,23 @@ describe("fixes follow the step list", () => {
       installScript({ steps: [step("easyocr", "1.7.0")], models: [], target: "/shared-packages", modelDir: "/tmp/models" }),
     ).toThrow('heavy dependency "easyocr": "1.7.0" is not a PEP 440 version specifier such as ">=1.7.0" or ">=2.7.0,<3.0.0"');
   });
+
+  it("refuses an index URL, a model URL, a model file or a directory that carries shell syntax", () => {
+    const render = (inputs: Partial<Parameters<typeof installScript>[0]>) => () =>
+      installScript({ steps: [], models: [], target: "/shared-packages", modelDir: "/tmp/models", ...inputs });
+    const torch = { ...step("torch"), indexUrl: "https://download.pytorch.org/whl/cu121 --trusted-host evil" };
+    expect(render({ steps: [torch] })).toThrow(
+      'step "torch": "https://download.pytorch.org/whl/cu121 --trusted-host evil" is not an https index URL',
+    );
+    const model = { name: "SCRFD", url: "https://huggingface.co/x/model.onnx", file: "scrfd.onnx" };
+    expect(render({ models: [{ ...model, url: "https://huggingface.co/$(id)" }] })).toThrow(
+      'model SCRFD: "https://huggingface.co/$(id)" is not an https URL',
+    );
+    expect(render({ models: [{ ...model, file: ".." }] })).toThrow('model file ".." must be a plain file name');
+    expect(render({ modelDir: "/tmp/../etc" })).toThrow(
+      'model directory "/tmp/../etc" must be an absolute path of letters, digits, "_", ".", "-" and "/", without "." or ".." segments',
+    );
+  });
 });
 
 describe("the steps follow the stack's CUDA tag", () => {

@@ -5,7 +5,7 @@ import { RayCluster } from "../../components/ray/rayCluster";
 import { parseStackConfig } from "../../config/load";
 import { fakeDigest } from "../../plan/mocks";
 import { validateResources } from "../../validation/validateResources";
-import { RecordedRun, runComponent, runStack, unwrap } from "../harness";
+import { EXAMPLE_CLUSTER, minimalStackConfig, RecordedRun, runComponent, runStack, unwrap } from "../harness";
 import { devRay, headGroupOf, Loose, rayResources, rayServiceOf, TYPES, workerGroupOf } from "./fixtures";
 
 const SECURITY_CONTEXT = { runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
@@ -17,21 +17,25 @@ beforeAll(async () => {
   run = await runStack();
 });
 
+/** The dev stack's ConfigMap app (Pulumi.dev.yaml), mounted on the head and the CPU worker. */
+const DEV_APP_MOUNT = { name: "serve-app-text-utils", mountPath: "/home/ray/serve-apps/text-utils", readOnly: true };
+const DEV_APP_VOLUME = { name: "serve-app-text-utils", configMap: { name: "serve-app-text-utils" } };
+
 describe("the resources of the dev stack", () => {
-  it("the component and its four children, in order, with their protect flags", () => {
+  it("the component and its three children, in order, with their protect flags (the PriorityClass is only referenced)", () => {
     const component = "urn:pulumi:dev::face-ocr-platform::face-ocr:ray:RayCluster::ray";
     expect(rayResources(run.resources).map((r) => [r.type, r.name, r.parent, r.protect])).toEqual([
       [TYPES.component, "ray", "urn:pulumi:dev::face-ocr-platform::pulumi:pulumi:Stack::face-ocr-platform-dev", false],
       [TYPES.namespace, "ray-namespace", component, true],
-      [TYPES.priorityClass, "ray-priority-class", component, false],
       [TYPES.pvc, "ray-model-cache", component, true],
       [TYPES.rayService, "ray-service", component, false],
     ]);
   });
 
-  it("namespace ray, PriorityClass gpu-workload-high, PVC face-ocr-models (Azure Files, RWX, 1Gi)", () => {
+  it("namespace ray, PVC face-ocr-models (Azure Files, RWX, 1Gi); PriorityClass gpu-workload-high when the stack owns it", async () => {
     expect(run.one(TYPES.namespace, "ray-namespace").inputs).toEqual({ apiVersion: "v1", kind: "Namespace", metadata: { name: "ray" } });
-    expect(run.one(TYPES.priorityClass, "ray-priority-class").inputs).toEqual({
+    const owning = await runStack({ config: { ray: devRay({ priorityClass: { create: true } }) } });
+    expect(owning.one(TYPES.priorityClass, "ray-priority-class").inputs).toEqual({
       apiVersion: "scheduling.k8s.io/v1",
       kind: "PriorityClass",
       metadata: { name: "gpu-workload-high" },
@@ -47,17 +51,20 @@ describe("the resources of the dev stack", () => {
     });
   });
 
-  it("RayService rayservice in namespace ray, depending on the namespace, PVC, PriorityClass and the registry", () => {
+  it("RayService rayservice in namespace ray, depending on the namespace, PVC and the registry", () => {
     const rs = run.one(TYPES.rayService, "ray-service");
     expect(rayServiceOf(run).apiVersion).toBe("ray.io/v1");
     expect(rayServiceOf(run).kind).toBe("RayService");
-    expect(rayServiceOf(run).metadata).toEqual({ name: "rayservice", namespace: "ray" });
+    expect(rayServiceOf(run).metadata).toEqual({
+      name: "rayservice",
+      namespace: "ray",
+      annotations: { "ray.io/initializing-timeout": "1h" },
+    });
     const urnOf = (type: string, name: string) => run.one(type, name).urn;
     expect(rs.dependencies).toEqual(
       [
         urnOf(TYPES.pvc, "ray-model-cache"),
         urnOf(TYPES.namespace, "ray-namespace"),
-        urnOf(TYPES.priorityClass, "ray-priority-class"),
         urnOf("azure-native:containerregistry:Registry", "registry-acr"),
       ].sort(),
     );
@@ -102,8 +109,10 @@ describe("head and CPU worker groups", () => {
               ],
               resources: { limits: { cpu: "2", memory: "8Gi" }, requests: { cpu: "2", memory: "8Gi" } },
               securityContext: SECURITY_CONTEXT,
+              volumeMounts: [DEV_APP_MOUNT],
             },
           ],
+          volumes: [DEV_APP_VOLUME],
         },
       },
     });
@@ -124,26 +133,81 @@ describe("head and CPU worker groups", () => {
               image: "rayproject/ray:2.52.0-py310",
               resources: { limits: { cpu: "2", memory: "4Gi" }, requests: { cpu: "2", memory: "4Gi" } },
               securityContext: SECURITY_CONTEXT,
+              volumeMounts: [DEV_APP_MOUNT],
             },
           ],
+          volumes: [DEV_APP_VOLUME],
         },
       },
     });
   });
 
-  it("the groups are head, then CPU, then GPU; rayVersion is set; serveConfigV2 has no applications by default", () => {
+  it("the groups are head, then CPU, then GPU; rayVersion is set; serveConfigV2 holds the dev stack's application", () => {
     const spec = rayServiceOf(run).spec;
     expect(spec.rayClusterConfig.workerGroupSpecs.map((g: Loose) => g.groupName)).toEqual(["default-worker-group", "gpu-worker-group"]);
     expect(spec.rayClusterConfig.rayVersion).toBe("2.52.0");
-    expect(spec.serveConfigV2).toBe("applications: []\n");
+    expect(spec.serveConfigV2).toBe(
+      [
+        "applications:",
+        "  - name: text-utils",
+        "    route_prefix: /text-utils",
+        "    import_path: text_utils.app:app",
+        "    runtime_env:",
+        "      env_vars:",
+        // Sorted, as the Pulumi CLI hands object config to the program (plan/stackConfigFile.ts).
+        "        LOG_LEVEL: info",
+        "        PYTHONPATH: /home/ray/serve-apps/text-utils",
+        "    deployments:",
+        "      - name: TextUtils",
+        "        num_replicas: 1",
+        "        ray_actor_options:",
+        "          num_cpus: 0.5",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("upgrade settings are written out: NewCluster, 60 s deletion delay, 1h initializing timeout, no autoscaler", () => {
+    const rs = rayServiceOf(run);
+    expect(rs.spec.upgradeStrategy).toEqual({ type: "NewCluster" });
+    expect(rs.spec.rayClusterDeletionDelaySeconds).toBe(60);
+    expect(rs.metadata.annotations).toEqual({ "ray.io/initializing-timeout": "1h" });
+    expect(rs.spec.rayClusterConfig.enableInTreeAutoscaling).toBeUndefined();
+    expect(rs.spec.rayClusterConfig.autoscalerOptions).toBeUndefined();
+  });
+
+  it("in-tree autoscaling and the incremental upgrade, from config", async () => {
+    const r = await runStack({
+      config: {
+        ray: devRay({
+          autoscaling: { enabled: true, idleTimeoutSeconds: 300, upscalingMode: "Conservative" },
+          upgrade: {
+            type: "NewClusterWithIncrementalUpgrade",
+            rayClusterDeletionDelaySeconds: 0,
+            initializingTimeout: "45m",
+            clusterUpgradeOptions: { stepSizePercent: 25, intervalSeconds: 30, gatewayClassName: "istio" },
+          },
+        }),
+      },
+    });
+    const rs = rayServiceOf(r);
+    expect(rs.spec.rayClusterConfig.enableInTreeAutoscaling).toBe(true);
+    expect(rs.spec.rayClusterConfig.autoscalerOptions).toEqual({ idleTimeoutSeconds: 300, upscalingMode: "Conservative" });
+    expect(rs.spec.upgradeStrategy).toEqual({
+      type: "NewClusterWithIncrementalUpgrade",
+      clusterUpgradeOptions: { maxSurgePercent: 100, stepSizePercent: 25, intervalSeconds: 30, gatewayClassName: "istio" },
+    });
+    expect(rs.spec.rayClusterDeletionDelaySeconds).toBe(0);
+    expect(rs.metadata.annotations).toEqual({ "ray.io/initializing-timeout": "45m" });
+    expect(validateResources(rayResources(r.resources)).findings).toEqual([]);
   });
 
   it("ConfigMap mounts for the ConfigMap apps, on head and CPU worker", async () => {
-    const mounts = [{ configMap: "ocr-app", mountPath: "/home/ray/apps/ocr" }];
+    const mounts = [{ configMap: "ocr-app", mountPath: "/home/ray/serve-apps/text-utils" }];
     const r = await runStack({ config: { ray: devRay({ head: { configMapMounts: mounts }, cpuWorker: { configMapMounts: mounts } }) } });
     for (const pod of [headGroupOf(r).template.spec, workerGroupOf(r, "default-worker-group").template.spec]) {
       expect(pod.volumes).toEqual([{ name: "ocr-app", configMap: { name: "ocr-app" } }]);
-      expect(pod.containers[0].volumeMounts).toEqual([{ name: "ocr-app", mountPath: "/home/ray/apps/ocr", readOnly: true }]);
+      expect(pod.containers[0].volumeMounts).toEqual([{ name: "ocr-app", mountPath: "/home/ray/serve-apps/text-utils", readOnly: true }]);
     }
   });
 });
@@ -151,7 +215,7 @@ describe("head and CPU worker groups", () => {
 describe("names are derived, not retyped", () => {
   it("the volume's claim follows the PVC, the pod's PriorityClass follows the PriorityClass", async () => {
     const r = await runStack({
-      config: { ray: devRay({ modelCache: { claimName: "face-ocr-models-v2" }, priorityClass: { name: "gpu-high" } }) },
+      config: { ray: devRay({ modelCache: { claimName: "face-ocr-models-v2" }, priorityClass: { name: "gpu-high", create: true } }) },
     });
     const spec = workerGroupOf(r, "gpu-worker-group").template.spec;
     expect(spec.volumes[1]).toEqual({ name: "model-cache", persistentVolumeClaim: { claimName: "face-ocr-models-v2" } });
@@ -160,11 +224,13 @@ describe("names are derived, not retyped", () => {
     expect((r.one(TYPES.priorityClass, "ray-priority-class").inputs as Loose).metadata.name).toBe("gpu-high");
   });
 
-  it("an existing PriorityClass is referenced by name and not created", async () => {
-    const r = await runStack({ config: { ray: devRay({ priorityClass: { create: false } }) } });
-    expect(rayResources(r.resources).map((x) => x.type)).not.toContain(TYPES.priorityClass);
-    expect(rayResources(r.resources)).toHaveLength(4);
-    expect(workerGroupOf(r, "gpu-worker-group").template.spec.priorityClassName).toBe("gpu-workload-high");
+  it("the cluster's PriorityClass is referenced by name and not created unless the stack asks to own it", async () => {
+    expect(rayResources(run.resources).map((x) => x.type)).not.toContain(TYPES.priorityClass);
+    expect(rayResources(run.resources)).toHaveLength(4);
+    expect(workerGroupOf(run, "gpu-worker-group").template.spec.priorityClassName).toBe("gpu-workload-high");
+    const owning = await runStack({ config: { ray: devRay({ priorityClass: { create: true } }) } });
+    expect(rayResources(owning.resources)).toHaveLength(5);
+    expect(rayServiceOf(owning).spec).toEqual(rayServiceOf(run).spec);
   });
 
   it("service, namespace and child names follow the component's name and config", async () => {
@@ -201,11 +267,14 @@ describe("names are derived, not retyped", () => {
     expect(r.resources.filter((x) => x.type !== "pulumi:pulumi:Stack").map((x) => x.name)).toEqual([
       "rc",
       "rc-namespace",
-      "rc-priority-class",
       "rc-model-cache",
       "rc-service",
     ]);
-    expect(rayServiceOf(r, "rc-service").metadata).toEqual({ name: "faces", namespace: "gpu" });
+    expect(rayServiceOf(r, "rc-service").metadata).toEqual({
+      name: "faces",
+      namespace: "gpu",
+      annotations: { "ray.io/initializing-timeout": "1h" },
+    });
   });
 });
 
@@ -220,7 +289,7 @@ describe("the worker image", () => {
   });
 
   it("a digest: pinned to the content, IfNotPresent, accepted in prod", async () => {
-    const ray = { gpuWorker: { image: { digest: DIGEST } } };
+    const ray = { ...minimalStackConfig().ray, gpuWorker: { image: { digest: DIGEST } } };
     const worker = workerOf(await runStack({ config: { environment: "prod", ray } }));
     expect([worker.image, worker.imagePullPolicy]).toEqual([`${WORKER}@${DIGEST}`, "IfNotPresent"]);
   });
@@ -292,7 +361,7 @@ describe("serveConfigV2 from typed config", () => {
         name: "ocr",
         route_prefix: "/ocr",
         import_path: "apps.ocr:app",
-        runtime_env: { working_dir: "/home/ray/apps/ocr", env_vars: { OMP_NUM_THREADS: "1" } },
+        runtime_env: { working_dir: "https://example.com/apps/ocr.zip", env_vars: { OMP_NUM_THREADS: "1" } },
         deployments: [{ name: "OcrModel", num_replicas: 1, ray_actor_options: { num_cpus: 1, num_gpus: 0.5 } }],
       },
     ];
@@ -304,7 +373,7 @@ describe("serveConfigV2 from typed config", () => {
         "    route_prefix: /ocr",
         "    import_path: apps.ocr:app",
         "    runtime_env:",
-        "      working_dir: /home/ray/apps/ocr",
+        "      working_dir: https://example.com/apps/ocr.zip",
         "      env_vars:",
         '        OMP_NUM_THREADS: "1"',
         "    deployments:",
@@ -320,7 +389,11 @@ describe("serveConfigV2 from typed config", () => {
 });
 
 function parsedRay(ray: Record<string, unknown>) {
-  const result = parseStackConfig({ registry: { resourceGroupName: "rg-test" }, ray: { ...ray, gpuWorker: { image: { tag: "dev" } } } });
+  const result = parseStackConfig({
+    cluster: EXAMPLE_CLUSTER,
+    registry: { resourceGroupName: "rg-test" },
+    ray: { ...minimalStackConfig().ray, ...ray },
+  });
   if (!result.ok) throw new Error(result.problems.join("\n"));
   return result.config.ray;
 }

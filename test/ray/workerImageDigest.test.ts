@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { checkedDigest } from "../../components/registry/imageDigest";
 import { fakeDigest, REGISTRY_IMAGE_INVOKE } from "../../plan/mocks";
-import { RecordedRun, runStack } from "../harness";
+import { devStackSection, RecordedRun, runStack } from "../harness";
 import { workerGroupOf } from "./fixtures";
 
 const WORKER = "cybersmartstg.azurecr.io/data-ai/face-ocr-worker";
@@ -42,7 +42,8 @@ describe("resolving the worker image", () => {
 
   it("a stack with an explicit digest makes no lookup and has no docker provider", async () => {
     const digest = digestOf("ab");
-    const run = await runStack({ config: { ray: { gpuWorker: { image: { digest } } } } });
+    const ray = devStackSection("ray");
+    const run = await runStack({ config: { ray: { ...ray, gpuWorker: { ...(ray.gpuWorker as object), image: { digest } } } } });
     expect(run.invokes.filter((i) => i.token.startsWith("docker:"))).toEqual([]);
     expect(run.ofType(PROVIDER)).toEqual([]);
     expect(workerGroupOf(run, "gpu-worker-group").template.spec.containers[0].image).toBe(`${WORKER}@${digest}`);

@@ -4,7 +4,7 @@ import { ContainerRegistry } from "../../components/registry/containerRegistry";
 import { pipelineYamlFiles } from "../../components/pipelines/pipelineYaml";
 import { parseStackConfigOrThrow } from "../../config/load";
 import { SECRET_MASK } from "../../plan/secrets";
-import { devStackSection, kubeletOnlyRegistry, runComponent, runStack, unwrap } from "../harness";
+import { devStackSection, EXAMPLE_CLUSTER, kubeletOnlyRegistry, runComponent, runStack, unwrap } from "../harness";
 import * as YAML from "yaml";
 
 const REGISTRY = "azure-native:containerregistry:Registry";
@@ -29,17 +29,18 @@ describe("ContainerRegistry in the dev stack", () => {
     expect(run.ofType(SECRET).filter((r) => r.parent === component.urn)).toEqual([]);
   });
 
-  it("is the guide's registry: cybersmartstg, Premium, no admin user, no retention policy (it would purge digest-pinned images), protected", async () => {
+  it("is the guide's registry cybersmartstg, no retention policy (it would purge digest-pinned images), protected; offline stand-ins for unset settings", async () => {
     const acr = (await runStack()).one(REGISTRY);
     expect(acr.inputs).toEqual({
       registryName: "cybersmartstg",
-      resourceGroupName: "rg-data-ai-dev",
+      resourceGroupName: "PLACEHOLDER-resource-group-of-cybersmartstg",
+      // The offline plan's stand-in for the unset sku; a real run refuses it unset (test below).
       sku: { name: "Premium" },
-      adminUserEnabled: false,
       // `days` is the SDK's default; it counts only once status is enabled.
       policies: { retentionPolicy: { status: "disabled", days: 7 } },
-      // Defaults the azure-native SDK fills in (containerregistry/registry.js); zone redundancy is fixed at
-      // creation, so it must match the live registry.
+      // Defaults the azure-native SDK fills in (containerregistry/registry.js) for settings config leaves unset;
+      // only the offline plan gets here with them unset.
+      adminUserEnabled: false,
       anonymousPullEnabled: false,
       networkRuleBypassOptions: "AzureServices",
       publicNetworkAccess: "Enabled",
@@ -103,7 +104,7 @@ describe("ContainerRegistry in the dev stack", () => {
 
   it("gives the generated pipelines the same image URLs the component derives", async () => {
     const config = parseStackConfigOrThrow(
-      { registry: { resourceGroupName: "rg-example", name: "cybersmartstg" }, ray: devStackSection("ray") },
+      { cluster: EXAMPLE_CLUSTER, registry: { resourceGroupName: "rg-example", name: "cybersmartstg" }, ray: devStackSection("ray") },
       "dev",
     );
     const urls: Record<string, string> = {};

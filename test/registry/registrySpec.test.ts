@@ -11,7 +11,7 @@ import {
   registrySpec,
 } from "../../components/registry/registrySpec";
 import { parseStackConfig } from "../../config/load";
-import { devStackSection } from "../harness";
+import { devStackSection, EXAMPLE_CLUSTER } from "../harness";
 
 const PRINCIPAL = "11111111-2222-3333-4444-555555555555";
 const NO_SECRETS = { kubeletAcrPull: true, kubeletPrincipalId: PRINCIPAL, pullSecrets: [], pullSecretUsername: undefined };
@@ -49,12 +49,39 @@ describe("registry URLs", () => {
 describe("registrySpec", () => {
   const BASE = { name: "cybersmartstg", resourceGroupName: "rg-example", untaggedRetentionDays: undefined };
 
-  it("is Premium, without the admin user, with the retention policy for untagged manifests disabled", () => {
+  it("leaves unset settings to the provider (offline only: a real run refuses them), Premium with retention disabled", () => {
     expect(registrySpec(BASE)).toEqual({
       registryName: "cybersmartstg",
       resourceGroupName: "rg-example",
       sku: { name: "Premium" },
-      adminUserEnabled: false,
+      policies: { retentionPolicy: { status: "disabled" } },
+    });
+  });
+
+  it("renders every live setting config gives, network rules in the provider's field names", () => {
+    expect(
+      registrySpec({
+        ...BASE,
+        sku: "Premium",
+        adminUserEnabled: true,
+        location: "westeurope",
+        publicNetworkAccess: "Enabled",
+        zoneRedundancy: "Disabled",
+        anonymousPullEnabled: false,
+        networkRuleBypassOptions: "AzureServices",
+        networkRuleSet: { defaultAction: "Deny", ipRules: [{ action: "Allow", ipAddressOrRange: "203.0.113.0/24" }] },
+      }),
+    ).toEqual({
+      registryName: "cybersmartstg",
+      resourceGroupName: "rg-example",
+      sku: { name: "Premium" },
+      adminUserEnabled: true,
+      location: "westeurope",
+      publicNetworkAccess: "Enabled",
+      zoneRedundancy: "Disabled",
+      anonymousPullEnabled: false,
+      networkRuleBypassOptions: "AzureServices",
+      networkRuleSet: { defaultAction: "Deny", ipRules: [{ action: "Allow", iPAddressOrRange: "203.0.113.0/24" }] },
       policies: { retentionPolicy: { status: "disabled" } },
     });
   });
@@ -80,14 +107,14 @@ describe("registrySpec", () => {
 describe("registry config", () => {
   const RAY = devStackSection("ray");
   const parse = (registry: Record<string, unknown>) =>
-    parseStackConfig({ registry: { resourceGroupName: "rg-example", ...registry }, ray: RAY });
+    parseStackConfig({ cluster: EXAMPLE_CLUSTER, registry: { resourceGroupName: "rg-example", ...registry }, ray: RAY });
 
-  it("defaults to Premium, no admin user and no retention (the worker's digest-pinned images lose their tag on the next push)", () => {
+  it("guesses no live setting (sku, admin user stay unset) and has no retention (digest-pinned images lose their tag on the next push)", () => {
     const parsed = parse({});
     if (!parsed.ok) throw new Error(parsed.problems.join("\n"));
     expect([parsed.config.registry.sku, parsed.config.registry.adminUserEnabled, parsed.config.registry.untaggedRetentionDays]).toEqual([
-      "Premium",
-      false,
+      undefined,
+      undefined,
       undefined,
     ]);
     expect(registrySpec(parsed.config.registry).policies).toEqual({ retentionPolicy: { status: "disabled" } });
@@ -147,6 +174,7 @@ describe("AcrPull role definition", () => {
 describe("pullAccessSpec", () => {
   it("defaults to AcrPull for the kubelet identity and no pull secrets", () => {
     const parsed = parseStackConfig({
+      cluster: EXAMPLE_CLUSTER,
       registry: { resourceGroupName: "rg-example", kubeletPrincipalId: PRINCIPAL },
       ray: devStackSection("ray"),
     });
@@ -212,7 +240,11 @@ describe("pullAccessSpec", () => {
       { namespace: "ray", name: "regcred" },
       { namespace: "ray", name: "regcred" },
     ];
-    const result = parseStackConfig({ registry: { resourceGroupName: "rg-example", pullSecrets: twice }, ray: devStackSection("ray") });
+    const result = parseStackConfig({
+      cluster: EXAMPLE_CLUSTER,
+      registry: { resourceGroupName: "rg-example", pullSecrets: twice },
+      ray: devStackSection("ray"),
+    });
     expect(result.ok).toBe(false);
     expect(!result.ok && result.problems[0]).toMatch(/^registry\.pullSecrets\[1\] = .*: pull secret ray\/regcred is listed twice;/);
   });

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { helmRelease, withSpec } from "./fixtures";
 
 const cache = fs.mkdtempSync(path.join(os.tmpdir(), "schema-cache-"));
 process.env.FACE_OCR_CACHE_DIR = cache;
@@ -37,10 +38,61 @@ describe("the compiled-schema cache", () => {
     expect(warm).toEqual(cold);
   });
 
+  it("loads the cached validator without compiling it again, from a cache folder outside the project", async () => {
+    const validator = path.join(cache, fs.readdirSync(cache).find((f) => f.startsWith("validate-")) as string);
+    const past = new Date("2020-01-01T00:00:00Z");
+    fs.utimesSync(validator, past, past);
+    expect(await freshValidate(brokenHelmRelease)).toEqual({ known: true, errors: [{ path: "spec.interval", reason: "must be string" }] });
+    // A compile would have written the entry again.
+    expect(fs.statSync(validator).mtime).toEqual(past);
+  });
+
   it("rebuilds a damaged cache entry", async () => {
     const validator = fs.readdirSync(cache).find((f) => f.startsWith("validate-"));
     expect(validator).toBeDefined();
     fs.writeFileSync(path.join(cache, validator as string), "this is not javascript");
     expect(await freshValidate(brokenHelmRelease)).toEqual({ known: true, errors: [{ path: "spec.interval", reason: "must be string" }] });
+  });
+});
+
+describe("CEL rules from the cached schema", () => {
+  it("are evaluated from a fresh conversion and from the cached one alike", async () => {
+    const both = withSpec(helmRelease(), { chartRef: { kind: "OCIRepository", name: "face-ocr-api" } });
+    const expected = { known: true, errors: [{ path: "spec", reason: "Invalid value: either chart or chartRef must be set" }] };
+    fs.rmSync(cache, { recursive: true, force: true });
+    expect(await freshValidate(both)).toEqual(expected);
+    expect(fs.readdirSync(cache).filter((f) => f.startsWith("crd-helm.toolkit.fluxcd.io_helmreleases-v2-"))).toHaveLength(1);
+    expect(await freshValidate(both)).toEqual(expected);
+  });
+});
+
+describe("the compiled azuredevops validators", () => {
+  const BRANCH_POLICY = "azuredevops:index/branchPolicyBuildValidation:BranchPolicyBuildValidation";
+  const idAsString = { projectId: "p", settings: { buildDefinitionId: "9001", displayName: "x", scopes: [{ repositoryId: "r" }] } };
+
+  async function freshValidateInputs(token: string, inputs: object) {
+    vi.resetModules();
+    const { validateAzureDevOpsInputs } = await import("../../validation/azureDevOpsSchema");
+    return validateAzureDevOpsInputs(token, inputs);
+  }
+
+  it("are cached under the resource's token, keyed by the schema file, and answer alike from the cache", async () => {
+    const cold = await freshValidateInputs(BRANCH_POLICY, idAsString);
+    expect(cold).toEqual({ known: true, errors: [{ path: "settings.buildDefinitionId", reason: "must be integer" }] });
+    const entries = fs.readdirSync(cache).filter((f) => f.startsWith("validate-azuredevops-"));
+    expect(entries.map((f) => f.replace(/-[0-9a-f]{24}\./, "-<digest>."))).toEqual([
+      "validate-azuredevops-resource-azuredevops_index_branchPolicyBuildValidation_BranchPolicyBuildValidation-<digest>.js",
+    ]);
+    const entry = path.join(cache, entries[0]);
+    const past = new Date("2020-01-01T00:00:00Z");
+    fs.utimesSync(entry, past, past);
+    expect(await freshValidateInputs(BRANCH_POLICY, idAsString)).toEqual(cold);
+    expect(fs.statSync(entry).mtime).toEqual(past);
+  });
+
+  it("are not cached for a token the schema does not define", async () => {
+    const before = fs.readdirSync(cache).length;
+    expect(await freshValidateInputs("azuredevops:index/nope:Nope", {})).toEqual({ known: false, errors: [] });
+    expect(fs.readdirSync(cache)).toHaveLength(before);
   });
 });

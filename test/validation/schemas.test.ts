@@ -9,40 +9,7 @@ import { crdDir } from "../../validation/paths";
 import { validateCoreObject } from "../../validation/kubernetesSchemas";
 import { validateAzureDevOpsInputs } from "../../validation/azureDevOpsSchema";
 import { validateResources } from "../../validation/validateResources";
-
-const podSpec = () => ({
-  containers: [{ name: "ray-head", image: "rayproject/ray:2.52.0-py310", resources: { requests: { cpu: "1", memory: "2Gi" } } }],
-});
-
-const rayService = () => ({
-  apiVersion: "ray.io/v1",
-  kind: "RayService",
-  metadata: { name: "rayservice", namespace: "ray" },
-  spec: {
-    serveConfigV2: "applications: []\n",
-    rayClusterConfig: {
-      rayVersion: "2.52.0",
-      headGroupSpec: { rayStartParams: { "dashboard-host": "0.0.0.0" }, template: { spec: podSpec() } },
-      workerGroupSpecs: [
-        { groupName: "gpu-worker-group", replicas: 1, minReplicas: 1, maxReplicas: 3, rayStartParams: {}, template: { spec: podSpec() } },
-      ],
-    },
-  },
-});
-
-const helmRelease = () => ({
-  apiVersion: "helm.toolkit.fluxcd.io/v2",
-  kind: "HelmRelease",
-  metadata: { name: "face-ocr-api", namespace: "default" },
-  spec: {
-    interval: "1m",
-    targetNamespace: "cyber",
-    chart: {
-      spec: { chart: "microservice", reconcileStrategy: "ChartVersion", sourceRef: { kind: "HelmRepository", name: "s2t-acr-helm-repo" } },
-    },
-    values: { replicaCount: 1 },
-  },
-});
+import { helmRelease, podSpec, rayService } from "./fixtures";
 
 describe("custom resources against the served CRD version", () => {
   it("accepts a well-formed RayService and HelmRelease", () => {

@@ -1,0 +1,138 @@
+/**
+ * `npm run adopt`: from an export of the running system, the stack config that reproduces it and the import file
+ * that adopts it. Nothing is written unless the offline plan of the adopted config reproduces every live object,
+ * except for the program's listed improvements (improvements.ts).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { registryLoginServer } from "../components/registry/registrySpec";
+import { stackConfigFromStrings } from "../config/load";
+import type { StackConfig } from "../config/stackConfig";
+import { offlinePlan } from "../plan/offlinePlan";
+import { PROJECT_NAME } from "../plan/runProgram";
+import { buildPlanConfig, stackFilePath } from "../plan/stackConfigFile";
+import { ImportPlan, importPlan } from "./importFile";
+import { ListedDifference, unlistedDifference, withReasons } from "./improvements";
+import { kubernetesFromLive } from "./kubernetesFromLive";
+import { diffAgainstLive } from "./liveDiff";
+import { AdoptInputError, LiveExport, readLiveExport } from "./liveExport";
+import { registryFromLive } from "./registryFromLive";
+import { editStackConfig, sectionsOf } from "./stackConfigWriter";
+
+export interface AdoptOptions {
+  readonly projectDir: string;
+  readonly stack: string;
+  readonly liveDir: string;
+  readonly program: () => unknown;
+}
+
+export interface AdoptResult {
+  readonly stackFile: string;
+  readonly stackFileText: string;
+  readonly written: readonly string[];
+  readonly importPlan: ImportPlan;
+  /** Every difference the first `up` makes on an adopted object, each with its reason. */
+  readonly improvements: readonly ListedDifference[];
+  readonly todo: readonly string[];
+}
+
+const SECTIONS = ["registry", "ray", "api"] as const;
+
+function currentConfig(projectDir: string, stack: string): StackConfig {
+  const plan = buildPlanConfig(projectDir, stack, []);
+  const result = stackConfigFromStrings(plan.config, PROJECT_NAME, plan.secretKeys, stack);
+  if (!result.ok)
+    throw new AdoptInputError(`Pulumi.${stack}.yaml is not valid config yet:\n${result.problems.map((p) => `  - ${p}`).join("\n")}`);
+  return result.config;
+}
+
+/** Computes everything; writes nothing. */
+export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
+  const live: LiveExport = readLiveExport(options.liveDir);
+  const current = currentConfig(options.projectDir, options.stack);
+  const todo: string[] = [];
+
+  const registry = live.acr ? registryFromLive(live.acr, live.roleAssignments) : undefined;
+  if (!registry) todo.push("acr.json is not in the export: the registry's settings were not written (`az acr show -n <registry> -o json`)");
+  const loginServer = live.acr?.loginServer ?? registryLoginServer(current.registry);
+  const kubernetes = kubernetesFromLive(live, current, loginServer);
+  todo.push(...(registry?.todo ?? []), ...kubernetes.todo);
+
+  const stackFile = stackFilePath(options.projectDir, options.stack);
+  const edit = editStackConfig(
+    fs.readFileSync(stackFile, "utf8"),
+    PROJECT_NAME,
+    {
+      registry: { ...(registry?.keys ?? {}), pullSecrets: kubernetes.pullSecrets },
+      ray: kubernetes.ray,
+      api: kubernetes.api,
+    },
+    current as unknown as Record<string, unknown>,
+  );
+
+  const sections = sectionsOf(edit.text, PROJECT_NAME, SECTIONS);
+  const plan = await offlinePlan({
+    projectDir: options.projectDir,
+    stack: options.stack,
+    overrides: Object.entries(sections).map(([key, value]) => ({ key, value: JSON.stringify(value), secret: false })),
+    program: options.program,
+  });
+  if (plan.kind === "invalid-config") throw new AdoptInputError(`the config written from the export does not validate:\n${plan.message}`);
+  if (plan.exitCode !== 0) {
+    const findings = [
+      ...plan.schema.findings.map((f) => JSON.stringify(f)),
+      ...plan.policy.violations.map((v) => `${v.policyName}: ${v.message}`),
+    ];
+    throw new AdoptInputError(
+      `the offline plan of the adopted config fails (exit ${plan.exitCode}):\n${findings.map((f) => `  - ${f}`).join("\n")}`,
+    );
+  }
+
+  const imports = importPlan(plan.run.resources, live, {
+    ...(registry ? { "azure-native:containerregistry:Registry": registry.registryId } : {}),
+    ...(registry?.acrPullAssignmentId ? { "azure-native:authorization:RoleAssignment": registry.acrPullAssignmentId } : {}),
+  });
+  const differences = imports.adopted.flatMap(({ resource, live: object }) => diffAgainstLive(resource.plainInputs, object));
+  const unlisted = differences.filter((d) => withReasons([d]).length === 0);
+  if (unlisted.length > 0) {
+    throw new AdoptInputError(
+      [
+        "no config the adoption can write reproduces these live fields; change the live object or the program first:",
+        ...unlisted.map(unlistedDifference),
+      ].join("\n"),
+    );
+  }
+  for (const o of imports.helmOwned) {
+    todo.push(
+      `${o.kind} ${o.metadata.namespace}/${o.metadata.name} is rendered by the Helm release (app.kubernetes.io/managed-by: Helm), so it is not imported: ` +
+        'update the HelmRelease first (`pulumi up --target` it), wait for Helm to delete it, then `pulumi up` creates the stack\'s own (docs/api.md, "Adopting the running system")',
+    );
+  }
+  for (const r of imports.created) {
+    if (r.type.startsWith("azuredevops:")) continue;
+    todo.push(`${r.type} ${r.name} is not in the export: \`pulumi up\` creates it`);
+  }
+  if (current.pipelines.enabled) {
+    todo.push(
+      'the Azure DevOps build definitions are not in the export: import them by hand (docs/pipelines.md, "Adopting the live pipelines")',
+    );
+  }
+  const flux = imports.adopted.filter((a) => a.live.metadata.labels?.["kustomize.toolkit.fluxcd.io/name"] !== undefined);
+  if (flux.length > 0) {
+    todo.push(
+      `Flux's Kustomization applies ${flux.map((a) => `${a.live.kind} ${a.live.metadata.namespace ?? ""}/${a.live.metadata.name}`).join(", ")} ` +
+        `(label kustomize.toolkit.fluxcd.io/name): run the GitOps cutover first (\`npm run plan -- --stack ${options.stack}\`, then out/${options.stack}/gitops/cutover/${current.environment}/README.md)`,
+    );
+  }
+  todo.push(
+    `set the secrets the program reads: \`pulumi config set --secret databasePassword --stack ${options.stack}\`, likewise chromaToken and dosashopKey (the live HelmRelease holds them in clear; never copy them into a file)`,
+  );
+  return { stackFile, stackFileText: edit.text, written: edit.written, importPlan: imports, improvements: withReasons(differences), todo };
+}
+
+/** Writes the stack file and the import file. */
+export function writeAdoption(result: AdoptResult, importFilePath: string): void {
+  fs.mkdirSync(path.dirname(importFilePath), { recursive: true });
+  fs.writeFileSync(importFilePath, `${JSON.stringify(result.importPlan.file, null, 2)}\n`);
+  fs.writeFileSync(result.stackFile, result.stackFileText);
+}

@@ -1,0 +1,82 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { afterAll, describe, expect, it } from "vitest";
+import { PROCESS_TEST_TIMEOUT, runCli } from "../cliProcess";
+import { PROJECT_DIR } from "../harness";
+
+const JS_CACHE = path.join(PROJECT_DIR, ".cache", "js");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "run-compiled-"));
+/** The cache names an entry after the file's path from the project root. */
+const cachePrefix = (file: string) =>
+  `${path
+    .relative(PROJECT_DIR, file)
+    .replace(/\.ts$/, "")
+    .replace(/[\\/.]+/g, "-")}-`;
+const entriesFor = (file: string) =>
+  fs.existsSync(JS_CACHE) ? fs.readdirSync(JS_CACHE).filter((f) => f.startsWith(cachePrefix(file))) : [];
+
+afterAll(() => {
+  for (const name of fs.readdirSync(tmp)) for (const entry of entriesFor(path.join(tmp, name))) fs.rmSync(path.join(JS_CACHE, entry));
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+function writeEntry(name: string, text: string): string {
+  const file = path.join(tmp, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe("scripts/runCompiled.js", () => {
+  it(
+    "runs the entry as the main module, with its arguments, its own __dirname and its imports compiled too",
+    { timeout: PROCESS_TEST_TIMEOUT },
+    async () => {
+      writeEntry("greeting.ts", 'export const greeting: string = "hello";\n');
+      const entry = writeEntry(
+        "main.ts",
+        [
+          'import { greeting } from "./greeting";',
+          "const args: string[] = process.argv.slice(2);",
+          "if (require.main === module) console.log(JSON.stringify({ greeting, args, dir: __dirname }));",
+          "",
+        ].join("\n"),
+      );
+      const result = await runCli(entry, ["--flag", "value"]);
+      expect(result).toEqual({
+        code: 0,
+        stdout: `${JSON.stringify({ greeting: "hello", args: ["--flag", "value"], dir: tmp })}\n`,
+        stderr: "",
+      });
+      expect(entriesFor(entry)).toHaveLength(1);
+    },
+  );
+
+  it(
+    "compiles an edited file again, even when its modification time is put back, and keeps only the newest compile",
+    { timeout: PROCESS_TEST_TIMEOUT },
+    async () => {
+      const entry = writeEntry("edited.ts", "console.log(1 as number);\n");
+      const { mtime } = fs.statSync(entry);
+      expect((await runCli(entry, [])).stdout).toBe("1\n");
+      fs.writeFileSync(entry, "console.log(2 as number);\n");
+      fs.utimesSync(entry, mtime, mtime);
+      expect((await runCli(entry, [])).stdout).toBe("2\n");
+      expect(entriesFor(entry)).toHaveLength(1);
+    },
+  );
+
+  it(
+    "stops on a syntax error with the file, line and message only, exit 1, and caches nothing",
+    { timeout: PROCESS_TEST_TIMEOUT },
+    async () => {
+      const entry = writeEntry("broken.ts", "const x: number = ;\n");
+      expect(await runCli(entry, [])).toEqual({
+        code: 1,
+        stdout: "",
+        stderr: `${path.relative(PROJECT_DIR, entry)}(1,19): error TS1109: Expression expected.\n`,
+      });
+      expect(entriesFor(entry)).toEqual([]);
+    },
+  );
+});

@@ -1,0 +1,69 @@
+/**
+ * Compiled ajv validators kept in {@link cacheDir} as standalone modules: compiling a large schema takes most of
+ * a second, loading the generated code a few milliseconds. An entry's name holds a hash of the ajv version and of
+ * a key that must change whenever the schema would (the schema itself, or the file and conversion it comes from),
+ * so a changed schema or ajv is compiled afresh, never served from an older entry.
+ */
+import Ajv, { ValidateFunction } from "ajv";
+import standaloneCode from "ajv/dist/standalone";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import { createRequire } from "module";
+import * as path from "path";
+import { cacheDir } from "./paths";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const AJV_VERSION = (require("ajv/package.json") as { version: string }).version;
+
+/** Writes through a temporary file, so a concurrent reader sees the old entry or the new one, never half of one. */
+export function writeAtomically(file: string, content: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, content);
+    fs.renameSync(tmp, file);
+  } catch {
+    // A read-only tree only loses the cache, not correctness.
+  }
+}
+
+function entryFile(name: string, key: string): string {
+  const digest = createHash("sha256").update(`${AJV_VERSION}\n${key}`).digest("hex").slice(0, 24);
+  return path.join(cacheDir(), `validate-${name}-${digest}.js`);
+}
+
+/** The cached validator for `name` and `key`, or undefined when there is no usable entry. */
+export function loadCachedValidator(name: string, key: string): ValidateFunction | undefined {
+  return loadEntry<ValidateFunction>(entryFile(name, key));
+}
+
+/**
+ * A cached standalone module of several validators (ajv's `standaloneCode(ajv, { name: ref })`), or `compile()`'s,
+ * whose code is then cached for the next run.
+ */
+export function cachedStandalone<T>(name: string, key: string, compile: () => { readonly compiled: T; readonly code: string }): T {
+  const file = entryFile(name, key);
+  const cached = loadEntry<T>(file);
+  if (cached) return cached;
+  const { compiled, code } = compile();
+  writeAtomically(file, code);
+  return compiled;
+}
+
+function loadEntry<T>(file: string): T | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    // The generated code requires ajv's runtime helpers (`ajv/dist/runtime/...`). Resolve them from here, not from
+    // the entry's folder: FACE_OCR_CACHE_DIR may point outside the project, where no node_modules is found.
+    const entry = { exports: {} as unknown };
+    new Function("require", "module", "exports", fs.readFileSync(file, "utf8"))(createRequire(__filename), entry, entry.exports);
+    return entry.exports as T;
+  } catch {
+    return undefined; // a damaged entry: the caller compiles and stores it again
+  }
+}
+
+/** Stores `validate` (compiled by `ajv`, which must have `code.source` on) for later {@link loadCachedValidator} calls. */
+export function storeValidator(name: string, key: string, ajv: Ajv, validate: ValidateFunction): void {
+  writeAtomically(entryFile(name, key), standaloneCode(ajv, validate));
+}
