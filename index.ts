@@ -7,10 +7,12 @@ import { BuildPipelines } from "./components/pipelines/buildPipelines";
 import { pipelinesModel } from "./components/pipelines/pipelineModel";
 import { pipelineYamlFiles } from "./components/pipelines/pipelineYaml";
 import { clusterProvider } from "./components/cluster/clusterProvider";
+import { workerBaseFiles } from "./components/pipelines/workerBaseFiles";
 import { generatedFiles } from "./components/generatedFiles";
 import { gitopsCutover } from "./components/gitopsCutover";
 import { ContainerRegistry } from "./components/registry/containerRegistry";
 import { RayCluster } from "./components/ray/rayCluster";
+import { workerImageDigest } from "./components/ray/workerImage";
 import { loadStackConfig } from "./config/load";
 import { REGISTRY_PULL_PASSWORD_KEY } from "./config/secrets";
 
@@ -48,6 +50,7 @@ export = async () => {
   );
 
   // The RayService: its head service becomes the API's RAY_ADDRESS; every Ray image carries config.rayVersion.
+  // The worker runs by digest: the stack's own, or the one its tag names in the registry now.
   const ray = new RayCluster(
     "ray",
     {
@@ -56,6 +59,7 @@ export = async () => {
       cudaTag: config.cudaTag,
       registryLoginServer: registry.loginServer,
       workerRepository: config.registry.workerRepository,
+      workerImageDigest: workerImageDigest(config.ray.gpuWorker.image, (tag) => registry.digestOf(config.registry.workerRepository, tag)),
       imagePullSecrets: registry.imagePullSecrets(config.ray.namespace),
       settings: config.ray,
     },
@@ -97,6 +101,10 @@ export = async () => {
     rayClientAddress: ray.clientAddress,
     apiHelmRelease: api.helmReleaseRef,
     apiImagePolicy: api.imagePolicyRef,
-    generatedFiles: generatedFiles(pipelineYamlFiles(config, { stack: config.stack }), [api.imageTagFile], gitopsCutover(config)),
+    generatedFiles: generatedFiles(
+      [...pipelineYamlFiles(config, { stack: config.stack }), ...workerBaseFiles(config)],
+      [api.imageTagFile],
+      gitopsCutover(config),
+    ),
   };
 };

@@ -9,6 +9,13 @@ export interface Improvement {
   readonly kind: string;
   readonly path: RegExp;
   readonly reason: string;
+  /** When only some differences at the path are this improvement: the others still stop the adoption. */
+  readonly applies?: (d: FieldDifference) => boolean;
+}
+
+/** `<image>:<tag>@sha256:<digest>` to `<image>:<tag>`. */
+function withoutDigest(image: unknown): unknown {
+  return typeof image === "string" ? image.replace(/@sha256:[a-f0-9]{64}$/, "") : image;
 }
 
 export const IMPROVEMENTS: readonly Improvement[] = [
@@ -24,6 +31,20 @@ export const IMPROVEMENTS: readonly Improvement[] = [
     reason:
       "the install script is generated from the typed steps: pins with > or < quoted (bash read them as redirects, so pip installed them unpinned), " +
       "model downloads checked per file and written to a temporary name first, partial downloads cleaned up",
+  },
+  {
+    kind: "RayService",
+    path: /^spec\.rayClusterConfig\.workerGroupSpecs\[\d+\]\.template\.spec\.containers\[0\]\.image$/,
+    reason:
+      "the worker runs by digest: its tag resolved at deploy time to the build it names now, so a new build behind the tag " +
+      "is a visible change and every replica runs the same build (ray.gpuWorker.image)",
+    applies: (d) => d.planned !== d.live && withoutDigest(d.planned) === d.live,
+  },
+  {
+    kind: "RayService",
+    path: /^spec\.rayClusterConfig\.workerGroupSpecs\[\d+\]\.template\.spec\.containers\[0\]\.imagePullPolicy$/,
+    reason: "a digest cannot go stale in a node's cache, so the worker is pulled IfNotPresent instead of Always",
+    applies: (d) => d.live === "Always" && d.planned === "IfNotPresent",
   },
   {
     kind: "RayService",
@@ -63,7 +84,7 @@ export type ListedDifference = FieldDifference & { readonly reason: string };
 export function withReasons(differences: readonly FieldDifference[]): ListedDifference[] {
   return differences.flatMap((d) => {
     const kind = d.object.split(" ")[0];
-    const match = IMPROVEMENTS.find((i) => i.kind === kind && i.path.test(d.path));
+    const match = IMPROVEMENTS.find((i) => i.kind === kind && i.path.test(d.path) && (i.applies?.(d) ?? true));
     return match ? [{ ...d, reason: match.reason }] : [];
   });
 }

@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { cudaTagsFor, RAY_CUDA_TAGS } from "./cudaTags";
 import { CUDA_TAG_PATTERN, isMutableImageRef, MUTABLE_TAGS, PYTHON_TAG_PATTERN, RAY_VERSION_PATTERN } from "./imageRef";
+import { REMOVE_KEY } from "./issues";
 import { DEFAULT_CUDA_TAG, DEFAULT_PYTHON_TAG, RAY_VERSION } from "./rayVersion";
+import { heavyDependencies } from "../components/ray/heavyDependencies";
 import { apiConfigSchema } from "./sections/api";
+import { heavyDependencyPinIssues } from "./sections/heavyDependencies";
 import { clusterConfigSchema } from "./sections/cluster";
 import { pipelinesConfigSchema } from "./sections/pipelines";
 import { rayConfigSchema } from "./sections/ray";
@@ -71,6 +74,19 @@ export const stackConfigSchema = z
           `a moving tag (${MUTABLE_TAGS.join(", ")}) is not allowed when environment is "prod"; ` +
           `pin one build with ray.gpuWorker.image.digest (or a tag the pipeline never moves)`,
       });
+    }
+    // The step list depends on the CUDA tag (PyTorch's index); a malformed one is reported above.
+    if (CUDA_TAG_PATTERN.test(config.cudaTag)) {
+      const requirements = heavyDependencies(config.cudaTag).flatMap((s) => s.requirements);
+      for (const issue of heavyDependencyPinIssues(config.ray.gpuWorker.heavyDependencies, requirements)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["ray", "gpuWorker", "heavyDependencies", ...issue.path],
+          input: issue.input,
+          message: issue.message,
+          ...(issue.remove ? { params: REMOVE_KEY } : {}),
+        });
+      }
     }
   });
 

@@ -3,10 +3,22 @@
  * their inputs plus the few outputs real providers compute, and any invoke
  * without a registered answer fails loudly rather than returning nothing.
  */
+import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 
 export type InvokeMock = (args: Record<string, unknown>) => Record<string, unknown>;
 export type OutputMock = (name: string, inputs: Record<string, unknown>) => Record<string, unknown>;
+
+/** The token of the docker provider's registry lookup (components/registry/imageDigest.ts). */
+export const REGISTRY_IMAGE_INVOKE = "docker:index/getRegistryImage:getRegistryImage";
+
+/**
+ * The offline answer for an image's digest: 48 zeros, then 16 hex digits of a hash of the name, so a
+ * different tag gives a different digest and no one mistakes it for a build.
+ */
+export function fakeDigest(image: string): string {
+  return `sha256:${"0".repeat(48)}${createHash("sha256").update(image).digest("hex").slice(0, 16)}`;
+}
 
 /** Answers for the invokes the program makes; fake, obviously so. */
 export const DEFAULT_INVOKE_MOCKS: Readonly<Record<string, InvokeMock>> = {
@@ -15,6 +27,12 @@ export const DEFAULT_INVOKE_MOCKS: Readonly<Record<string, InvokeMock>> = {
     objectId: "00000000-0000-0000-0000-000000000000",
     subscriptionId: "00000000-0000-0000-0000-000000000000",
     tenantId: "00000000-0000-0000-0000-000000000000",
+  }),
+  [REGISTRY_IMAGE_INVOKE]: (args) => ({
+    id: String(args.name),
+    name: String(args.name),
+    insecureSkipVerify: false,
+    sha256Digest: fakeDigest(String(args.name)),
   }),
   "azuredevops:index/getProject:getProject": (args) => ({
     id: `fake-project-id-${String(args.name)}`,
@@ -75,6 +93,8 @@ export interface MockOptions {
 export interface RecordedInvoke {
   readonly token: string;
   readonly args: Record<string, unknown>;
+  /** What the mock answered. */
+  readonly result: Record<string, unknown>;
 }
 
 export class PlanMocks implements pulumi.runtime.Mocks {
@@ -98,7 +118,8 @@ export class PlanMocks implements pulumi.runtime.Mocks {
     const mock = this.invokeMocks[args.token];
     if (!mock) throw new UnmockedInvokeError(args.token);
     const inputs = args.inputs as Record<string, unknown>;
-    this.invokes.push({ token: args.token, args: inputs });
-    return mock(inputs);
+    const result = mock(inputs);
+    this.invokes.push({ token: args.token, args: inputs, result });
+    return result;
   }
 }

@@ -1,5 +1,6 @@
 /** The readable summary `npm run plan` prints. */
 import { formatFinding } from "../validation/finding";
+import { REGISTRY_IMAGE_INVOKE } from "./mocks";
 import { OfflinePlanResult } from "./offlinePlan";
 
 export function formatSummary(result: Extract<OfflinePlanResult, { kind: "planned" }>, outDir?: string): string {
@@ -19,6 +20,11 @@ export function formatSummary(result: Extract<OfflinePlanResult, { kind: "planne
   if (protectedOnes.length > 0) lines.push(`  protected from deletion: ${protectedOnes.join(", ")}`);
   if (planConfig.placeholders.length > 0) {
     lines.push(`\nSecrets not set for this run (masked placeholders used): ${planConfig.placeholders.join(", ")}`);
+  }
+  const lookups = run.invokes.filter((i) => i.token === REGISTRY_IMAGE_INVOKE);
+  if (lookups.length > 0) {
+    lines.push("\nImage digests FAKE in this offline plan (a real run asks the registry; pin one with ray.gpuWorker.image.digest):");
+    for (const i of lookups) lines.push(`  ${String(i.args.name)} -> ${String(i.result.sha256Digest)}`);
   }
   const c = schema.checked;
   lines.push(

@@ -13,6 +13,9 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { AppPipelineModel, pipelinesModel } from "../components/pipelines/pipelineModel";
 import { checkAppRepo, Finding, formatFinding, RayExpectation } from "../components/pipelines/appRepoCheck";
+import { workerBaseImage } from "../components/ray/baseImage";
+import { heavyDependencies } from "../components/ray/heavyDependencies";
+import { acrLoginServer } from "../components/registry/registrySpec";
 import { API_APP, WORKER_APP } from "../config/sections/pipelines";
 import { isStackConfigError, StackConfigError } from "../config/errors";
 import { configErrorMessage, stackConfigFromStrings } from "../config/load";
@@ -92,17 +95,28 @@ export function runCheckAppRepo(argv: readonly string[], projectDir: string): Ch
     throw err;
   }
   const model = pipelinesModel(config);
+  const base = workerBaseImage(config, acrLoginServer(config.registry.name));
   const expect: RayExpectation = {
     stack: values.stack,
     rayVersion: config.rayVersion,
     pythonTag: config.pythonTag,
     cudaTag: config.cudaTag,
+    ...(base
+      ? {
+          workerBase: {
+            image: base.image,
+            dockerfile: base.dockerfile,
+            heavyPackages: heavyDependencies(config.cudaTag).flatMap((s) => s.requirements.map((r) => r.name.toLowerCase())),
+          },
+        }
+      : {}),
   };
   const findings: Finding[] = [];
   const lines: string[] = [];
   for (const [appName, dir] of checkouts) {
-    const app = model.apps.find((a) => a.name === appName) as AppPipelineModel;
-    const found = checkAppRepo(app, expect, readerFor(dir), (relativePath) => path.join(dir, relativePath));
+    // The worker repository also holds the base image's pipeline in base-image mode.
+    const apps = model.apps.filter((a) => a.name === appName || (appName === WORKER_APP && a.kind === "worker-base")) as AppPipelineModel[];
+    const found = apps.flatMap((app) => checkAppRepo(app, expect, readerFor(dir), (relativePath) => path.join(dir, relativePath)));
     findings.push(...found);
     lines.push(
       found.length === 0 ? `ok   ${appName} (${dir})` : `FAIL ${appName} (${dir}): ${found.length} problem${found.length === 1 ? "" : "s"}`,

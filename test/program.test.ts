@@ -16,6 +16,8 @@ describe("the dev stack, composed (index.ts)", () => {
       "face-ocr:registry:ContainerRegistry": 1,
       "azure-native:containerregistry:Registry": 1,
       "azure-native:authorization:RoleAssignment": 1,
+      // Reads the worker image's digest for its :dev tag (components/registry/imageDigest.ts).
+      "pulumi:providers:docker": 1,
       "face-ocr:ray:RayCluster": 1,
       "kubernetes:core/v1:Namespace": 2,
       "kubernetes:core/v1:PersistentVolumeClaim": 1,

@@ -10,7 +10,14 @@ import * as YAML from "yaml";
 import { parseImageRef, parseRayImageTag, RAY_VERSION_PATTERN, rayImageTag } from "../../config/imageRef";
 import { RAY_IMAGE_REPOSITORY } from "../../config/rayVersion";
 import { AppPipelineModel, RAY_VERSION_VARIABLE } from "./pipelineModel";
-import { CheckoutReader, PipRequirement, pipInstallRequirements, readRequirementsFile, RequirementsRead } from "./pipRequirements";
+import {
+  CheckoutReader,
+  normalizeProjectName,
+  PipRequirement,
+  pipInstallRequirements,
+  readRequirementsFile,
+  RequirementsRead,
+} from "./pipRequirements";
 import { appPipelineDocument } from "./pipelineYaml";
 
 export interface Finding {
@@ -27,6 +34,8 @@ export interface RayExpectation {
   readonly rayVersion: string;
   readonly pythonTag: string;
   readonly cudaTag: string;
+  /** In base-image mode: the base the worker builds FROM, its generated Dockerfile, and the packages only it installs. */
+  readonly workerBase?: { readonly image: string; readonly dockerfile: string; readonly heavyPackages: readonly string[] };
 }
 
 export function formatFinding(f: Finding): string {
@@ -141,6 +150,60 @@ export function checkWorkerDockerfile(text: string, file: string, expect: RayExp
     });
   }
   return findings;
+}
+
+/**
+ * In base-image mode the worker builds FROM the stack's face-ocr-worker-base
+ * tag, literally (the tag is a content hash, so a stale FROM is a stale set of
+ * heavy dependencies), and installs none of them again: a second copy would
+ * shadow the base's, pinned and fixed, or drag numpy 2 back.
+ */
+export function checkWorkerDockerfileOnBase(text: string, file: string, expect: RayExpectation): Finding[] {
+  const base = expect.workerBase;
+  if (!base) return checkWorkerDockerfile(text, file, expect);
+  const findings: Finding[] = [];
+  const dockerfile = DockerfileParser.parse(text);
+  const froms = dockerfile.getFROMs();
+  const uses = `stack "${expect.stack}" builds the worker on ${base.image} (ray.gpuWorker.heavyDependencies.mode: baseImage)`;
+  if (froms.length === 0) findings.push({ file, message: `no FROM line; ${uses}` });
+  for (const from of froms) {
+    const image = from.getImage();
+    if (image !== base.image) {
+      const line = from.getRange().start.line + 1;
+      findings.push({ file, line, message: `FROM ${image ?? ""} is not the base image; ${uses}; expected FROM ${base.image}` });
+    }
+  }
+  for (const instruction of dockerfile.getInstructions()) {
+    if (instruction.getKeyword() !== "RUN") continue;
+    const line = instruction.getRange().start.line + 1;
+    const words = instruction.getArguments().map((a) => a.getValue());
+    const installed = new Set(pipInstallRequirements(words, file, line).requirements.map((r) => r.name));
+    const again = base.heavyPackages.filter((name) => installed.has(normalizeProjectName(name)));
+    if (again.length > 0) {
+      findings.push({
+        file,
+        line,
+        message: `installs ${again.join(", ")} again, which the base image already holds pinned and fixed; remove ${again.length === 1 ? "it" : "them"} from this RUN`,
+      });
+    }
+  }
+  return findings;
+}
+
+/** base/Dockerfile must be the generated one, byte for byte: its tag names exactly that content. */
+export function checkWorkerBaseDockerfile(text: string, file: string, expect: RayExpectation): Finding[] {
+  if (!expect.workerBase) return [];
+  if (text === expect.workerBase.dockerfile) return [];
+  const ours = expect.workerBase.dockerfile.split("\n");
+  const theirs = text.split("\n");
+  const line = ours.findIndex((l, i) => l !== theirs[i]) + 1 || Math.min(ours.length, theirs.length) + 1;
+  return [
+    {
+      file,
+      line,
+      message: `differs from the base Dockerfile stack "${expect.stack}" generates (its tag is a hash of that content); copy out/${expect.stack}/app-repos/face-ocr-worker/base/Dockerfile from \`npm run plan\` unchanged`,
+    },
+  ];
 }
 
 /** Whether a stage is a Ray stage or (through `FROM <stage name>`) built on one. */
@@ -359,7 +422,8 @@ export function checkAppRepo(
     else findings.push(...check(text, display(relativePath)));
   };
   withFile(app.yamlPath, (text, file) => checkPipelineYaml(text, file, app, expect));
-  if (app.kind === "worker") withFile(app.dockerfile, (text, file) => checkWorkerDockerfile(text, file, expect));
+  if (app.kind === "worker") withFile(app.dockerfile, (text, file) => checkWorkerDockerfileOnBase(text, file, expect));
+  if (app.kind === "worker-base") withFile(app.dockerfile, (text, file) => checkWorkerBaseDockerfile(text, file, expect));
   if (app.kind === "api") {
     withFile(API_REQUIREMENTS, (text, file) => checkApiRequirements(text, file, expect, { read, display }));
     withFile(app.dockerfile, (text, file) => checkApiDockerfile(text, file, expect));

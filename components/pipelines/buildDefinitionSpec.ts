@@ -43,6 +43,7 @@ export function appBuildDefinitionArgs(app: AppPipelineModel, refs: RepositoryRe
         // Every push builds (no batching), as Appendix C's `trigger:` list does.
         batch: false,
         branchFilters: [{ includes: [...app.branches], excludes: [] }],
+        ...(app.paths ? { pathFilters: [{ includes: [...(app.paths.include ?? [])], excludes: [...(app.paths.exclude ?? [])] }] } : {}),
       },
     },
     variables: app.variables.map((v) => ({ name: v.name, value: v.value, isSecret: false, allowOverride: false })),

@@ -6,6 +6,7 @@
  */
 import type { StackConfig } from "../../config/stackConfig";
 import { API_APP, WORKER_APP } from "../../config/sections/pipelines";
+import { workerBaseImage } from "../ray/baseImage";
 import { acrLoginServer, acrRepositoryUrl, registryLoginServer } from "../registry/registrySpec";
 
 /** The build argument every app image gets, so Dockerfiles take the stack's Ray version. */
@@ -14,10 +15,29 @@ export const RAY_VERSION_VARIABLE = "RAY_VERSION";
 /** Azure DevOps variable group that holds the platform pipeline's credentials (not created by the program). */
 export const PLATFORM_VARIABLE_GROUP = "face-ocr-platform-pulumi";
 
+/**
+ * The worker pipeline's run name, e.g. `20260114.3`: unique per pipeline and never reused, so it is also the
+ * worker image's immutable tag, and the platform pipeline reads it as `resources.pipeline.<alias>.runName`.
+ */
+export const WORKER_BUILD_NUMBER_FORMAT = "$(Date:yyyyMMdd).$(Rev:r)";
+
+/** The tags each worker build pushes: its build number (immutable), then the moving `dev` the dev stack names. */
+export const WORKER_IMAGE_TAGS: readonly string[] = ["$(Build.BuildNumber)", "dev"];
+
 /** The alias under which app pipelines check out the shared template repository. */
 export const TEMPLATE_ALIAS = "template";
 
-export type AppKind = "worker" | "api" | "additional";
+export type AppKind = "worker" | "worker-base" | "api" | "additional";
+
+/** The base image's build in base-image mode: its own definition, its files under `base/` of the worker repository. */
+export const WORKER_BASE_APP = `${WORKER_APP}-base`;
+export const WORKER_BASE_DIR = "base";
+
+/** Repository paths a pipeline's CI trigger follows or ignores (`trigger.paths`). */
+export interface PathFilter {
+  readonly include?: readonly string[];
+  readonly exclude?: readonly string[];
+}
 
 export interface PipelineVariable {
   readonly name: string;
@@ -35,6 +55,8 @@ export interface AppPipelineModel {
   readonly yamlPath: string;
   /** Branches whose pushes build the image, e.g. `main`, `dev`. */
   readonly branches: readonly string[];
+  /** Paths whose changes build it; unset: any change. The worker and its base split the worker repository by `base/`. */
+  readonly paths?: PathFilter;
   /** Pipeline variables in order: AzureSubscription, KeyVaultName, RAY_VERSION, then config's extras. */
   readonly variables: readonly PipelineVariable[];
   /** `<project>/<repository>`, file and optional ref of the shared template. */
@@ -45,8 +67,14 @@ export interface AppPipelineModel {
   readonly registryUrl: string;
   /** Dockerfile path inside the repository. */
   readonly dockerfile: string;
-  /** `docker build` arguments the template must forward: passes RAY_VERSION. */
-  readonly buildArguments: string;
+  /** Build context inside the repository: `""` (the root) or `base/`. */
+  readonly contextDir: string;
+  /** `docker build` arguments the template must forward: passes RAY_VERSION (none for the base, whose FROM is generated). */
+  readonly buildArguments?: string;
+  /** Run name format (`name:` of the YAML), when the image tags use the build number. */
+  readonly buildNumberFormat?: string;
+  /** Tags the template must push the image with; unset leaves the template's own tagging. */
+  readonly imageTags?: readonly string[];
   /** Promotion environments in order (`Dev`, `UAT`, ...), each with the image URLs it pushes to. */
   readonly environments: readonly { readonly name: string; readonly registryUrls: readonly string[] }[];
 }
@@ -76,8 +104,8 @@ export interface PipelinesModel {
   readonly platform: PlatformPipelineModel;
 }
 
-/** The slice of stack config the pipelines depend on. */
-export type PipelinesModelInput = Pick<StackConfig, "rayVersion" | "registry" | "pipelines">;
+/** The slice of stack config the pipelines depend on (the Ray tags and the heavy dependencies for the base image's pipeline). */
+export type PipelinesModelInput = Pick<StackConfig, "rayVersion" | "pythonTag" | "cudaTag" | "registry" | "pipelines" | "ray">;
 
 /** `--build-arg RAY_VERSION=$(RAY_VERSION)`: the pipeline variable, expanded by Azure Pipelines at run time. */
 export function rayVersionBuildArguments(): string {
@@ -98,6 +126,7 @@ export function pipelinesModel(config: PipelinesModelInput): PipelinesModel {
     ...Object.entries(p.variables).map(([name, value]) => ({ name, value })),
   ];
   const app = (kind: AppKind, name: string, repository: string, imageRepository: string, dockerfile: string): AppPipelineModel => ({
+    ...(kind === "worker" ? { buildNumberFormat: WORKER_BUILD_NUMBER_FORMAT, imageTags: WORKER_IMAGE_TAGS } : {}),
     name,
     kind,
     repository,
@@ -112,6 +141,7 @@ export function pipelinesModel(config: PipelinesModelInput): PipelinesModel {
     imageRepository,
     registryUrl: acrRepositoryUrl(loginServer, imageRepository),
     dockerfile,
+    contextDir: "",
     buildArguments: rayVersionBuildArguments(),
     environments: Object.entries(p.environments).map(([env, extra]) => ({
       name: env,
@@ -120,13 +150,30 @@ export function pipelinesModel(config: PipelinesModelInput): PipelinesModel {
         .map((server) => acrRepositoryUrl(server, imageRepository)),
     })),
   });
+  const base = workerBaseImage(config, loginServer);
+  const worker = app("worker", WORKER_APP, WORKER_APP, config.registry.workerRepository, "Dockerfile");
+  const basePaths = [`${WORKER_BASE_DIR}/*`];
+  const workerApps: AppPipelineModel[] = base
+    ? [
+        // Pushes that only change the base build the base; its new tag reaches the worker through the Dockerfile's FROM.
+        { ...worker, paths: { exclude: basePaths } },
+        {
+          ...app("worker-base", WORKER_BASE_APP, WORKER_APP, base.repository, `${WORKER_BASE_DIR}/Dockerfile`),
+          yamlPath: `${WORKER_BASE_DIR}/${p.yamlPath}`,
+          paths: { include: basePaths },
+          contextDir: `${WORKER_BASE_DIR}/`,
+          buildArguments: undefined,
+          imageTags: [base.tag],
+        },
+      ]
+    : [worker];
   return {
     enabled: p.enabled,
     project: p.project,
     folder: p.folder,
     rayVersion: config.rayVersion,
     apps: [
-      app("worker", WORKER_APP, WORKER_APP, config.registry.workerRepository, "Dockerfile"),
+      ...workerApps,
       app("api", API_APP, API_APP, config.registry.apiRepository, "Dockerfile"),
       ...p.additionalApps.map((a) => app("additional", a.name, a.repository ?? a.name, a.imageRepository, a.dockerfile)),
     ],

@@ -3,7 +3,8 @@
  * pipeline model in the shape of the deployment guide's Appendix C, plus the
  * RAY_VERSION variable and the build argument that hands it to the Dockerfile.
  * The shared template (`project-pipelines.yml@template`) must forward each
- * DockerFiles entry's `buildArguments` to `docker build`.
+ * DockerFiles entry's `buildArguments` to `docker build` and push the image
+ * with each of its `tags` (the worker's: its build number and `dev`).
  */
 import * as YAML from "yaml";
 import { AppPipelineModel, PipelinesModelInput, pipelinesModel, TEMPLATE_ALIAS } from "./pipelineModel";
@@ -22,7 +23,16 @@ export function appPipelineDocument(app: AppPipelineModel): Record<string, unkno
     app.environments.map((env) => [`${env.name}Registries`, env.registryUrls.map((registryUrl) => ({ registryUrl }))]),
   );
   return {
-    trigger: [...app.branches],
+    ...(app.buildNumberFormat !== undefined ? { name: app.buildNumberFormat } : {}),
+    trigger: app.paths
+      ? {
+          branches: { include: [...app.branches] },
+          paths: {
+            ...(app.paths.include ? { include: [...app.paths.include] } : {}),
+            ...(app.paths.exclude ? { exclude: [...app.paths.exclude] } : {}),
+          },
+        }
+      : [...app.branches],
     variables: Object.fromEntries(app.variables.map((v) => [v.name, v.value])),
     resources: {
       repositories: [
@@ -43,9 +53,10 @@ export function appPipelineDocument(app: AppPipelineModel): Record<string, unkno
             registryUrl: app.registryUrl,
             file: `$(Build.SourcesDirectory)/${app.dockerfile}`,
             displayName: "Build Main Docker Image",
-            context: "$(Build.SourcesDirectory)/",
+            context: `$(Build.SourcesDirectory)/${app.contextDir}`,
             jobName: "job1",
-            buildArguments: app.buildArguments,
+            ...(app.buildArguments !== undefined ? { buildArguments: app.buildArguments } : {}),
+            ...(app.imageTags !== undefined ? { tags: [...app.imageTags] } : {}),
           },
         ],
         ...registries,
@@ -65,6 +76,10 @@ export function renderAppPipelineYaml(app: AppPipelineModel, options: { readonly
       const key = YAML.isScalar(pair.key) ? String(pair.key.value) : "";
       if (YAML.isScalar(pair.value) && typeof pair.value.value === "string" && !PLAIN_KEYS.has(key)) {
         pair.value.type = "QUOTE_SINGLE";
+      }
+      // Image tags are values like the URLs beside them.
+      if (key === "tags" && YAML.isSeq(pair.value)) {
+        for (const item of pair.value.items) if (YAML.isScalar(item)) item.type = "QUOTE_SINGLE";
       }
     },
   });

@@ -5,13 +5,15 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type { GpuWorkerConfig, SecurityContextConfig } from "../../config/sections/ray";
 import type { WorkerGroupSpec } from "../../types/crds";
-import type { InstallStep } from "./heavyDependencies";
-import { installContainer } from "./installContainer";
-import { installScript, installScriptInputs } from "./installScript";
+import { BASE_IMAGE_PACKAGES_DIR } from "./baseImage";
+import type { HeavyDependencyMode, InstallStep } from "./heavyDependencies";
+import { installContainer, modelDownloadContainer } from "./installContainer";
+import { installScript, installScriptInputs, modelDownloadScript } from "./installScript";
+import { MODEL_DOWNLOADS } from "./models";
 import { containerResources } from "./resources";
 import { requiredNodeAffinity, tolerations } from "./scheduling";
 import { containerSecurityContext } from "./securityContext";
-import { gpuWorkerVolumes, workerContainerMounts } from "./volumes";
+import { gpuWorkerVolumes, MODEL_CACHE_DIR, workerContainerMounts } from "./volumes";
 import { podMetadata, WORKER_CONTAINER_NAME, workerRayStartParams } from "./workerGroup";
 import { gpuWorkerEnv } from "./workerEnv";
 
@@ -24,8 +26,13 @@ export interface GpuWorkerGroupInputs {
   readonly workerPullPolicy: "IfNotPresent" | "Always";
   /** `rayproject/ray:<ray>-<python>-<cuda>`, the stack's CUDA tag. */
   readonly installImage: string;
-  /** heavyDependencies(<the same CUDA tag>): the initContainer's script and the worker's LD_LIBRARY_PATH follow them. */
+  /** heavyDependencies(<the same CUDA tag>), pinned for the mode: the initContainer's script and the worker's LD_LIBRARY_PATH follow them. */
   readonly installSteps: readonly InstallStep[];
+  /**
+   * `initContainer`: install-heavy-deps fills the python-packages emptyDir on every start. `baseImage`: the worker
+   * image (FROM face-ocr-worker-base) holds the packages; only the models are downloaded, by download-models.
+   */
+  readonly heavyDependencyMode: HeavyDependencyMode;
   readonly securityContext: SecurityContextConfig;
   /** From the PriorityClass resource, or the name of an existing one. */
   readonly priorityClassName: string;
@@ -37,15 +44,30 @@ export interface GpuWorkerGroupInputs {
 
 export function gpuWorkerGroupSpec(inputs: GpuWorkerGroupInputs): WorkerGroupSpec {
   const g = inputs.group;
+  const fromImage = inputs.heavyDependencyMode === "baseImage";
   const worker: k8s.types.input.core.v1.Container = {
     name: WORKER_CONTAINER_NAME,
     image: inputs.workerImage,
     imagePullPolicy: inputs.workerPullPolicy,
     resources: containerResources(g.resources, g.gpus),
-    volumeMounts: workerContainerMounts(),
-    env: gpuWorkerEnv(g.env, inputs.installSteps),
+    volumeMounts: workerContainerMounts(!fromImage),
+    env: gpuWorkerEnv(g.env, inputs.installSteps, fromImage ? BASE_IMAGE_PACKAGES_DIR : undefined),
     securityContext: containerSecurityContext(inputs.securityContext),
   };
+  const init = fromImage
+    ? modelDownloadContainer({
+        image: inputs.workerImage,
+        imagePullPolicy: inputs.workerPullPolicy,
+        script: modelDownloadScript(MODEL_DOWNLOADS, MODEL_CACHE_DIR),
+        resources: g.installResources,
+        securityContext: inputs.securityContext,
+      })
+    : installContainer({
+        image: inputs.installImage,
+        script: installScript(installScriptInputs(inputs.installSteps)),
+        resources: g.installResources,
+        securityContext: inputs.securityContext,
+      });
   const affinity = requiredNodeAffinity(g.nodeAffinity);
   const metadata = podMetadata(g.labels);
   const spec: k8s.types.input.core.v1.PodSpec = {
@@ -53,16 +75,12 @@ export function gpuWorkerGroupSpec(inputs: GpuWorkerGroupInputs): WorkerGroupSpe
     ...(inputs.imagePullSecrets.length > 0 ? { imagePullSecrets: inputs.imagePullSecrets.map((s) => ({ name: s.name })) } : {}),
     ...(g.tolerations.length > 0 ? { tolerations: tolerations(g.tolerations) } : {}),
     ...(affinity ? { affinity } : {}),
-    initContainers: [
-      installContainer({
-        image: inputs.installImage,
-        script: installScript(installScriptInputs(inputs.installSteps)),
-        resources: g.installResources,
-        securityContext: inputs.securityContext,
-      }),
-    ],
+    initContainers: [init],
     containers: [worker],
-    volumes: gpuWorkerVolumes({ modelCacheClaimName: inputs.modelCacheClaimName, sharedPackagesSizeLimit: g.sharedPackagesSizeLimit }),
+    volumes: gpuWorkerVolumes({
+      modelCacheClaimName: inputs.modelCacheClaimName,
+      sharedPackagesSizeLimit: fromImage ? undefined : g.sharedPackagesSizeLimit,
+    }),
   };
   return {
     replicas: g.replicas,

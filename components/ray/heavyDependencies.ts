@@ -21,6 +21,12 @@ export interface Requirement {
   readonly version?: string;
   /** Why it is here or pinned this way; becomes a comment in the script. */
   readonly why?: string;
+  /**
+   * The exact version (`==`) the base image bakes in, within `version`. The initContainer keeps resolving
+   * `version` on every start, as the live system does, unless the stack pins the package
+   * (`ray.gpuWorker.heavyDependencies.pins`). `npm run check-heavy-pins` checks these against PyPI.
+   */
+  readonly pin?: string;
 }
 
 /** Packages the Ray runtime in the image needs at other versions; a copy in shared-packages would shadow Ray's. */
@@ -56,7 +62,7 @@ export interface InstallStep {
 }
 
 /** numpy as ONNX Runtime and the compiled packages of this list need it. */
-export const NUMPY_PIN: Requirement = { name: "numpy", version: "<2" };
+export const NUMPY_PIN: Requirement = { name: "numpy", version: "<2", pin: "1.26.4" };
 
 /** Side effects of packages this system has been bitten by, keyed by PyPI name (lower case). */
 export const KNOWN_SIDE_EFFECTS: Readonly<Record<string, readonly SideEffect[]>> = {
@@ -99,7 +105,11 @@ export function heavyDependencies(cudaTag: string): InstallStep[] {
   return [
     {
       title: `PyTorch + ${cudaVersionLabel(cudaTag)}`,
-      requirements: [{ name: "torch" }, { name: "torchvision" }],
+      // torch 2.5.1 is the last release with cu121 wheels; torchvision 0.20.1 is its pair.
+      requirements: [
+        { name: "torch", pin: "2.5.1" },
+        { name: "torchvision", pin: "0.20.1" },
+      ],
       indexUrl: pytorchIndexUrl(cudaTag),
       // torch's CUDA 12 wheels depend on nvidia-cuda-runtime-cu12.
       libraryDirs: ["nvidia/cuda_runtime/lib"],
@@ -108,24 +118,30 @@ export function heavyDependencies(cudaTag: string): InstallStep[] {
     {
       title: "PaddlePaddle + PaddleOCR",
       requirements: [
-        { name: "paddlepaddle-gpu", version: ">=2.5.0" },
-        { name: "paddleocr", version: ">=2.7.0,<3.0.0", why: "v3.x has breaking API changes" },
+        { name: "paddlepaddle-gpu", version: ">=2.5.0", pin: "2.6.2" },
+        // 2.9.1 pulls albumentations, whose albucore needs opencv-python-headless>=4.9 against OpenCV's 4.8.1.78; 2.7.3 resolves.
+        { name: "paddleocr", version: ">=2.7.0,<3.0.0", why: "v3.x has breaking API changes", pin: "2.7.3" },
       ],
       importChecks: [{ module: "paddle", label: "PaddlePaddle" }],
     },
     {
       title: "EasyOCR",
-      requirements: [{ name: "easyocr", version: ">=1.7.0" }],
+      requirements: [{ name: "easyocr", version: ">=1.7.0", pin: "1.7.2" }],
     },
     {
       title: "ONNX Runtime GPU + cuDNN 9",
-      requirements: [{ name: "onnxruntime-gpu" }, { name: "nvidia-cudnn-cu12", why: "ONNX Runtime 1.19+ needs cuDNN 9, not 8" }, NUMPY_PIN],
+      requirements: [
+        { name: "onnxruntime-gpu", pin: "1.20.2" },
+        // The cuDNN 9 build torch 2.5.1 depends on, so both resolve to one copy.
+        { name: "nvidia-cudnn-cu12", why: "ONNX Runtime 1.19+ needs cuDNN 9, not 8", pin: "9.1.0.70" },
+        NUMPY_PIN,
+      ],
       libraryDirs: ["nvidia/cudnn/lib"],
       importChecks: [{ module: "onnxruntime", label: "ONNX Runtime" }],
     },
     {
       title: "OpenCV",
-      requirements: [{ name: "opencv-python-headless", version: "==4.8.1.78" }],
+      requirements: [{ name: "opencv-python-headless", version: "==4.8.1.78", pin: "4.8.1.78" }],
       importChecks: [{ module: "cv2", label: "OpenCV", optional: true }],
     },
   ];
@@ -146,4 +162,30 @@ export function sideEffectsOf(step: InstallStep): SideEffect[] {
 /** `paddleocr>=2.7.0,<3.0.0`. */
 export function requirementSpec(r: Requirement): string {
   return `${r.name}${r.version ?? ""}`;
+}
+
+/** Where the heavy dependencies come from: installed by the initContainer on every pod start, or baked into a base image. */
+export type HeavyDependencyMode = "initContainer" | "baseImage";
+
+/**
+ * The steps as a mode installs them. In base-image mode every requirement is
+ * exact (`==`): the stack's pin, else the step's own; the base image's tag
+ * names its content, which an unpinned requirement would not. The
+ * initContainer keeps each step's specifier except for packages the stack pins.
+ * Throws for a requirement left without a pin in base-image mode (the stack
+ * config check reports that first, naming the key).
+ */
+export function pinnedSteps(
+  steps: readonly InstallStep[],
+  mode: HeavyDependencyMode,
+  pins: Readonly<Record<string, string>>,
+): InstallStep[] {
+  return steps.map((step) => ({
+    ...step,
+    requirements: step.requirements.map((r) => {
+      const pin = pins[r.name] ?? (mode === "baseImage" ? r.pin : undefined);
+      if (pin === undefined && mode === "baseImage") throw new Error(`heavy dependency "${r.name}" has no exact pin`);
+      return pin === undefined ? r : { ...r, version: `==${pin}` };
+    }),
+  }));
 }

@@ -1,4 +1,5 @@
 // The Ray side of face-ocr: the RayCluster component and the pure builders behind it.
+export * from "./baseImage";
 export * from "./cpuWorkerGroup";
 export * from "./gpuWorkerGroup";
 export * from "./headGroup";

@@ -13,7 +13,16 @@
  * specifier such as `easyocr>=1.7.0` reaches pip whole instead of being read by
  * the shell as a redirect to a file named `=1.7.0`.
  */
-import { InstallStep, NUMPY_PIN, RAY_CONFLICT_PATHS, RayConflict, Requirement, requirementSpec, sideEffectsOf } from "./heavyDependencies";
+import {
+  ImportCheck,
+  InstallStep,
+  NUMPY_PIN,
+  RAY_CONFLICT_PATHS,
+  RayConflict,
+  Requirement,
+  requirementSpec,
+  sideEffectsOf,
+} from "./heavyDependencies";
 import {
   DOWNLOAD_URL_PATTERN,
   INDEX_URL_PATTERN,
@@ -96,12 +105,87 @@ export function fixesFor(steps: readonly InstallStep[]): Fixes {
   return { numpyReasons, conflicts };
 }
 
+/** Checks every requirement, path and import check of the steps; throws on anything the shell could misread. */
+export function checkSteps(steps: readonly InstallStep[], target: string): void {
+  checkPath("install target", target);
+  for (const step of steps) step.requirements.forEach(checkRequirement);
+  for (const c of steps.flatMap((s) => s.importChecks ?? [])) {
+    if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(c.module) || /["'\\$`]/.test(c.label))
+      throw new Error(`import check "${c.module}" has an unsafe module name or label`);
+  }
+}
+
+/** The shell-quoted arguments of a step's pip install: its requirements, then its index. */
+export function stepArguments(step: InstallStep): string[] {
+  const args = step.requirements.map((r) => shellQuote(requirementSpec(r)));
+  if (step.indexUrl) {
+    if (!INDEX_URL_PATTERN.test(step.indexUrl)) throw new Error(`step "${step.title}": "${step.indexUrl}" is not an https index URL`);
+    args.push("--index-url", shellQuote(step.indexUrl));
+  }
+  return args;
+}
+
+/** `pip install --target=<target> --no-cache-dir --upgrade <numpy>`: the re-pin after every install. */
+export function numpyRepinCommand(target: string, numpy: Requirement = NUMPY_PIN): string {
+  return pipInstall(target, [shellQuote(requirementSpec(numpy))], true)[0];
+}
+
+/** The `rm -rf` of one Ray conflict's paths under the target. */
+export function conflictRemovalCommand(conflict: RayConflict, target: string): string {
+  const paths = RAY_CONFLICT_PATHS[conflict].map((glob) => `${target}/${glob}`);
+  paths.forEach((p) => checkPath(`${conflict} cleanup path`, p.replace(/\*/g, "")));
+  return `rm -rf ${paths.join(" ")} 2>/dev/null || true`;
+}
+
+/** `python -c "import torch; print('PyTorch:', torch.__version__)"`, optional ones falling back to a note. */
+export function importCheckCommand(c: ImportCheck): string {
+  const command = `python -c "import ${c.module}; print('${c.label}:', ${c.module}.__version__)"`;
+  return c.optional ? `${command} || echo "${c.module} skipped"` : command;
+}
+
+/**
+ * The model downloads: each skipped when its file is already on the volume,
+ * each written to a `.part-$HOSTNAME` file first, which is removed however the
+ * script ends. Empty for no models.
+ */
+export function modelDownloadLines(models: readonly ModelDownload[], modelDir: string): string[] {
+  checkPath("model directory", modelDir);
+  if (models.length === 0) return [];
+  const lines = [
+    "# Download models to the model cache (each skipped when already present)",
+    `mkdir -p ${shellQuote(modelDir)}`,
+    // checkPath keeps modelDir free of quotes and spaces, so it can stand inside the trap's single quotes.
+    "# Partial downloads must not fill the volume: this pod's are removed however the script ends (set -e stops it",
+    `# at a failed wget); those of killed pods once untouched for ${STALE_PART_MINUTES} minutes (a younger one may be a replica's, in progress).`,
+    `trap 'rm -f ${modelDir}/*.part-"$HOSTNAME"' EXIT`,
+    `find ${modelDir} -maxdepth 1 -name '*.part-*' -mmin +${STALE_PART_MINUTES} -delete 2>/dev/null || true`,
+  ];
+  for (const m of models) {
+    if (!/^[A-Za-z0-9 _.-]+$/.test(m.name)) throw new Error(`model name "${m.name}" must be letters, digits, spaces, "_", "." and "-"`);
+    if (!PLAIN_FILE_NAME_PATTERN.test(m.file)) throw new Error(`model file "${m.file}" must be a plain file name`);
+    if (!DOWNLOAD_URL_PATTERN.test(m.url)) throw new Error(`model ${m.name}: "${m.url}" is not an https URL`);
+    const file = `${modelDir}/${m.file}`;
+    // Download beside the final name and rename: an interrupted download never looks like a present model,
+    // and replicas starting together on the shared volume do not write the same file.
+    const part = `"${file}.part-$HOSTNAME"`;
+    lines.push(
+      `if [ -f ${file} ]; then`,
+      `  echo "${m.name} already in ${modelDir}"`,
+      "else",
+      `  echo "Downloading ${m.name}"`,
+      `  wget -q -O ${part} ${shellQuote(m.url)}`,
+      `  mv ${part} ${file}`,
+      "fi",
+    );
+  }
+  return lines;
+}
+
 /** The initContainer's script; ends with a newline. */
 export function installScript(inputs: InstallScriptInputs): string {
   const { steps, models, target, modelDir } = inputs;
-  checkPath("install target", target);
+  checkSteps(steps, target);
   checkPath("model directory", modelDir);
-  for (const step of steps) step.requirements.forEach(checkRequirement);
 
   const fixes = fixesFor(steps);
   const total = steps.length + (fixes.numpyReasons.length > 0 ? 1 : 0);
@@ -110,73 +194,35 @@ export function installScript(inputs: InstallScriptInputs): string {
   steps.forEach((step, i) => {
     lines.push("", `# [${i + 1}/${total}] ${step.title}`);
     for (const r of step.requirements) if (r.why) lines.push(`#   ${requirementSpec(r)}: ${r.why}`);
-    const args = step.requirements.map((r) => shellQuote(requirementSpec(r)));
-    if (step.indexUrl) {
-      if (!INDEX_URL_PATTERN.test(step.indexUrl)) throw new Error(`step "${step.title}": "${step.indexUrl}" is not an https index URL`);
-      args.push("--index-url", shellQuote(step.indexUrl));
-    }
-    lines.push(...pipInstall(target, args));
+    lines.push(...pipInstall(target, stepArguments(step)));
   });
 
   if (fixes.numpyReasons.length > 0) {
     lines.push(
       "",
       `# [${total}/${total}] Re-pin ${requirementSpec(NUMPY_PIN)} after every install (${fixes.numpyReasons.join("; ")})`,
-      ...pipInstall(target, [shellQuote(requirementSpec(NUMPY_PIN))], true),
+      numpyRepinCommand(target),
     );
   }
 
   if (fixes.conflicts.length > 0) {
     lines.push("", "# Remove packages that shadow the versions Ray needs");
-    for (const c of fixes.conflicts) {
-      const paths = RAY_CONFLICT_PATHS[c.package].map((glob) => `${target}/${glob}`);
-      paths.forEach((p) => checkPath(`${c.package} cleanup path`, p.replace(/\*/g, "")));
-      lines.push(`# ${c.package}: ${c.why}`, `rm -rf ${paths.join(" ")} 2>/dev/null || true`);
-    }
+    for (const c of fixes.conflicts) lines.push(`# ${c.package}: ${c.why}`, conflictRemovalCommand(c.package, target));
   }
 
   const checks = steps.flatMap((s) => s.importChecks ?? []);
   if (checks.length > 0) {
-    lines.push("", "# Verify", `export PYTHONPATH=${shellQuote(target)}`);
-    for (const c of checks) {
-      if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(c.module) || /["'\\$`]/.test(c.label))
-        throw new Error(`import check "${c.module}" has an unsafe module name or label`);
-      const command = `python -c "import ${c.module}; print('${c.label}:', ${c.module}.__version__)"`;
-      lines.push(c.optional ? `${command} || echo "${c.module} skipped"` : command);
-    }
+    lines.push("", "# Verify", `export PYTHONPATH=${shellQuote(target)}`, ...checks.map(importCheckCommand));
   }
 
-  if (models.length > 0) {
-    lines.push(
-      "",
-      "# Download models to the model cache (each skipped when already present)",
-      `mkdir -p ${shellQuote(modelDir)}`,
-      // checkPath keeps modelDir free of quotes and spaces, so it can stand inside the trap's single quotes.
-      "# Partial downloads must not fill the volume: this pod's are removed however the script ends (set -e stops it",
-      `# at a failed wget); those of killed pods once untouched for ${STALE_PART_MINUTES} minutes (a younger one may be a replica's, in progress).`,
-      `trap 'rm -f ${modelDir}/*.part-"$HOSTNAME"' EXIT`,
-      `find ${modelDir} -maxdepth 1 -name '*.part-*' -mmin +${STALE_PART_MINUTES} -delete 2>/dev/null || true`,
-    );
-    for (const m of models) {
-      if (!/^[A-Za-z0-9 _.-]+$/.test(m.name)) throw new Error(`model name "${m.name}" must be letters, digits, spaces, "_", "." and "-"`);
-      if (!PLAIN_FILE_NAME_PATTERN.test(m.file)) throw new Error(`model file "${m.file}" must be a plain file name`);
-      if (!DOWNLOAD_URL_PATTERN.test(m.url)) throw new Error(`model ${m.name}: "${m.url}" is not an https URL`);
-      const file = `${modelDir}/${m.file}`;
-      // Download beside the final name and rename: an interrupted download never looks like a present model,
-      // and replicas starting together on the shared volume do not write the same file.
-      const part = `"${file}.part-$HOSTNAME"`;
-      lines.push(
-        `if [ -f ${file} ]; then`,
-        `  echo "${m.name} already in ${modelDir}"`,
-        "else",
-        `  echo "Downloading ${m.name}"`,
-        `  wget -q -O ${part} ${shellQuote(m.url)}`,
-        `  mv ${part} ${file}`,
-        "fi",
-      );
-    }
-  }
+  const downloads = modelDownloadLines(models, modelDir);
+  if (downloads.length > 0) lines.push("", ...downloads);
 
   lines.push("", 'echo "=== Done ==="');
   return `${lines.join("\n")}\n`;
+}
+
+/** The script of the small initContainer that only downloads the models (base-image mode); ends with a newline. */
+export function modelDownloadScript(models: readonly ModelDownload[], modelDir: string): string {
+  return ["set -e", ...modelDownloadLines(models, modelDir), 'echo "=== Models ready ==="'].join("\n") + "\n";
 }

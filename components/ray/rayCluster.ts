@@ -20,6 +20,12 @@ export interface RayClusterArgs {
   readonly registryLoginServer: pulumi.Input<string>;
   /** Repository of the GPU worker image, e.g. `data-ai/face-ocr-worker`. */
   readonly workerRepository: string;
+  /**
+   * The digest the worker image's tag names in the registry now (workerImageDigest, workerImage.ts), so the
+   * RayService runs `<repository>:<tag>@sha256:...` and a new build is a visible diff. @default none: the
+   * reference is rendered as configured (an explicit digest, or the tag alone)
+   */
+  readonly workerImageDigest?: pulumi.Input<string>;
   /** Pull secrets for the worker image in this namespace, from the registry component. @default [] (kubelet identity) */
   readonly imagePullSecrets?: readonly { readonly name: string }[];
   /** The validated `ray` config section. */
@@ -79,8 +85,10 @@ export class RayCluster extends pulumi.ComponentResource {
     });
 
     const imageRef = pulumi
-      .output(args.registryLoginServer)
-      .apply((loginServer) => workerImageRef({ loginServer, repository: args.workerRepository, image: s.gpuWorker.image }));
+      .all([args.registryLoginServer, args.workerImageDigest])
+      .apply(([loginServer, resolvedDigest]) =>
+        workerImageRef({ loginServer, repository: args.workerRepository, image: s.gpuWorker.image, resolvedDigest }),
+      );
     const object = pulumi
       .all([this.namespace, this.priorityClassName, this.modelCache.metadata.name, imageRef])
       .apply(([namespaceName, priorityClassName, modelCacheClaimName, workerImage]) =>

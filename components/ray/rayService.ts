@@ -9,7 +9,7 @@ import type { RayConfig } from "../../config/sections/ray";
 import { RAY_SERVICE, RayServiceObject } from "../../types/crds";
 import { cpuWorkerGroupSpec } from "./cpuWorkerGroup";
 import { gpuWorkerGroupSpec } from "./gpuWorkerGroup";
-import { heavyDependencies } from "./heavyDependencies";
+import { heavyDependencies, pinnedSteps } from "./heavyDependencies";
 import { headGroupSpec } from "./headGroup";
 import { serveConfigV2 } from "./serveConfig";
 import { autoscalingSpec, upgradeAnnotations, upgradeSpec } from "./upgradeSpec";
@@ -66,7 +66,12 @@ export function rayServiceObject(inputs: RayServiceInputs): RayServiceObject {
             workerPullPolicy: workerPullPolicy(inputs.workerImage),
             // The initContainer's Ray image and PyTorch's wheel index follow the one CUDA tag.
             installImage: images.cuda,
-            installSteps: heavyDependencies(inputs.cudaTag),
+            installSteps: pinnedSteps(
+              heavyDependencies(inputs.cudaTag),
+              s.gpuWorker.heavyDependencies.mode,
+              s.gpuWorker.heavyDependencies.pins,
+            ),
+            heavyDependencyMode: s.gpuWorker.heavyDependencies.mode,
             securityContext: s.securityContext,
             priorityClassName: inputs.priorityClassName,
             imagePullSecrets: inputs.imagePullSecrets,

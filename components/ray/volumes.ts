@@ -22,16 +22,18 @@ export const VOLUME_NAMES = {
 export interface GpuWorkerVolumeInputs {
   /** Name of the model-cache PVC, taken from the PVC resource. */
   readonly modelCacheClaimName: string;
-  /** sizeLimit of the python-packages emptyDir, e.g. `10Gi`. */
-  readonly sharedPackagesSizeLimit: string;
+  /** sizeLimit of the python-packages emptyDir, e.g. `10Gi`; undefined when the packages come with the image (no emptyDir). */
+  readonly sharedPackagesSizeLimit?: string;
 }
 
-/** The pod's volumes, in Appendix D's order. */
+/** The pod's volumes, in Appendix D's order; python-packages only when an initContainer fills it. */
 export function gpuWorkerVolumes(inputs: GpuWorkerVolumeInputs): k8s.types.input.core.v1.Volume[] {
   return [
     { name: VOLUME_NAMES.logs, emptyDir: {} },
     { name: VOLUME_NAMES.modelCache, persistentVolumeClaim: { claimName: inputs.modelCacheClaimName } },
-    { name: VOLUME_NAMES.sharedPackages, emptyDir: { sizeLimit: inputs.sharedPackagesSizeLimit } },
+    ...(inputs.sharedPackagesSizeLimit !== undefined
+      ? [{ name: VOLUME_NAMES.sharedPackages, emptyDir: { sizeLimit: inputs.sharedPackagesSizeLimit } }]
+      : []),
   ];
 }
 
@@ -43,11 +45,16 @@ export function installContainerMounts(): k8s.types.input.core.v1.VolumeMount[] 
   ];
 }
 
-/** The worker container reads packages and models and writes Ray's logs. */
-export function workerContainerMounts(): k8s.types.input.core.v1.VolumeMount[] {
+/** The model-download initContainer (base-image mode) writes only models. */
+export function modelDownloadMounts(): k8s.types.input.core.v1.VolumeMount[] {
+  return [{ mountPath: MODEL_CACHE_DIR, name: VOLUME_NAMES.modelCache }];
+}
+
+/** The worker container reads models (and the initContainer's packages, when it has them) and writes Ray's logs. */
+export function workerContainerMounts(sharedPackages = true): k8s.types.input.core.v1.VolumeMount[] {
   return [
     { mountPath: RAY_LOG_DIR, name: VOLUME_NAMES.logs },
     { mountPath: MODEL_CACHE_DIR, name: VOLUME_NAMES.modelCache },
-    { mountPath: SHARED_PACKAGES_DIR, name: VOLUME_NAMES.sharedPackages },
+    ...(sharedPackages ? [{ mountPath: SHARED_PACKAGES_DIR, name: VOLUME_NAMES.sharedPackages }] : []),
   ];
 }

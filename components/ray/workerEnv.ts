@@ -1,6 +1,7 @@
 /**
  * Environment of the GPU worker container: two fixed variables, two derived
- * from where the heavy dependencies are installed, then the stack's extras.
+ * from where the heavy dependencies are installed (the initContainer's volume,
+ * or the base image's directory), then the stack's extras.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import { DERIVED_GPU_WORKER_ENV } from "../../config/sections/ray";
@@ -41,12 +42,16 @@ export function ldLibraryPath(steps: readonly InstallStep[], target: string = SH
  * Base, derived, then extra variables. An extra with a base variable's name
  * replaces its value in place; the derived names cannot be overridden.
  */
-export function gpuWorkerEnv(extra: Readonly<Record<string, string>>, steps: readonly InstallStep[]): k8s.types.input.core.v1.EnvVar[] {
+export function gpuWorkerEnv(
+  extra: Readonly<Record<string, string>>,
+  steps: readonly InstallStep[],
+  target: string = SHARED_PACKAGES_DIR,
+): k8s.types.input.core.v1.EnvVar[] {
   for (const name of DERIVED_GPU_WORKER_ENV) {
     if (name in extra) throw new Error(`${name} is derived from the heavy-dependency install target and cannot be set`);
   }
-  const derived: EnvVar[] = [{ name: "PYTHONPATH", value: pythonPath() }];
-  const ld = ldLibraryPath(steps);
+  const derived: EnvVar[] = [{ name: "PYTHONPATH", value: pythonPath(target) }];
+  const ld = ldLibraryPath(steps, target);
   if (ld !== "") derived.push({ name: "LD_LIBRARY_PATH", value: ld });
   const base = GPU_WORKER_BASE_ENV.map((v) => (v.name in extra ? { name: v.name, value: extra[v.name] } : { ...v }));
   const added = Object.entries(extra)

@@ -1,10 +1,12 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
+import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGE_REPOSITORY_PATTERN } from "../../config/imageRef";
 import { StackConfigError } from "../../config/errors";
 import { configErrorMessage } from "../../config/load";
+import { registryDigest, registryReaderArgs } from "./imageDigest";
 import type { RegistryConfig, RegistryMode, RegistrySku } from "../../config/sections/registry";
 import {
   acrLoginServer,
@@ -87,6 +89,8 @@ export class ContainerRegistry extends pulumi.ComponentResource {
   /** The pull secrets the program creates (not the `existing` ones it only references). */
   public readonly pullSecrets: readonly k8s.core.v1.Secret[];
   private readonly pullAccess: PullAccessSpec;
+  private readonly logicalName: string;
+  private reader?: docker.Provider;
 
   constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     // A config mistake stops the run here, before anything is registered.
@@ -95,6 +99,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     const spec = mode === "manage" ? checkedRegistrySpec(args) : undefined;
     super("face-ocr:registry:ContainerRegistry", name, {}, opts);
     this.pullAccess = pullAccess;
+    this.logicalName = name;
 
     let scope: pulumi.Output<string> | undefined;
     let roleDefinitionId: pulumi.Output<string> | undefined;
@@ -181,6 +186,18 @@ export class ContainerRegistry extends pulumi.ComponentResource {
    */
   imagePullSecrets(namespace: string): { name: string }[] {
     return this.pullAccess.pullSecrets.filter((s) => s.namespace === namespace).map((s) => ({ name: s.name }));
+  }
+
+  /**
+   * The digest `<repository>:<tag>` names in this registry when the program
+   * runs (components/registry/imageDigest.ts). The docker provider that asks is
+   * created on first use, so a stack that pins digests needs neither it nor
+   * registry credentials.
+   */
+  digestOf(repository: string, tag: string): pulumi.Output<string> {
+    this.reader ??= new docker.Provider(`${this.logicalName}-reader`, registryReaderArgs(this.loginServer), { parent: this });
+    const image = this.repositoryUrl(repository).apply((url) => `${url}:${tag}`);
+    return registryDigest(image, this.reader, this);
   }
 
   /** The pull secret Flux or a Helm chart in this namespace should reference, if config asks for one. */

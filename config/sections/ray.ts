@@ -2,6 +2,7 @@ import { z } from "zod";
 import { REMOVE_KEY } from "../issues";
 import { stringish } from "./stringish";
 import { IMAGE_DIGEST_PATTERN, IMAGE_TAG_PATTERN } from "../imageRef";
+import { heavyDependenciesConfigSchema } from "./heavyDependencies";
 import { checkServeCodeMounts, importPath, routePrefix, runtimeEnvSchema, serveName } from "./rayServeGrammar";
 import { checkUpgradeStrategy, rayAutoscalingSchema, rayUpgradeSchema } from "./rayUpgrade";
 import { RAY_START_OPTION_ERROR, RAY_START_OPTION_PATTERN, rayStartValue } from "./shellSafe";
@@ -434,6 +435,8 @@ const gpuWorkerSchema = z
     env: envMap.default({}),
     /** The worker image in the registry's `workerRepository`: a tag or a digest. Required: no default (see docs/ray.md). */
     image: imageSchema,
+    /** Where the heavy ML packages come from (initContainer or base image) and the stack's exact pins. */
+    heavyDependencies: heavyDependenciesConfigSchema,
     /** Size limit of the `python-packages` emptyDir the initContainer fills (~4-5 GB today). @default "10Gi" */
     sharedPackagesSizeLimit: quantity.default("10Gi"),
     /** Resources of the `install-heavy-deps` initContainer. @default limits 2 CPU / 4Gi, requests 1 CPU / 2Gi */

@@ -48,6 +48,27 @@ export function packagesVolumeTooSmallMessage(where: string, init: string, sizeL
   );
 }
 
+export function unfilledPathMessage(where: string, name: string, entry: string, volume: string): string {
+  return (
+    `${where} ${name} names ${entry}, on emptyDir volume "${volume}", which no initContainer fills: it is empty when the container starts, ` +
+    `so nothing is found there, and it hides whatever the image has at that path (a base image's packages). ` +
+    `With the packages in the image, point ${name} at the image's directory and drop the volume (ray.gpuWorker.heavyDependencies.mode: baseImage does both); ` +
+    `otherwise install into the volume from an initContainer.`
+  );
+}
+
+const PACKAGE_PATH_VARIABLES = ["PYTHONPATH", "LD_LIBRARY_PATH"] as const;
+
+/** Volumes of the pod that are emptyDirs, by name. */
+function emptyDirs(spec: unknown): Set<string> {
+  return new Set(
+    items(get(spec, "volumes"))
+      .filter((v) => get(v, "emptyDir") !== undefined)
+      .map((v) => str(get(v, "name")))
+      .filter((n): n is string => n !== undefined),
+  );
+}
+
 function envVar(container: unknown, name: string): { index: number; value: unknown; fromRef: boolean } | undefined {
   const env = items(get(container, "env"));
   for (let i = env.length - 1; i >= 0; i--) {
@@ -66,12 +87,35 @@ function hasEntry(value: string, dir: string): boolean {
 export function sharedPackagesEnv(): ResourceValidationPolicy {
   return {
     name: SHARED_PACKAGES_ENV,
-    description: `When an initContainer installs ${ONNX_GPU} into a shared volume (/shared-packages), the containers that mount it have <dir> on PYTHONPATH and <dir>/nvidia/cudnn/lib on LD_LIBRARY_PATH, and the volume's emptyDir sizeLimit holds the install (at least ${MIN_SHARED_PACKAGES_SIZE}).`,
+    description: `When an initContainer installs ${ONNX_GPU} into a shared volume (/shared-packages), the containers that mount it have <dir> on PYTHONPATH and <dir>/nvidia/cudnn/lib on LD_LIBRARY_PATH, and the volume's emptyDir sizeLimit holds the install (at least ${MIN_SHARED_PACKAGES_SIZE}); with the packages in the image instead (base-image mode), no PYTHONPATH or LD_LIBRARY_PATH entry lies on an emptyDir that no initContainer fills.`,
     validateResource: (args, reportViolation) => {
       const label = resourceLabel(args.type, args.name);
       for (const pod of podSites(args.type, args.props)) {
         const sites = containerSites(pod);
         const mains = sites.filter((c) => c.kind === "containers");
+        const inits = sites.filter((c) => c.kind === "initContainers");
+        const empty = emptyDirs(pod.spec);
+        // Where an initContainer pip-installs, the checks below it say what is wrong with its target.
+        const installs = inits.some((i) => {
+          const script = containerScript(i.container, i.path);
+          return script !== undefined && (isOpaque(script.text) || pipInstalls(parseShell(script.text)).length > 0);
+        });
+        for (const c of installs ? [] : mains) {
+          for (const name of PACKAGE_PATH_VARIABLES) {
+            const v = envVar(c.container, name);
+            const value = v && !v.fromRef && !isOpaque(v.value) ? str(v.value) : undefined;
+            if (value === undefined) continue;
+            const reported = new Set<string>();
+            for (const entry of value.split(":").filter(Boolean)) {
+              const volume = volumeAt(c.container, entry)?.volume;
+              if (!volume || !empty.has(volume) || reported.has(volume)) continue;
+              if (inits.some((i) => mountPathOf(i.container, volume) !== undefined)) continue;
+              reported.add(volume);
+              const where = `${label} ${pathJoin(pathJoin(pathJoin(c.path, "env"), v?.index ?? 0), "value")} (${c.label} in ${pod.label})`;
+              reportViolation(unfilledPathMessage(where, name, entry, volume));
+            }
+          }
+        }
         for (const init of sites.filter((c) => c.kind === "initContainers")) {
           const script = containerScript(init.container, init.path);
           if (!script || isOpaque(script.text)) continue;

@@ -34,8 +34,31 @@ export function referencedRegistry(projectDir: string): Record<string, unknown> 
   return { ...kept, mode: "reference", loginServer: acrLoginServer(String(dev.name)), kubeletAcrPull: false };
 }
 
+/**
+ * A digest no registry holds, recognisable as fake: the engine run never pulls the worker image (no GPU node runs it),
+ * it only needs the reference to be pinned so that the program asks the registry nothing.
+ */
+export const ENGINE_WORKER_DIGEST = `sha256:${"deadbeef".repeat(8)}`;
+
+/** Whether dev's worker image names a tag only, which the program resolves through the docker provider's getRegistryImage. */
+function resolvesWorkerTag(projectDir: string): boolean {
+  const ray = JSON.parse(buildPlanConfig(projectDir, SOURCE_STACK, []).config[`${PROJECT_NAME}:ray`] ?? "{}") as {
+    gpuWorker?: { image?: { digest?: unknown } };
+  };
+  return ray.gpuWorker?.image?.digest === undefined;
+}
+
 export function engineOverrides(projectDir: string, context: string): EngineOverride[] {
   const o = (key: string, value: string, reason: string): EngineOverride => ({ key, value, secret: false, reason });
+  const workerDigest = resolvesWorkerTag(projectDir)
+    ? [
+        o(
+          "ray.gpuWorker.image.digest",
+          ENGINE_WORKER_DIGEST,
+          "the docker provider plugin is not part of the engine tools; a stack that pins its worker digest makes no registry lookup",
+        ),
+      ]
+    : [];
   return [
     o("cluster.context", context, "the local API server's kubeconfig context"),
     o("pipelines.enabled", "false", "the shared Azure DevOps objects belong to one stack; this one does not own them"),
@@ -44,6 +67,7 @@ export function engineOverrides(projectDir: string, context: string): EngineOver
       JSON.stringify(referencedRegistry(projectDir)),
       "references the existing registry by its login server, as a stack that does not own it: no Azure resource, no Azure call",
     ),
+    ...workerDigest,
   ];
 }
 

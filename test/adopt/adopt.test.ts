@@ -7,6 +7,7 @@ import * as YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { adopt, AdoptResult } from "../../adopt/adopt";
 import { formatAdoption } from "../../adopt/cli";
+import { withReasons } from "../../adopt/improvements";
 import { AdoptInputError, LIVE_FILES } from "../../adopt/liveExport";
 import { sectionsOf } from "../../adopt/stackConfigWriter";
 import { loadIndex, PROJECT_DIR, runStack } from "../harness";
@@ -122,6 +123,8 @@ describe("adopting the fixture export", () => {
     expect(result.improvements.map((d) => `${d.object}: ${d.path}`)).toEqual([
       "RayService ray/rayservice: spec.rayClusterConfig.headGroupSpec.template.spec.containers[0].securityContext",
       "RayService ray/rayservice: spec.rayClusterConfig.workerGroupSpecs[0].template.spec.containers[0].securityContext",
+      `RayService ray/rayservice: ${gpu}.containers[0].image`,
+      `RayService ray/rayservice: ${gpu}.containers[0].imagePullPolicy`,
       `RayService ray/rayservice: ${gpu}.containers[0].securityContext`,
       `RayService ray/rayservice: ${gpu}.initContainers[0].args[0]`,
       `RayService ray/rayservice: ${gpu}.initContainers[0].securityContext`,
@@ -136,6 +139,15 @@ describe("adopting the fixture export", () => {
       "HelmRelease default/face-ocr-api: spec.valuesFrom",
     ]);
     for (const d of result.improvements) expect(d.reason.length, d.path).toBeGreaterThan(40);
+  });
+
+  it("lists the worker image only as the live tag pinned to its digest: another image stops the adoption", () => {
+    const object = "RayService ray/rayservice";
+    const field = "spec.rayClusterConfig.workerGroupSpecs[1].template.spec.containers[0].image";
+    const live = "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev";
+    const digest = `sha256:${"ab".repeat(32)}`;
+    expect(withReasons([{ object, path: field, live, planned: `${live}@${digest}` }]).map((d) => d.path)).toEqual([field]);
+    expect(withReasons([{ object, path: field, live, planned: `${live.replace(":dev", ":20260114.3")}@${digest}` }])).toEqual([]);
   });
 
   it("says what still needs a person: Helm-rendered image objects, the Flux cutover, the secrets", () => {

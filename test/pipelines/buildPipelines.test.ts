@@ -67,7 +67,7 @@ describe("BuildPipelines in the dev stack", () => {
   });
 
   it("looks up project data-ai once and each existing repository by name", () => {
-    expect(run.invokes.filter((i) => i.token.startsWith("azuredevops:"))).toEqual([
+    expect(run.invokes.filter((i) => i.token.startsWith("azuredevops:")).map(({ token, args }) => ({ token, args }))).toEqual([
       { token: GET_PROJECT, args: { name: "data-ai" } },
       { token: GET_REPOSITORY, args: { name: "face-ocr-worker", projectId: PROJECT_ID } },
       { token: GET_REPOSITORY, args: { name: "face-ocr-api", projectId: PROJECT_ID } },

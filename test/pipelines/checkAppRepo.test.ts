@@ -7,12 +7,16 @@ import {
   checkApiRequirements,
   checkAppRepo,
   checkPipelineYaml,
+  checkWorkerBaseDockerfile,
   checkWorkerDockerfile,
+  checkWorkerDockerfileOnBase,
   RayExpectation,
 } from "../../components/pipelines/appRepoCheck";
+import { workerBaseImage } from "../../components/ray/baseImage";
+import { heavyDependencies } from "../../components/ray/heavyDependencies";
 import { pipelinesModel } from "../../components/pipelines/pipelineModel";
 import { parseStackConfigOrThrow } from "../../config/load";
-import { runCheckAppRepo, USAGE } from "../../scripts/checkAppRepo";
+import { runCheckAppRepo, stackConfigFor, USAGE } from "../../scripts/checkAppRepo";
 import { PROCESS_TEST_TIMEOUT, runCli } from "../cliProcess";
 import { minimalStackConfig, PROJECT_DIR } from "../harness";
 
@@ -102,7 +106,7 @@ describe("npm run check-app-repo on the fixture checkouts", () => {
     const result = check("--worker", fixture("face-ocr-worker"), "--api", fixture("face-ocr-api"), "--config", "rayVersion=2.53.0");
     expect(result.exitCode).toBe(1);
     expect(result.stderr.split("\n").filter((l) => l.startsWith("test/"))).toEqual([
-      `${fixture("face-ocr-worker")}/azure-pipelines.yaml:9: variables.RAY_VERSION is "2.52.0"; expected "2.53.0" (stack "dev" runs Ray 2.53.0; the build passes it to the Dockerfile as --build-arg)`,
+      `${fixture("face-ocr-worker")}/azure-pipelines.yaml:11: variables.RAY_VERSION is "2.52.0"; expected "2.53.0" (stack "dev" runs Ray 2.53.0; the build passes it to the Dockerfile as --build-arg)`,
       `${fixture("face-ocr-worker")}/Dockerfile:2: ARG RAY_VERSION defaults to "2.52.0", but stack "dev" runs Ray 2.53.0; expected ARG RAY_VERSION=2.53.0`,
       `${fixture("face-ocr-api")}/azure-pipelines.yaml:9: variables.RAY_VERSION is "2.52.0"; expected "2.53.0" (stack "dev" runs Ray 2.53.0; the build passes it to the Dockerfile as --build-arg)`,
       `${fixture("face-ocr-api")}/requirements.txt:6: ray[client]==2.52.0 pins Ray 2.52.0, but stack "dev" runs Ray 2.53.0; expected ray[client]==2.53.0`,
@@ -242,30 +246,33 @@ describe("checkPipelineYaml", () => {
       .replace("  - dev\n", "  - release\n")
       .replace("    registryHybrid: false\n", "    registryHybrid: false\n    pushOnPullRequest: true\n");
     expect(checkPipelineYaml(edited, "p.yaml", worker, EXPECT)).toEqual([
-      { file: "p.yaml", line: 2, message: 'trigger is ["main","release"]; expected ["main","dev"]' },
+      { file: "p.yaml", line: 4, message: 'trigger is ["main","release"]; expected ["main","dev"]' },
       {
         file: "p.yaml",
-        line: 23,
+        line: 25,
         message: 'extends.parameters.DockerFiles[0].buildArguments is missing; expected "--build-arg RAY_VERSION=$(RAY_VERSION)"',
       },
-      { file: "p.yaml", line: 21, message: "extends.parameters.pushOnPullRequest is not in the generated pipeline" },
+      { file: "p.yaml", line: 23, message: "extends.parameters.pushOnPullRequest is not in the generated pipeline" },
     ]);
   });
 
   it("flags the other repository's registry URL", () => {
     expect(checkPipelineYaml(matching, "p.yaml", api, EXPECT).map((f) => [f.line, f.message])).toEqual([
       [
-        22,
+        24,
         'extends.parameters.DockerFiles[0].registryUrl is "cybersmartstg.azurecr.io/data-ai/face-ocr-worker"; expected "cybersmartstg.azurecr.io/data-ai/face-ocr-api"',
       ],
+      // The worker's build-number tags are not the API's: its template tags semver pre-releases itself.
+      [30, "extends.parameters.DockerFiles[0].tags is not in the generated pipeline"],
       [
-        29,
+        34,
         'extends.parameters.DevRegistries[0].registryUrl is "cybersmartstg.azurecr.io/data-ai/face-ocr-worker"; expected "cybersmartstg.azurecr.io/data-ai/face-ocr-api"',
       ],
       [
-        31,
+        36,
         'extends.parameters.UATRegistries[0].registryUrl is "cybersmartstg.azurecr.io/data-ai/face-ocr-worker"; expected "cybersmartstg.azurecr.io/data-ai/face-ocr-api"',
       ],
+      [2, "name is not in the generated pipeline"],
     ]);
   });
 
@@ -286,6 +293,80 @@ describe("checkAppRepo", () => {
       (p) => `repo/${p}`,
     );
     expect(findings).toEqual([{ file: "repo/azure-pipelines.yaml", message: "not found" }]);
+  });
+});
+
+describe("base-image mode: the worker builds FROM its base and installs no heavy package again", () => {
+  const config = stackConfigFor(PROJECT_DIR, "dev", ["ray.gpuWorker.heavyDependencies.mode=baseImage"]);
+  const base = workerBaseImage(config, "cybersmartstg.azurecr.io");
+  if (!base) throw new Error("base-image mode has a base image");
+  const heavyPackages = heavyDependencies("cu121").flatMap((s) => s.requirements.map((r) => r.name));
+  const ON_BASE: RayExpectation = { ...EXPECT, workerBase: { image: base.image, dockerfile: base.dockerfile, heavyPackages } };
+  const dockerfile = (from: string, pip: string) =>
+    `FROM ${from}\nUSER ray\nWORKDIR /app\nRUN pip install --no-cache-dir \\\n    ${pip}\nCOPY ray_tasks.py .\n`;
+
+  it("passes a worker Dockerfile FROM the stack's base tag with light dependencies only", () => {
+    expect(checkWorkerDockerfileOnBase(dockerfile(base.image, "fastapi==0.104.1 pydantic==2.5.0"), "Dockerfile", ON_BASE)).toEqual([]);
+  });
+
+  it("flags a FROM on the Ray image, or on another base tag, naming the expected one", () => {
+    const fixtureText = fs.readFileSync(path.join(fixture("face-ocr-worker"), "Dockerfile"), "utf8");
+    const uses = `stack "dev" builds the worker on ${base.image} (ray.gpuWorker.heavyDependencies.mode: baseImage)`;
+    expect(checkWorkerDockerfileOnBase(fixtureText, "Dockerfile", ON_BASE)).toEqual([
+      {
+        file: "Dockerfile",
+        line: 3,
+        message: `FROM rayproject/ray:\${RAY_VERSION}-py310-cu121 is not the base image; ${uses}; expected FROM ${base.image}`,
+      },
+      // The guide's light dependencies include numpy>=1.24.0, a second numpy beside the base's numpy==1.26.4.
+      {
+        file: "Dockerfile",
+        line: 14,
+        message: "installs numpy again, which the base image already holds pinned and fixed; remove it from this RUN",
+      },
+    ]);
+    const stale = base.image.replace(/-[0-9a-f]{12}$/, "-000000000000");
+    expect(checkWorkerDockerfileOnBase(dockerfile(stale, "fastapi==0.104.1"), "Dockerfile", ON_BASE)).toEqual([
+      { file: "Dockerfile", line: 1, message: `FROM ${stale} is not the base image; ${uses}; expected FROM ${base.image}` },
+    ]);
+  });
+
+  it("flags a heavy package installed again, quoted or not, with or without a version", () => {
+    expect(checkWorkerDockerfileOnBase(dockerfile(base.image, "fastapi==0.104.1 'easyocr>=1.7.0' torch"), "Dockerfile", ON_BASE)).toEqual([
+      {
+        file: "Dockerfile",
+        line: 4,
+        message: "installs torch, easyocr again, which the base image already holds pinned and fixed; remove them from this RUN",
+      },
+    ]);
+  });
+
+  it("requires base/Dockerfile to be the generated one, naming the first line that differs", () => {
+    expect(checkWorkerBaseDockerfile(base.dockerfile, "base/Dockerfile", ON_BASE)).toEqual([]);
+    const edited = base.dockerfile.replace("easyocr==1.7.2", "easyocr==1.7.1");
+    const line = base.dockerfile.split("\n").findIndex((l) => l.includes("easyocr==1.7.2")) + 1;
+    expect(checkWorkerBaseDockerfile(edited, "base/Dockerfile", ON_BASE)).toEqual([
+      {
+        file: "base/Dockerfile",
+        line,
+        message:
+          'differs from the base Dockerfile stack "dev" generates (its tag is a hash of that content); copy out/dev/app-repos/face-ocr-worker/base/Dockerfile from `npm run plan` unchanged',
+      },
+    ]);
+  });
+
+  it("checks the base's pipeline file and Dockerfile in the worker checkout", () => {
+    const app = pipelinesModel(config).apps.find((a) => a.kind === "worker-base");
+    if (!app) throw new Error("base-image mode has a base pipeline");
+    const files: Record<string, string> = { "base/Dockerfile": base.dockerfile };
+    expect(
+      checkAppRepo(
+        app,
+        ON_BASE,
+        (p) => files[p],
+        (p) => `w/${p}`,
+      ),
+    ).toEqual([{ file: "w/base/azure-pipelines.yaml", message: "not found" }]);
   });
 });
 

@@ -2,9 +2,16 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { describe, expect, it } from "vitest";
-import { PLATFORM_VARIABLE_GROUP, pipelinesModel } from "../../components/pipelines/pipelineModel";
+import {
+  PLATFORM_VARIABLE_GROUP,
+  pipelinesModel,
+  WORKER_BUILD_NUMBER_FORMAT,
+  WORKER_IMAGE_TAGS,
+} from "../../components/pipelines/pipelineModel";
 import { parseStackConfigOrThrow } from "../../config/load";
-import { minimalStackConfig, PROJECT_DIR } from "../harness";
+import { DEFAULT_BRANCHES, WORKER_APP } from "../../config/sections/pipelines";
+import { compileAzurePipelinesSchema, validatePipelineYaml } from "../../validation/azurePipelinesSchema";
+import { devStackSection, minimalStackConfig, PROJECT_DIR } from "../harness";
 
 interface Step {
   script?: string;
@@ -22,12 +29,16 @@ const text = fs.readFileSync(file, "utf8");
 const doc = YAML.parse(text) as {
   trigger: { branches: { include: string[] } };
   pr: string;
+  resources: { pipelines: { pipeline: string; source: string; trigger: { branches: { include: string[] } } }[] };
   variables: ({ group: string } | { name: string; value: string })[];
   steps: (Step | Record<string, Step[]>)[];
 };
 const eachStack = doc.steps.find((s) => "${{ each stack in parameters.stacks }}" in s) as Record<string, Step[]>;
 const perStack = eachStack["${{ each stack in parameters.stacks }}"];
 const steps = doc.steps.filter((s) => s !== eachStack) as Step[];
+/** The per-stack `pulumi up` step. */
+const upEachStack = perStack.find((s) => s.script?.startsWith("pulumi up "));
+const variable = (name: string) => doc.variables.find((v): v is { name: string; value: string } => "name" in v && v.name === name)?.value;
 
 /**
  * Shell variables a script reads: `$NAME` and `${NAME...}` with an upper-case name. Not `$(NAME)` (an Azure Pipelines
@@ -126,7 +137,7 @@ describe("the platform's own azure-pipelines.yml", () => {
   });
 
   it("reads the cluster's name and resource group from the variable group's secrets", () => {
-    const cluster = steps.find((s) => s.displayName === "Cluster credentials");
+    const cluster = steps.find((s) => s.displayName === "Cluster and registry credentials");
     expect(cluster?.script).toContain("az aks get-credentials");
     const used = shellVariablesUsed(cluster?.script ?? "");
     expect(["AKS_RESOURCE_GROUP", "AKS_CLUSTER_NAME"].filter((name) => used.has(name) && listedSecrets.includes(name))).toEqual([
@@ -167,9 +178,53 @@ describe("the platform's own azure-pipelines.yml", () => {
       ],
       [
         "pulumi up --yes --policy-pack policies --policy-pack-config policies/config/${{ stack }}.json --stack ${{ stack }} --non-interactive",
-        "and(succeeded(), ne(variables['Build.Reason'], 'PullRequest'), eq(variables['Build.SourceBranch'], 'refs/heads/main'))",
+        "and(succeeded(), ne(variables['Build.Reason'], 'PullRequest'), ne(variables['Build.Reason'], 'ResourceTrigger'), eq(variables['Build.SourceBranch'], 'refs/heads/main'))",
       ],
     ]);
     for (const s of perStack) expect(Object.keys(s.env ?? {})).toContain("PULUMI_ACCESS_TOKEN");
+  });
+
+  it("is valid Azure Pipelines YAML (Microsoft's schema; the each-loop expanded)", () => {
+    expect(validatePipelineYaml(compileAzurePipelinesSchema(), text)).toEqual([]);
+  }, 120_000);
+});
+
+describe("a finished worker build deploys itself to the dev stack", () => {
+  const onWorkerBuild = steps.filter((s) => s.condition === "and(succeeded(), eq(variables['Build.Reason'], 'ResourceTrigger'))");
+  const withBuild = '--config-path --config "ray.gpuWorker.image.tag=$(resources.pipeline.worker.runName)"';
+
+  it("runs on completion of the face-ocr-worker build definition, for builds of its dev branch", () => {
+    expect(doc.resources.pipelines).toEqual([{ pipeline: "worker", source: WORKER_APP, trigger: { branches: { include: ["dev"] } } }]);
+    expect(DEFAULT_BRANCHES).toContain("dev");
+  });
+
+  it("previews, then updates WORKER_STACK (dev, a stack with a stack file), naming the build's tag", () => {
+    expect(variable("WORKER_STACK")).toBe("dev");
+    expect(fs.existsSync(path.join(PROJECT_DIR, `Pulumi.${variable("WORKER_STACK")}.yaml`))).toBe(true);
+    expect(onWorkerBuild.map((s) => s.script)).toEqual([
+      `pulumi preview --diff --policy-pack policies --policy-pack-config policies/config/$(WORKER_STACK).json --stack $(WORKER_STACK) --non-interactive ${withBuild}`,
+      `pulumi up --yes --policy-pack policies --policy-pack-config policies/config/$(WORKER_STACK).json --stack $(WORKER_STACK) --non-interactive ${withBuild}`,
+    ]);
+    for (const s of onWorkerBuild) expect(s.env).toEqual(upEachStack?.env);
+  });
+
+  it("names the build by the tag the worker pipeline pushed: its run name is its build number, pushed as a tag", () => {
+    const worker = pipelinesModel(parseStackConfigOrThrow(minimalStackConfig(), "dev")).apps.find((a) => a.name === WORKER_APP);
+    expect(worker?.buildNumberFormat).toBe(WORKER_BUILD_NUMBER_FORMAT);
+    expect(worker?.imageTags).toEqual(WORKER_IMAGE_TAGS);
+    expect(WORKER_IMAGE_TAGS[0]).toBe("$(Build.BuildNumber)");
+  });
+
+  it("the main-branch update of every stack does not also run for a worker build", () => {
+    expect(upEachStack?.condition).toBe(
+      "and(succeeded(), ne(variables['Build.Reason'], 'PullRequest'), ne(variables['Build.Reason'], 'ResourceTrigger'), eq(variables['Build.SourceBranch'], 'refs/heads/main'))",
+    );
+  });
+
+  it("logs in to the stacks' registry before any stack runs, so the program can read the worker's digest", () => {
+    expect(variable("REGISTRY_NAME")).toBe((devStackSection("registry") as { name: string }).name);
+    const login = steps.findIndex((s) => s.script?.includes('az acr login --name "$(REGISTRY_NAME)"'));
+    expect(login).toBeGreaterThan(-1);
+    expect(doc.steps.indexOf(eachStack)).toBeGreaterThan(doc.steps.indexOf(steps[login]));
   });
 });

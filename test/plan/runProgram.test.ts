@@ -100,7 +100,7 @@ describe("runProgram (the mock recorder)", () => {
       { invokes: { [token]: (args) => ({ id: `id-of-${String(args.name)}` }) } },
     );
     expect(answer).toEqual({ id: "id-of-x" });
-    expect(run.invokes).toEqual([{ token, args: { name: "x" } }]);
+    expect(run.invokes).toEqual([{ token, args: { name: "x" }, result: { id: "id-of-x" } }]);
   });
 
   it("keeps runs in one process apart", async () => {

@@ -249,9 +249,14 @@ const MUTATIONS: readonly Mutation[] = [
     apply: (rs) => (rayContainer(rs, "gpu-worker-group").image = "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:DEV"),
   },
   {
+    // The plan resolves :dev to its digest, so the moving tag is put back: a worker left on it must be pulled Always.
     name: ":dev GPU worker pulled IfNotPresent in dev",
     policy: "no-mutable-images",
-    apply: (rs) => (rayContainer(rs, "gpu-worker-group").imagePullPolicy = "IfNotPresent"),
+    apply: (rs) =>
+      Object.assign(rayContainer(rs, "gpu-worker-group"), {
+        image: "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev",
+        imagePullPolicy: "IfNotPresent",
+      }),
   },
 
   // container-resources

@@ -99,3 +99,30 @@ describe("shared-packages-env", () => {
     expect(await violationsOf(policy, rs)).toEqual([]);
   });
 });
+
+describe("shared-packages-env, with the packages in the image (base-image mode)", () => {
+  it("rejects package paths left on the python-packages emptyDir once no initContainer fills it", async () => {
+    const rs = rayService();
+    at(rs.props, ...SPEC).initContainers = [];
+    const unfilled = (name: string, index: number, entry: string) =>
+      `${ENV_PATH}[${index}].value ${IN} ${name} names ${entry}, on emptyDir volume "python-packages", which no initContainer fills: it is empty when the container starts, ` +
+      "so nothing is found there, and it hides whatever the image has at that path (a base image's packages). " +
+      `With the packages in the image, point ${name} at the image's directory and drop the volume (ray.gpuWorker.heavyDependencies.mode: baseImage does both); ` +
+      "otherwise install into the volume from an initContainer.";
+    expect(await messagesOf(policy, rs)).toEqual([
+      unfilled("PYTHONPATH", 2, "/shared-packages"),
+      unfilled("LD_LIBRARY_PATH", 3, "/shared-packages/nvidia/cudnn/lib"),
+    ]);
+  });
+
+  it("passes paths into the image's own directory, on no volume", async () => {
+    const rs = rayService();
+    const spec = at(rs.props, ...SPEC);
+    spec.initContainers = [];
+    spec.volumes = spec.volumes.filter((v: { name: string }) => v.name !== "python-packages");
+    spec.containers[0].volumeMounts = spec.containers[0].volumeMounts.filter((m: { name: string }) => m.name !== "python-packages");
+    spec.containers[0].env[2].value = "/opt/face-ocr/packages:/app";
+    spec.containers[0].env[3].value = "/opt/face-ocr/packages/nvidia/cudnn/lib:/opt/face-ocr/packages/nvidia/cuda_runtime/lib";
+    expect(await violationsOf(policy, rs)).toEqual([]);
+  });
+});

@@ -5,6 +5,7 @@
 // script's improvements are named text transformations of the guide's script (SCRIPT_IMPROVEMENTS).
 import { beforeAll, describe, expect, it } from "vitest";
 import * as YAML from "yaml";
+import { fakeDigest } from "../../plan/mocks";
 import { RecordedRun, runStack, kubeletOnlyRegistry } from "../harness";
 import { Loose, workerGroupOf } from "./fixtures";
 
@@ -287,6 +288,10 @@ function withImprovements(ref: Loose): Loose {
   worker.securityContext = SECURITY_CONTEXT;
   // The guide's script with the named improvements applied (compared line by line below).
   init.args = [expectedScript()];
+  // The same :dev, resolved at deploy time to the digest it names (offline: the mock's), so a new build is a visible
+  // diff and every replica runs one build; a digest never goes stale in a node's cache.
+  worker.image = `${worker.image}@${fakeDigest(worker.image)}`;
+  worker.imagePullPolicy = "IfNotPresent";
   return out;
 }
 
@@ -332,8 +337,6 @@ describe("Appendix D: the GPU worker group", () => {
     "template.spec.initContainers[0].volumeMounts",
     "template.spec.initContainers[0].resources",
     "template.spec.containers[0].name",
-    "template.spec.containers[0].image",
-    "template.spec.containers[0].imagePullPolicy",
     "template.spec.containers[0].resources",
     "template.spec.containers[0].volumeMounts",
     "template.spec.containers[0].env",
@@ -344,10 +347,11 @@ describe("Appendix D: the GPU worker group", () => {
     expect(at(withRegcred, path)).toBeDefined();
   });
 
-  it("worker image: the dev stack's ray.gpuWorker.image.tag, the live moving :dev, pulled Always as the guide does", () => {
+  it("worker image: the dev stack's :dev resolved to its digest, pulled IfNotPresent (deviation: by digest, not Always)", () => {
     const [worker] = withRegcred.template.spec.containers;
-    expect(worker.image).toBe("cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev");
-    expect(worker.imagePullPolicy).toBe("Always");
+    const live = "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev";
+    expect(worker.image).toBe(`${live}@${fakeDigest(live)}`);
+    expect(worker.imagePullPolicy).toBe("IfNotPresent");
   });
 
   it("both containers run as uid 1000, non-root, no privilege escalation, no capabilities (deviation: added)", () => {

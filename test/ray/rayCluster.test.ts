@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { RayCluster } from "../../components/ray/rayCluster";
 import { parseStackConfig } from "../../config/load";
+import { fakeDigest } from "../../plan/mocks";
 import { validateResources } from "../../validation/validateResources";
 import { EXAMPLE_CLUSTER, minimalStackConfig, RecordedRun, runComponent, runStack, unwrap } from "../harness";
 import { devRay, headGroupOf, Loose, rayResources, rayServiceOf, TYPES, workerGroupOf } from "./fixtures";
@@ -280,28 +281,27 @@ describe("names are derived, not retyped", () => {
 describe("the worker image", () => {
   const workerOf = (r: RecordedRun) => workerGroupOf(r, "gpu-worker-group").template.spec.containers[0];
 
-  it("the dev stack: the live moving :dev tag, pulled Always (a cached :dev would be stale), as the guide runs it", async () => {
+  const WORKER = "cybersmartstg.azurecr.io/data-ai/face-ocr-worker";
+
+  it("the dev stack: its moving :dev tag resolved to the digest it names now, IfNotPresent (the digest cannot go stale)", async () => {
     const worker = workerOf(run);
-    expect([worker.image, worker.imagePullPolicy]).toEqual(["cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev", "Always"]);
+    expect([worker.image, worker.imagePullPolicy]).toEqual([`${WORKER}:dev@${fakeDigest(`${WORKER}:dev`)}`, "IfNotPresent"]);
   });
 
   it("a digest: pinned to the content, IfNotPresent, accepted in prod", async () => {
     const ray = { ...minimalStackConfig().ray, gpuWorker: { image: { digest: DIGEST } } };
     const worker = workerOf(await runStack({ config: { environment: "prod", ray } }));
-    expect([worker.image, worker.imagePullPolicy]).toEqual([`cybersmartstg.azurecr.io/data-ai/face-ocr-worker@${DIGEST}`, "IfNotPresent"]);
+    expect([worker.image, worker.imagePullPolicy]).toEqual([`${WORKER}@${DIGEST}`, "IfNotPresent"]);
   });
 
-  it("a digest set on the dev stack beside its tag (`config set --path ...digest`): pinned, IfNotPresent", async () => {
+  it("a digest set on the dev stack beside its tag (`config set --path ...digest`): that digest, not the tag's", async () => {
     const worker = workerOf(await runStack({ config: { "ray.gpuWorker.image.digest": DIGEST } }));
-    expect([worker.image, worker.imagePullPolicy]).toEqual([
-      `cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev@${DIGEST}`,
-      "IfNotPresent",
-    ]);
+    expect([worker.image, worker.imagePullPolicy]).toEqual([`${WORKER}:dev@${DIGEST}`, "IfNotPresent"]);
   });
 
-  it("an immutable build tag (once the pipeline emits one): IfNotPresent", async () => {
+  it("an immutable build tag (the worker pipeline's build number): resolved to its digest, IfNotPresent", async () => {
     const worker = workerOf(await runStack({ config: { "ray.gpuWorker.image.tag": "20260114.3" } }));
-    expect([worker.image, worker.imagePullPolicy]).toEqual(["cybersmartstg.azurecr.io/data-ai/face-ocr-worker:20260114.3", "IfNotPresent"]);
+    expect([worker.image, worker.imagePullPolicy]).toEqual([`${WORKER}:20260114.3@${fakeDigest(`${WORKER}:20260114.3`)}`, "IfNotPresent"]);
   });
 
   it("the registry's login server and worker repository make the reference", async () => {
@@ -311,7 +311,24 @@ describe("the worker image", () => {
       kubeletPrincipalId: "00000000-0000-0000-0000-000000000000",
       workerRepository: "ml/worker",
     };
-    expect(workerOf(await runStack({ config: { registry } })).image).toBe("otheracr01.azurecr.io/ml/worker:dev");
+    const image = "otheracr01.azurecr.io/ml/worker:dev";
+    expect(workerOf(await runStack({ config: { registry } })).image).toBe(`${image}@${fakeDigest(image)}`);
+  });
+
+  it("the component alone renders the configured reference: a tag without a resolved digest stays a moving tag, pulled Always", async () => {
+    const r = await runComponent(
+      () =>
+        new RayCluster("ray", {
+          rayVersion: "2.52.0",
+          pythonTag: "py310",
+          cudaTag: "cu121",
+          registryLoginServer: "cybersmartstg.azurecr.io",
+          workerRepository: "data-ai/face-ocr-worker",
+          settings: parsedRay({}),
+        }),
+    );
+    const worker = workerOf(r);
+    expect([worker.image, worker.imagePullPolicy]).toEqual([`${WORKER}:dev`, "Always"]);
   });
 });
 

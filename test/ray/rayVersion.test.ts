@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as YAML from "yaml";
+import { fakeDigest } from "../../plan/mocks";
 import { PROJECT_DIR, runStack } from "../harness";
 import { imagesIn, Loose, rayServiceOf, withoutImagesAndRayVersion } from "./fixtures";
 
@@ -24,7 +25,7 @@ describe("rayVersion override", () => {
       { path: ".rayClusterConfig.workerGroupSpecs[0].template.spec.containers[0].image", image: "rayproject/ray:2.52.0-py310" },
       {
         path: ".rayClusterConfig.workerGroupSpecs[1].template.spec.containers[0].image",
-        image: "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev",
+        image: `cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev@${fakeDigest("cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev")}`,
       },
       { path: ".rayClusterConfig.workerGroupSpecs[1].template.spec.initContainers[0].image", image: "rayproject/ray:2.52.0-py310-cu121" },
     ]);
@@ -37,7 +38,7 @@ describe("rayVersion override", () => {
       { path: ".rayClusterConfig.workerGroupSpecs[0].template.spec.containers[0].image", image: "rayproject/ray:2.53.0-py310" },
       {
         path: ".rayClusterConfig.workerGroupSpecs[1].template.spec.containers[0].image",
-        image: "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev",
+        image: `cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev@${fakeDigest("cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev")}`,
       },
       { path: ".rayClusterConfig.workerGroupSpecs[1].template.spec.initContainers[0].image", image: "rayproject/ray:2.53.0-py310-cu121" },
     ]);

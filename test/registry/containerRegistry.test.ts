@@ -17,12 +17,13 @@ const MOCK_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 const ACR_PULL = `/subscriptions/${MOCK_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d`;
 
 describe("ContainerRegistry in the dev stack", () => {
-  it("registers the registry and the kubelet AcrPull assignment, nothing else", async () => {
+  it("registers the registry, the kubelet AcrPull assignment and the docker provider that reads the worker's digest, nothing else", async () => {
     const run = await runStack();
     const component = run.one(COMPONENT, "registry");
     const children = run.resources.filter((r) => r.parent === component.urn);
     expect(children.map((r) => [r.type, r.name])).toEqual([
       [REGISTRY, "registry-acr"],
+      ["pulumi:providers:docker", "registry-reader"],
       [ROLE_ASSIGNMENT, "registry-kubelet-acrpull"],
     ]);
     expect(run.ofType(SECRET).filter((r) => r.parent === component.urn)).toEqual([]);

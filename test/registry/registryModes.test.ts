@@ -3,6 +3,7 @@
 import * as YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../config/load";
+import { fakeDigest } from "../../plan/mocks";
 import { devStackSection, EXAMPLE_CLUSTER, runStack } from "../harness";
 
 const REGISTRY = "azure-native:containerregistry:Registry";
@@ -10,6 +11,8 @@ const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
 const COMPONENT = "face-ocr:registry:ContainerRegistry";
 const HELM_RELEASE = "kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease";
 const RAY_SERVICE = "kubernetes:ray.io/v1:RayService";
+/** The provider that reads the worker tag's digest from the registry (components/registry/imageDigest.ts). */
+const REGISTRY_READER = "pulumi:providers:docker";
 const LOGIN_SERVER = "sharedregistry.azurecr.io";
 const SUBSCRIPTION = "11111111-1111-1111-1111-111111111111";
 const REGISTRY_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-shared/providers/Microsoft.ContainerRegistry/registries/sharedregistry`;
@@ -26,10 +29,14 @@ const referenced = (extra: Record<string, unknown> = {}) => ({
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe("a managed registry (the dev default)", () => {
-  it("registers the registry and AcrPull under the component, and asks Azure once for the subscription", async () => {
+  it("registers the registry, its reader and AcrPull under the component, and asks Azure once for the subscription", async () => {
     const run = await runStack();
     const component = run.one(COMPONENT);
-    expect(run.resources.filter((r) => r.parent === component.urn).map((r) => r.type)).toEqual([REGISTRY, ROLE_ASSIGNMENT]);
+    expect(run.resources.filter((r) => r.parent === component.urn).map((r) => r.type)).toEqual([
+      REGISTRY,
+      REGISTRY_READER,
+      ROLE_ASSIGNMENT,
+    ]);
     expect(run.invokes.filter((i) => i.token.startsWith("azure-native:")).map((i) => i.token)).toEqual([
       "azure-native:authorization:getClientConfig",
     ]);
@@ -40,15 +47,20 @@ describe("a referenced registry (registry.mode reference)", () => {
   it("registers no Azure resource and makes no Azure call; every image URL derives from its login server", async () => {
     const run = await runStack({ config: { registry: referenced() } });
     const component = run.one(COMPONENT);
-    expect(run.resources.filter((r) => r.parent === component.urn)).toEqual([]);
+    // Only the docker provider that reads the worker tag's digest, for the referenced login server.
+    expect(run.resources.filter((r) => r.parent === component.urn).map((r) => [r.type, r.inputs.registryAuth])).toEqual([
+      [REGISTRY_READER, JSON.stringify([{ address: LOGIN_SERVER }])],
+    ]);
     expect(run.resources.filter((r) => r.type.startsWith("azure-native:"))).toEqual([]);
     expect(run.invokes.filter((i) => i.token.startsWith("azure-native:"))).toEqual([]);
-    // The dev stack's 20 resources less the registry and its AcrPull assignment.
-    expect(run.resources).toHaveLength(18);
+    // The dev stack's 21 resources less the registry and its AcrPull assignment.
+    expect(run.resources).toHaveLength(19);
 
     const rayService = run.one(RAY_SERVICE).inputs as Loose;
     const gpu = rayService.spec.rayClusterConfig.workerGroupSpecs[1].template.spec;
-    expect(gpu.containers[0].image).toBe(`${LOGIN_SERVER}/data-ai/face-ocr-worker:dev`);
+    expect(gpu.containers[0].image).toBe(
+      `${LOGIN_SERVER}/data-ai/face-ocr-worker:dev@${fakeDigest(`${LOGIN_SERVER}/data-ai/face-ocr-worker:dev`)}`,
+    );
     expect(gpu.imagePullSecrets).toEqual([{ name: "regcred" }]);
     expect((run.one(HELM_RELEASE).inputs as Loose).spec.values.image.repository).toBe(`${LOGIN_SERVER}/data-ai/face-ocr-api`);
     expect(run.outputs.registryLoginServer).toBe(LOGIN_SERVER);
