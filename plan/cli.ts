@@ -15,7 +15,7 @@ import { hideSecretArguments } from "./hideSecretArguments";
 import { EXIT_INVALID_INPUT, offlinePlan } from "./offlinePlan";
 import { ConfigOverride, parseOverride, PlanInputError } from "./stackConfigFile";
 import { formatSummary } from "./summary";
-import { loadBaseline, planUpgradeReport, PreviewReadError } from "./rayUpgradeImpact";
+import { IMPACT_FILE, impactFile, loadBaseline, planUpgradeReport, PreviewReadError } from "./rayUpgradeImpact";
 
 const USAGE = "usage: npm run plan -- [--stack NAME] [--config KEY=VALUE]... [--secret KEY=VALUE]... [--out DIR] [--baseline DIR]";
 const projectDir = path.resolve(__dirname, "..");
@@ -56,14 +56,16 @@ async function main(): Promise<number> {
       outDir: path.resolve(projectDir, outDir),
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       program: require("../index") as () => unknown,
+      extraFiles: baseline ? (preview) => [impactFile(baseline, preview)] : undefined,
     });
     if (result.kind === "invalid-config") {
       process.stderr.write(`${result.message}\n`);
       return result.exitCode;
     }
     const stackOut = path.resolve(projectDir, outDir, parsed.values.stack);
-    // A refused plan writes nothing (planFolder.ts), so neither does its comparison.
-    const rayLines = planUpgradeReport(result.preview, baseline, result.exitCode === 0 ? stackOut : undefined);
+    // A refused plan writes nothing (planFolder.ts), its comparison included.
+    const written = baseline && result.exitCode === 0 ? path.join(stackOut, IMPACT_FILE) : undefined;
+    const rayLines = planUpgradeReport(result.preview, baseline, written);
     process.stdout.write(`${[formatSummary(result, outDir), ...rayLines].join("\n")}\n`);
     return result.exitCode;
   } catch (err) {

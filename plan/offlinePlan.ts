@@ -34,6 +34,8 @@ export interface OfflinePlanOptions {
   readonly program: () => unknown;
   /** @default the pack's POLICIES */
   readonly policies?: Policies;
+  /** Further files of `<out>/<stack>/` computed from the preview (a baseline comparison); written with the rest. */
+  readonly extraFiles?: (preview: PreviewDocument) => readonly PlanFile[];
 }
 
 export type OfflinePlanResult =
@@ -91,7 +93,10 @@ export async function offlinePlan(options: OfflinePlanOptions): Promise<OfflineP
   const mandatory = policy.violations.some((v) => v.enforcementLevel === "mandatory");
   const exitCode = schema.findings.length > 0 ? EXIT_SCHEMA : mandatory ? EXIT_POLICY : EXIT_OK;
   // A refused plan leaves the last good one in place; its findings are in the result and the summary.
-  if (options.outDir && exitCode === EXIT_OK) writePlanFolder(options.outDir, options.stack, planFiles(preview, manifests, generatedFiles));
+  if (options.outDir && exitCode === EXIT_OK) {
+    const files = [...planFiles(preview, manifests, generatedFiles), ...(options.extraFiles?.(preview) ?? [])];
+    writePlanFolder(options.outDir, options.stack, files);
+  }
   return { kind: "planned", exitCode, planConfig, run, schema, policy, preview, manifestCount: manifests.length, generatedFiles };
 }
 

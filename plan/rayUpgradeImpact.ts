@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import type { PlanFile } from "./planFolder";
 import { autoscalingNote, CLASS_LABEL, RayServiceLike, rayServiceUpgradeImpact, UpgradeImpact } from "../components/ray/upgradeImpact";
 
 export const RAY_SERVICE_TYPE = "kubernetes:ray.io/v1:RayService";
@@ -156,11 +157,11 @@ export function autoscalingNotes(current: PreviewJson): string[] {
     .filter((n): n is string => Boolean(n));
 }
 
-export function writeImpacts(stackOut: string, baseline: string, impacts: readonly RayServiceImpact[]): string {
-  const file = path.join(stackOut, IMPACT_FILE);
-  const body = { baseline, rayServices: impacts.map(({ urn, name, impact }) => ({ urn, name, ...impact })) };
-  fs.writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
-  return file;
+/** The baseline comparison as a file of the plan folder (`<out>/<stack>/ray-upgrade-impact.json`). */
+export function impactFile(baseline: Baseline, current: PreviewJson): PlanFile {
+  const impacts = compareWithBaseline(baseline.doc, current);
+  const body = { baseline: baseline.source, rayServices: impacts.map(({ urn, name, impact }) => ({ urn, name, ...impact })) };
+  return { path: IMPACT_FILE, content: `${JSON.stringify(body, null, 2)}\n` };
 }
 
 export interface Baseline {
@@ -173,13 +174,13 @@ export function loadBaseline(dir: string): Baseline {
   return { source: dir, doc: readPreviewJson(dir) };
 }
 
-/** The plan summary's RayService lines; with a baseline, also writes them to `<stackOut>/ray-upgrade-impact.json`. */
-export function planUpgradeReport(current: PreviewJson, baseline: Baseline | undefined, stackOut: string | undefined): string[] {
+/** The plan summary's RayService lines; `writtenTo` names the impact file when the plan wrote one. */
+export function planUpgradeReport(current: PreviewJson, baseline: Baseline | undefined, writtenTo: string | undefined): string[] {
   const lines = autoscalingNotes(current);
   if (baseline) {
     const impacts = compareWithBaseline(baseline.doc, current);
     lines.push(`Against the baseline ${baseline.source}:`, ...formatImpacts(impacts).map((l) => `  ${l}`));
-    if (stackOut) lines.push(`  (written to ${writeImpacts(stackOut, baseline.source, impacts)})`);
+    if (writtenTo) lines.push(`  (written to ${writtenTo})`);
   }
   return lines.length > 0 ? ["", "KubeRay:", ...lines.map((l) => `  ${l}`)] : [];
 }
