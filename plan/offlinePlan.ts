@@ -15,6 +15,7 @@ import { Manifest, renderManifests } from "./manifests";
 import { PLAN_MARKER, PlanFile, writePlanFolder } from "./planFolder";
 import { buildPreview, PreviewDiagnostic, PreviewDocument } from "./preview";
 import { ProgramRun, runProgram } from "./runProgram";
+import { referencedStackOutputs } from "./sharedStackOutputs";
 import { buildPlanConfig, ConfigOverride, PlanConfig } from "./stackConfigFile";
 
 export const EXIT_OK = 0;
@@ -61,11 +62,13 @@ export async function offlinePlan(options: OfflinePlanOptions): Promise<OfflineP
   const policyConfig = readPolicyConfig(policyConfigPath(options.projectDir, options.stack), false);
   let run: ProgramRun;
   try {
+    const stackOutputs = await referencedStackOutputs(options.projectDir, options.stack, planConfig, options.program);
     run = await runProgram({
       stack: options.stack,
       config: planConfig.config,
       secretKeys: planConfig.secretKeys,
       program: options.program,
+      stackOutputs,
     });
   } catch (err) {
     if (isStackConfigError(err)) return { kind: "invalid-config", exitCode: EXIT_INVALID_INPUT, message: err.message };

@@ -18,7 +18,6 @@ import {
   pullAccessSpec,
   PullSecretRef,
   pullSecretSuffix,
-  registryLoginServer,
   RegistrySettingsError,
   RegistrySpec,
   registrySpec,
@@ -33,11 +32,11 @@ export interface ContainerRegistryArgs {
    * registers no Azure resource and makes no Azure call for it, and every URL derives from `loginServer`.
    * @default "manage"
    */
-  readonly mode?: RegistryMode;
-  /** Reference mode: the existing registry's login server, e.g. `cybersmartstg.azurecr.io`. */
-  readonly loginServer?: string;
+  readonly mode?: Exclude<RegistryMode, "shared-stack">;
+  /** Reference mode: the existing registry's login server, e.g. `cybersmartstg.azurecr.io` (or the shared stack's output). */
+  readonly loginServer?: pulumi.Input<string>;
   /** Reference mode: the existing registry's ARM id; the scope of the kubelet's AcrPull, which needs it. */
-  readonly resourceId?: string;
+  readonly resourceId?: pulumi.Input<string>;
   /** Manage mode: existing resource group that holds the registry. */
   readonly resourceGroupName?: string;
   /** Registry SKU; the live registry's. Unset: Premium (the offline plan's stand-in). */
@@ -61,6 +60,11 @@ export interface ContainerRegistryArgs {
    * digest-pinned image whose moving tag moved on is untagged). Premium only.
    */
   readonly untaggedRetentionDays?: number;
+  /**
+   * Whether a cluster of this stack pulls from the registry. False in a stack without a cluster (the shared stack):
+   * each environment stack grants its own cluster's pulls, so none here is not a mistake. @default true
+   */
+  readonly clusterPulls?: boolean;
   /** Give the AKS kubelet identity AcrPull on the registry. @default true */
   readonly kubeletAcrPull?: boolean;
   /** Object id of the AKS kubelet identity; required while `kubeletAcrPull` is true. */
@@ -124,10 +128,11 @@ export class ContainerRegistry extends pulumi.ComponentResource {
       }
     } else {
       // Referenced: nothing registered, nothing looked up. The id (when given) carries its subscription.
-      this.loginServer = pulumi.output(registryLoginServer({ mode, name: args.registryName, loginServer: args.loginServer }));
+      if (args.loginServer === undefined) throw new Error(`registry ${args.registryName} is referenced without a loginServer; pass loginServer`);
+      this.loginServer = pulumi.output(args.loginServer);
       if (args.resourceId !== undefined) {
         scope = pulumi.output(args.resourceId);
-        roleDefinitionId = pulumi.output(acrPullRoleDefinitionId(subscriptionOfRegistryId(args.resourceId)));
+        roleDefinitionId = scope.apply((id) => acrPullRoleDefinitionId(subscriptionOfRegistryId(id)));
       }
     }
 
@@ -236,7 +241,7 @@ function checkedPullAccess(args: ContainerRegistryArgs, mode: RegistryMode): Pul
         pullSecrets: (args.pullSecrets ?? []).map((s) => ({ ...s, existing: s.existing ?? false })),
         pullSecretUsername: args.pullSecretUsername,
       },
-      { pullPasswordSet: args.pullSecretPassword !== undefined, registryOwned: mode === "manage" },
+      { pullPasswordSet: args.pullSecretPassword !== undefined, registryOwned: mode === "manage" && (args.clusterPulls ?? true) },
     );
   } catch (err) {
     if (err instanceof PullAccessConfigError) throw new StackConfigError(configErrorMessage(pulumi.getStack(), err.problems));
