@@ -21,7 +21,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { BREAKAGES, withBreakage } from "./breakages";
-import { ENGINE_STACK, engineOverrides, fakeSecrets, writeEngineStackFile } from "./engineStack";
+import { ENGINE_STACK, engineOverrides, fakeSecrets, sharedStackName, sharedStackOutputs, writeEngineStackFile } from "./engineStack";
 import { applyCrds, createNamespaces, createStorageClasses, LocalCluster, startLocalCluster, ENGINE_CONTEXT } from "./localCluster";
 import { runningProcesses, stopAll } from "./processes";
 import { writePolicyPackLauncher } from "./policyPackLauncher";
@@ -94,6 +94,11 @@ async function main(): Promise<number> {
     ]);
     if (plan.code !== 0)
       throw new CheckFailed(`the offline plan of the engine stack failed (exit ${plan.code}):\n${plan.stderr}${plan.stdout}`);
+    const sharedPlan = npmRun(["plan", "--", "--stack", sharedStackName(PROJECT_DIR), "--out", planOut]);
+    if (sharedPlan.code !== 0)
+      throw new CheckFailed(
+        `the offline plan of the shared stack failed (exit ${sharedPlan.code}):\n${sharedPlan.stderr}${sharedPlan.stdout}`,
+      );
     const rendered = readRenderedObjects(path.join(planOut, "dev", "manifests"));
     say(`engine: offline plan of the engine stack: ${rendered.length} Kubernetes objects (${elapsed()})`);
     for (const o of overrides) say(`  differs from dev: ${o.key}=${o.value} (${o.reason})`);
@@ -156,6 +161,24 @@ async function runEngine(run: EngineRun): Promise<void> {
     if (r.code !== 0) throw new CheckFailed(`${what}: \`${r.command}\` exited ${r.code}:\n${tail(r.stdout + r.stderr)}`);
     return r;
   };
+
+  // The shared stack dev reads: its offline outputs, published by a program that exports them, so the engine resolves
+  // dev's StackReference against a real stack in the backend.
+  const sharedName = sharedStackName(PROJECT_DIR);
+  const shared = sharedStackOutputs(path.join(run.planOut, sharedName, "preview.json"));
+  fs.writeFileSync(path.join(cliDir, `Pulumi.${sharedName}.yaml`), "config: {}\n");
+  await must(["stack", "init", sharedName], "creating the shared stack", false);
+  await cli
+    .run(["up", "--yes", "--skip-preview", "--stack", sharedName], () => shared)
+    .then((r) => {
+      if (r.code !== 0)
+        throw new CheckFailed(`publishing the shared stack's outputs: \`${r.command}\` exited ${r.code}:\n${tail(r.stdout + r.stderr)}`);
+    });
+  run.say(
+    `engine: shared stack "${sharedName}" exports ${Object.entries(shared)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ")} (${elapsed()})`,
+  );
 
   await must(["stack", "init", ENGINE_STACK], "creating the throwaway stack", false);
   for (const [key, value] of Object.entries(fakeSecrets())) {
