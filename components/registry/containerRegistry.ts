@@ -78,6 +78,13 @@ export interface ContainerRegistryArgs {
 }
 
 /**
+ * Moving the registry out of a stack whose registry component stays there (dev's state into the shared stack,
+ * docs/stacks.md) parents it to the stack: `pulumi state move` takes a component's children with it, so the registry
+ * moves alone. This alias keeps it the same resource under the component here; it matches nothing in any other state.
+ */
+export const MOVED_REGISTRY_ALIASES: pulumi.Alias[] = [{ parent: pulumi.rootStackResource }];
+
+/**
  * The Azure Container Registry that holds the worker and API images, and the
  * way clusters pull from it. Every registry URL downstream derives from its
  * login server (`loginServer`, `repositoryUrl(path)`); every pull secret name
@@ -108,7 +115,11 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     let scope: pulumi.Output<string> | undefined;
     let roleDefinitionId: pulumi.Output<string> | undefined;
     if (spec) {
-      const registry = new containerregistry.Registry(`${name}-acr`, { ...spec }, { parent: this, protect: true });
+      const registry = new containerregistry.Registry(
+        `${name}-acr`,
+        { ...spec },
+        { parent: this, protect: true, aliases: MOVED_REGISTRY_ALIASES },
+      );
       this.registry = registry;
       // The pipeline model derives the same login server from the name (acrLoginServer, registrySpec.ts: the one
       // derivation); what the registry reports must be it, or the generated pipelines would push elsewhere.
@@ -128,7 +139,8 @@ export class ContainerRegistry extends pulumi.ComponentResource {
       }
     } else {
       // Referenced: nothing registered, nothing looked up. The id (when given) carries its subscription.
-      if (args.loginServer === undefined) throw new Error(`registry ${args.registryName} is referenced without a loginServer; pass loginServer`);
+      if (args.loginServer === undefined)
+        throw new Error(`registry ${args.registryName} is referenced without a loginServer; pass loginServer`);
       this.loginServer = pulumi.output(args.loginServer);
       if (args.resourceId !== undefined) {
         scope = pulumi.output(args.resourceId);

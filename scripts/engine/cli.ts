@@ -9,7 +9,8 @@
  *     no changes, and `pulumi refresh --preview-only` that must find no drift;
  *  5. reads every object back and compares it with the offline plan's manifests;
  *  6. saves `pulumi preview --json` and checks `npm run policy` gives the offline plan's findings;
- *  7. previews each deliberately broken object (breakages.ts) and checks the API server refuses it;
+ *  7. rehearses the state move of docs/stacks.md with stand-in resources (stateMoveRehearsal.ts), and previews each
+ *     deliberately broken object (breakages.ts) and checks the API server refuses it;
  *  8. destroys the stack except its protected objects, checks those are still there, and tears everything down.
  *
  * Exit codes: 0 every check passed; 1 a check failed; 2 the tools could not be built or the arguments are wrong.
@@ -28,6 +29,8 @@ import { writePolicyPackLauncher } from "./policyPackLauncher";
 import { PulumiCli } from "./pulumiCli";
 import { namespacesExpectedToExist, readBack, readRenderedObjects, storageClassesExpectedToExist } from "./readBack";
 import { buildTools, ToolBuildError } from "./tools";
+import { rehearseStateMove, RehearsalFailed } from "./stateMoveRehearsal";
+import { PROJECT_NAME } from "../../plan/runProgram";
 
 const USAGE = "usage: npm run engine [-- --keep]";
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
@@ -215,6 +218,11 @@ async function runEngine(run: EngineRun): Promise<void> {
 
   comparePolicyFindings(savedPreview, path.join(run.planOut, "dev", "preview.json"));
   run.say("engine: npm run policy on the saved pulumi preview --json gives the offline plan's findings");
+
+  const moved = await rehearseStateMove(cli, cluster.context, PROJECT_NAME).catch((err: unknown) => {
+    throw err instanceof RehearsalFailed ? new CheckFailed(`the state move of docs/stacks.md: ${err.message}`) : err;
+  });
+  run.say(`engine: the state move of docs/stacks.md, rehearsed with stand-ins: ${moved} (${elapsed()})`);
 
   for (const breakage of BREAKAGES) {
     const r = await cli.run(["preview", ...stackArgs], withBreakage(program, breakage));
