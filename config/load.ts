@@ -13,7 +13,7 @@ import { isOfflinePlan } from "./runMode";
 import { providerConfigProblems } from "./providerConfig";
 import { requiredSecretKeyNames, SECRET_CONFIG_KEYS } from "./secrets";
 import { OBJECT_CONFIG_KEYS, StackConfig, stackConfigSchema } from "./stackConfig";
-import { aStack, roleKeyProblems, roleOf, StackRole, withRoleDefaults } from "./stackRole";
+import { aStack, hasUnknownRole, roleKeyProblems, roleOf, StackRole, withRoleDefaults } from "./stackRole";
 
 export interface LoadedStackConfig extends StackConfig {
   /** The stack's name, e.g. `dev`. */
@@ -119,9 +119,18 @@ export type ParseResult = { ok: true; config: StackConfig } | { ok: false; probl
  * Values under `secretKeys` (top-level keys set with `--secret`) are never echoed in a message.
  */
 export function parseStackConfig(raw: Record<string, unknown>, secretKeys: ReadonlySet<string> = new Set()): ParseResult {
+  // An unknown role leaves nothing to check against: report it alone rather than what its absence implies.
+  if (hasUnknownRole(raw)) {
+    const parsed = stackConfigSchema.shape.role.safeParse(raw.role, { reportInput: true });
+    const issues = parsed.success ? [] : parsed.error.issues.map((i) => ({ ...i, path: ["role", ...i.path] }));
+    return { ok: false, problems: issues.flatMap((issue) => describeIssue(issue as Issue, false)) };
+  }
   // Keys the stack's role does not own are reported with the schema's own problems, in the same form.
   const roleProblems = roleKeyProblems(raw).flatMap((p) =>
-    describeIssue({ code: "custom", path: [...p.path], input: p.input, message: p.message, params: p.params } as Issue, secretKeys.has(p.path[0])),
+    describeIssue(
+      { code: "custom", path: [...p.path], input: p.input, message: p.message, params: p.params } as Issue,
+      secretKeys.has(p.path[0]),
+    ),
   );
   const parsed = stackConfigSchema.safeParse(withRoleDefaults(raw), { reportInput: true });
   if (parsed.success && roleProblems.length === 0) return { ok: true, config: parsed.data };

@@ -33,7 +33,9 @@ export const stackConfigSchema = z
      */
     sharedStack: z
       .string()
-      .regex(/^(?:[A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/, { error: 'expected a stack name such as "shared" or "<organization>/face-ocr-platform/shared"' })
+      .regex(/^(?:[A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]+$/, {
+        error: 'expected a stack name such as "shared" or "<organization>/face-ocr-platform/shared"',
+      })
       .optional(),
     /** Which environment this stack is; `prod` turns on the production-only rules (immutable images). @default "dev" */
     environment: z.enum(ENVIRONMENTS).default("dev"),
@@ -117,17 +119,9 @@ interface RoleView {
     readonly serve: { readonly applications: readonly unknown[] };
     readonly gpuWorker: { readonly image: { readonly tag?: string; readonly digest?: string } };
   };
-  readonly registry: { readonly mode: string };
 }
 
-/** The registry modes each role allows; the first is its default (config/stackRole.ts, withRoleDefaults). */
-const ROLE_REGISTRY_MODES = {
-  standalone: ["manage", "reference"],
-  shared: ["manage"],
-  environment: ["shared-stack", "reference"],
-} as const satisfies Record<StackRole, readonly string[]>;
-
-/** What each role needs that the schema cannot require on its own: a cluster, Serve apps, its kind of registry. */
+/** What each role needs that the schema cannot require on its own: a cluster, Serve apps, a worker image. */
 function roleIssues(config: RoleView, ctx: z.RefinementCtx): void {
   const role = config.role;
   if (role !== "shared" && config.cluster === undefined) {
@@ -139,20 +133,21 @@ function roleIssues(config: RoleView, ctx: z.RefinementCtx): void {
     });
   }
   if (role !== "shared" && config.ray.serve.applications.length === 0) {
-    ctx.addIssue({ code: "custom", path: ["ray", "serve", "applications"], input: config.ray.serve.applications, message: EMPTY_SERVE_MESSAGE });
+    ctx.addIssue({
+      code: "custom",
+      path: ["ray", "serve", "applications"],
+      input: config.ray.serve.applications,
+      message: EMPTY_SERVE_MESSAGE,
+    });
   }
   // Reported at `digest`, so the message's command is the one that pins a build; `input: undefined` reads "... is missing".
   const image = config.ray.gpuWorker.image;
   if (role !== "shared" && image.tag === undefined && image.digest === undefined) {
-    ctx.addIssue({ code: "custom", path: ["ray", "gpuWorker", "image", "digest"], input: undefined, message: MISSING_WORKER_IMAGE_MESSAGE });
-  }
-  const modes: readonly string[] = ROLE_REGISTRY_MODES[role];
-  if (!modes.includes(config.registry.mode)) {
     ctx.addIssue({
       code: "custom",
-      path: ["registry", "mode"],
-      input: config.registry.mode,
-      message: `expected ${modes.join(" or ")} in ${aStack(role)}${role === "environment" ? " (the shared stack manages the registry)" : ""}`,
+      path: ["ray", "gpuWorker", "image", "digest"],
+      input: undefined,
+      message: MISSING_WORKER_IMAGE_MESSAGE,
     });
   }
 }

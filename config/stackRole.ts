@@ -54,8 +54,20 @@ const REFUSED: Readonly<Record<StackRole, readonly { path: readonly string[]; wh
   ],
 };
 
+/** The registry modes each role allows; the first is its default. */
+export const ROLE_REGISTRY_MODES: Readonly<Record<StackRole, readonly string[]>> = {
+  standalone: ["manage", "reference"],
+  shared: ["manage"],
+  environment: ["shared-stack", "reference"],
+};
+
 /** Keys of `ray` the shared stack reads (the base-image build); every other `ray` key is an environment's. */
 const SHARED_RAY_KEYS: readonly string[] = ["gpuWorker.heavyDependencies"];
+
+/** Whether raw config names a role that does not exist (the schema reports it; nothing role-dependent is checked then). */
+export function hasUnknownRole(raw: Readonly<Record<string, unknown>>): boolean {
+  return raw.role !== undefined && !(STACK_ROLES as readonly unknown[]).includes(raw.role);
+}
 
 /** The role a raw config asks for; an invalid value is reported by the schema, and defaults apply as standalone. */
 export function roleOf(raw: Readonly<Record<string, unknown>>): StackRole {
@@ -72,6 +84,21 @@ export function roleKeyProblems(raw: Readonly<Record<string, unknown>>): RoleKey
     if (input !== undefined) problems.push({ path, input, message: `expected no value in ${aStack(role)}: ${why}`, params: REMOVE_KEY });
   }
   if (role === "shared") problems.push(...sharedRayProblems(raw.ray));
+  const mode = valueAt(raw, ["registry", "mode"]);
+  if (typeof mode === "string" && !ROLE_REGISTRY_MODES[role].includes(mode)) {
+    const modes = ROLE_REGISTRY_MODES[role];
+    problems.push({
+      path: ["registry", "mode"],
+      input: mode,
+      message:
+        `expected ${modes.join(" or ")} in ${aStack(role)}` +
+        (role === "environment"
+          ? " (the shared stack manages the registry)"
+          : role === "standalone"
+            ? " (shared-stack is for role environment)"
+            : ""),
+    });
+  }
   return problems;
 }
 
@@ -109,7 +136,10 @@ export function withRoleDefaults(raw: Readonly<Record<string, unknown>>): Record
   const out: Record<string, unknown> = { ...raw };
   const registry = isObject(raw.registry) ? { ...raw.registry } : raw.registry === undefined ? {} : raw.registry;
   if (isObject(registry)) {
-    if (role === "environment" && registry.mode === undefined) registry.mode = "shared-stack";
+    // A mode the role does not allow is reported above; the role's default stands in, so nothing follows from it.
+    if (registry.mode === undefined || (typeof registry.mode === "string" && !ROLE_REGISTRY_MODES[role].includes(registry.mode))) {
+      if (role !== "standalone" || registry.mode !== undefined) registry.mode = ROLE_REGISTRY_MODES[role][0];
+    }
     if (role === "shared" && registry.kubeletAcrPull === undefined) registry.kubeletAcrPull = false;
     if (Object.keys(registry).length > 0 || raw.registry !== undefined) out.registry = registry;
   }

@@ -28,8 +28,16 @@ export async function referencedStackOutputs(
   try {
     sharedConfig = buildPlanConfig(projectDir, sharedStack, []);
   } catch (err) {
-    if (err instanceof PlanInputError) throw new PlanInputError(`stack "${stack}" reads the shared stack (sharedStack = "${name}"): ${err.message}`);
+    if (err instanceof PlanInputError)
+      throw new PlanInputError(`stack "${stack}" reads the shared stack (sharedStack = "${name}"): ${err.message}`);
     throw err;
+  }
+  const role = sharedConfig.config[`${PROJECT_NAME}:role`];
+  if (role !== "shared") {
+    throw new StackConfigError(
+      `Invalid config for stack "${stack}":\n  - sharedStack = "${name}": stack ${sharedStack} has role ${role ?? "standalone"}; ` +
+        `expected the project's shared stack (role shared), such as "${DEFAULT_SHARED_STACK}"; set it with \`pulumi config set sharedStack <value>\``,
+    );
   }
   try {
     const run = await runProgram({ stack: sharedStack, config: sharedConfig.config, secretKeys: sharedConfig.secretKeys, program });

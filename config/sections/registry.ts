@@ -236,7 +236,10 @@ export const registryConfigSchema = z
         refuseKey(key, "registry.mode is shared-stack, so the registry's settings are the shared stack's (Pulumi.shared.yaml)");
       }
       for (const key of REFERENCE_ONLY_KEYS) {
-        refuseKey(key, `registry.mode is shared-stack, so the ${key === "loginServer" ? "login server" : "id"} comes from the shared stack's outputs`);
+        refuseKey(
+          key,
+          `registry.mode is shared-stack, so the ${key === "loginServer" ? "login server" : "id"} comes from the shared stack's outputs`,
+        );
       }
       return;
     }
