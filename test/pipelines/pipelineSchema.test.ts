@@ -69,14 +69,16 @@ describe("pipeline YAML the program writes or owns, against Microsoft's schema",
 
 describe("a broken pipeline", () => {
   it("fails an unknown key in a step at the step's path", () => {
-    const text = platformWith("    displayName: Node $(NODE_VERSION)", "    displayNam: Node $(NODE_VERSION)");
-    expect(validatePipelineYaml(schema, text)).toEqual([{ path: "steps[2].displayNam", reason: "unknown field (not in the schema)" }]);
+    const text = platformWith("displayName: Node $(NODE_VERSION)", "displayNam: Node $(NODE_VERSION)");
+    expect(validatePipelineYaml(schema, text)).toEqual([
+      { path: "stages[0].jobs[0].steps[2].displayNam", reason: "unknown field (not in the schema)" },
+    ]);
   });
 
   it("fails an unknown task input", () => {
-    const text = platformWith("      versionSpec: $(NODE_VERSION)", "      versionSpecc: $(NODE_VERSION)");
+    const text = platformWith("versionSpec: $(NODE_VERSION)", "versionSpecc: $(NODE_VERSION)");
     expect(validatePipelineYaml(schema, text)).toEqual([
-      { path: "steps[2].inputs.versionSpecc", reason: "unknown field (not in the schema)" },
+      { path: "stages[0].jobs[0].steps[2].inputs.versionSpecc", reason: "unknown field (not in the schema)" },
     ]);
   });
 
@@ -137,9 +139,11 @@ describe("the compiled schema", () => {
       const cached = compileAzurePipelinesSchema();
       expect(cached.pipeline).not.toBe(fresh.pipeline);
       expect(cached.forms).toHaveLength(fresh.forms.length);
-      const broken = platformWith("    displayName: Node $(NODE_VERSION)", "    displayNam: Node $(NODE_VERSION)");
+      const broken = platformWith("displayName: Node $(NODE_VERSION)", "displayNam: Node $(NODE_VERSION)");
       for (const text of [platformYaml, broken]) expect(validatePipelineYaml(cached, text)).toEqual(validatePipelineYaml(fresh, text));
-      expect(validatePipelineYaml(cached, broken)).toEqual([{ path: "steps[2].displayNam", reason: "unknown field (not in the schema)" }]);
+      expect(validatePipelineYaml(cached, broken)).toEqual([
+        { path: "stages[0].jobs[0].steps[2].displayNam", reason: "unknown field (not in the schema)" },
+      ]);
     } finally {
       if (previous === undefined) delete process.env.FACE_OCR_CACHE_DIR;
       else process.env.FACE_OCR_CACHE_DIR = previous;
@@ -155,8 +159,10 @@ describe("template expressions", () => {
         steps: [{ script: "a" }, { "${{ each s in parameters.stacks }}": [{ script: "b ${{ s }}" }, { script: "c" }] }, { script: "d" }],
       }),
     ).toEqual({ steps: [{ script: "a" }, { script: "b ${{ s }}" }, { script: "c" }, { script: "d" }] });
-    const broken = platformWith("        displayName: pulumi preview (${{ stack }})", "        displayname: pulumi preview (${{ stack }})");
-    expect(validatePipelineYaml(schema, broken)).toEqual([{ path: "steps[7].displayname", reason: "unknown field (not in the schema)" }]);
+    const broken = platformWith("displayName: pulumi preview (${{ stack }})", "displayname: pulumi preview (${{ stack }})");
+    expect(validatePipelineYaml(schema, broken)).toEqual([
+      { path: "stages[1].jobs[0].steps[2].displayname", reason: "unknown field (not in the schema)" },
+    ]);
   });
 
   it("merges an insertion inside a mapping into that mapping, and refuses one whose body is not a mapping", () => {
