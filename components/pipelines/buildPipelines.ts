@@ -2,7 +2,7 @@ import * as azuredevops from "@pulumi/azuredevops";
 import * as pulumi from "@pulumi/pulumi";
 import { appBuildDefinitionArgs, buildDefinitionNumber, platformBuildDefinitionArgs, prValidationPolicyArgs } from "./buildDefinitionSpec";
 import { PLATFORM_DEFINITION_SUFFIX } from "../../config/sections/pipelines";
-import { approvalArgs, branchControlArgs, environmentArgs } from "./deploymentEnvironmentSpec";
+import { approvalArgs, branchControlArgs, environmentArgs, exclusiveLockArgs } from "./deploymentEnvironmentSpec";
 import { AppPipelineModel, PlatformPipelineModel } from "./pipelineModel";
 
 export interface BuildPipelinesArgs {
@@ -76,6 +76,7 @@ export class BuildPipelines extends pulumi.ComponentResource {
         const environment = new azuredevops.Environment(logical, environmentArgs(deployment, args.platform, project.id), { parent: this });
         const refs = { projectId: project.id, environmentId: environment.id };
         new azuredevops.CheckBranchControl(`${logical}-branch`, branchControlArgs(args.platform, refs), { parent: this });
+        new azuredevops.CheckExclusiveLock(`${logical}-lock`, exclusiveLockArgs(refs), { parent: this });
         if (deployment.approval) {
           new azuredevops.CheckApproval(`${logical}-approval`, approvalArgs(deployment, deployment.approval, refs), { parent: this });
         }

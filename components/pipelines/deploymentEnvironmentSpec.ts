@@ -1,6 +1,6 @@
 /**
  * Pure specs of the deployment Environments: one Azure DevOps Environment per stack the platform pipeline deploys,
- * the branch control every one of them carries and the approval some carry. No Pulumi runtime needed; the component
+ * the branch control and exclusive lock every one of them carries and the approval some carry. No Pulumi runtime needed; the component
  * passes Outputs where the tests pass strings.
  */
 import type * as azuredevops from "@pulumi/azuredevops";
@@ -47,6 +47,14 @@ export function branchControlArgs(platform: PlatformPipelineModel, refs: Environ
   };
 }
 
+/**
+ * One deployment of the stack at a time. The pipeline's `lockBehavior: sequential` makes later runs wait their turn
+ * instead of being cancelled, so every merge deploys, in merge order.
+ */
+export function exclusiveLockArgs(refs: EnvironmentRefs): azuredevops.CheckExclusiveLockArgs {
+  return { projectId: refs.projectId, targetResourceType: ENVIRONMENT_TARGET, targetResourceId: refs.environmentId };
+}
+
 /** The approval a deployment waits for. Whoever started the run cannot approve it: a second person looks at every release. */
 export function approvalArgs(deployment: DeploymentModel, approval: ApprovalConfig, refs: EnvironmentRefs): azuredevops.CheckApprovalArgs {
   return {
@@ -59,6 +67,7 @@ export function approvalArgs(deployment: DeploymentModel, approval: ApprovalConf
     timeout: approval.timeoutMinutes,
     instructions:
       `Approve the deployment of stack ${deployment.stack} once its pull request's preview of ${deployment.stack} ` +
-      "(and its policy results) shows only the promoted change.",
+      "(and its policy results) shows only the promoted change. Reject it if a later promotion has deployed since: " +
+      "approving would deploy this older release over it.",
   };
 }

@@ -9,9 +9,10 @@ export const DEFAULT_DEPLOYMENT_STACKS: readonly string[] = ["shared", "dev", "u
 export const DEFAULT_APPROVAL_STACK = "prod";
 
 /**
- * Minutes an approval waits before the deployment fails. The platform pipeline is batched: a run waiting for an
- * approval holds back every later push to the protected branch, dev's deployment included, so a day rather than the
- * provider's 30 days; a timed-out stage is re-run from the run's page.
+ * Minutes an approval waits before the deployment fails: a day, not the provider's 30 days. Azure DevOps takes the
+ * Environment's exclusive lock only after the approval, so an old run approved late would deploy its older release over
+ * a newer promotion approved meanwhile; a short wait keeps that window small. A timed-out stage is re-run from the run's
+ * page.
  */
 export const DEFAULT_APPROVAL_TIMEOUT_MINUTES = 1440;
 /** The longest wait Azure DevOps allows a check: 30 days. */

@@ -17,6 +17,7 @@ const GET_REPOSITORY = "azuredevops:index/getGitRepository:getGitRepository";
 const ENVIRONMENT = "azuredevops:index/environment:Environment";
 const BRANCH_CONTROL = "azuredevops:index/checkBranchControl:CheckBranchControl";
 const APPROVAL = "azuredevops:index/checkApproval:CheckApproval";
+const EXCLUSIVE_LOCK = "azuredevops:index/checkExclusiveLock:CheckExclusiveLock";
 const COMPONENT = "face-ocr:pipelines:BuildPipelines";
 
 /** What the mocks answer for lookups (plan/mocks.ts): fake ids named after what was looked up. */
@@ -62,13 +63,17 @@ describe("BuildPipelines in the dev stack", () => {
     expect(children.map((r) => [r.type, r.name])).toEqual([
       [ENVIRONMENT, "pipelines-env-dev"],
       [BRANCH_CONTROL, "pipelines-env-dev-branch"],
+      [EXCLUSIVE_LOCK, "pipelines-env-dev-lock"],
       [ENVIRONMENT, "pipelines-env-prod"],
       [APPROVAL, "pipelines-env-prod-approval"],
       [BRANCH_CONTROL, "pipelines-env-prod-branch"],
+      [EXCLUSIVE_LOCK, "pipelines-env-prod-lock"],
       [ENVIRONMENT, "pipelines-env-shared"],
       [BRANCH_CONTROL, "pipelines-env-shared-branch"],
+      [EXCLUSIVE_LOCK, "pipelines-env-shared-lock"],
       [ENVIRONMENT, "pipelines-env-uat"],
       [BRANCH_CONTROL, "pipelines-env-uat-branch"],
+      [EXCLUSIVE_LOCK, "pipelines-env-uat-lock"],
       [BUILD_DEFINITION, "pipelines-face-ocr-api"],
       [BUILD_DEFINITION, "pipelines-face-ocr-worker"],
       [BUILD_DEFINITION, "pipelines-platform"],
@@ -79,6 +84,7 @@ describe("BuildPipelines in the dev stack", () => {
     expect(run.ofType(ENVIRONMENT)).toHaveLength(4);
     expect(run.ofType(BRANCH_CONTROL)).toHaveLength(4);
     expect(run.ofType(APPROVAL)).toHaveLength(1);
+    expect(run.ofType(EXCLUSIVE_LOCK)).toHaveLength(4);
   });
 
   it("looks up project data-ai once and each existing repository by name", () => {
@@ -95,7 +101,7 @@ describe("BuildPipelines in the dev stack", () => {
     expect(run.one(BUILD_DEFINITION, "pipelines-face-ocr-api").inputs).toEqual(appDefinition("face-ocr-api", "2.52.0"));
   });
 
-  it("builds this repository's azure-pipelines.yml on pushes to main, batched", () => {
+  it("builds this repository's azure-pipelines.yml on every push to main, one run per push", () => {
     expect(run.one(BUILD_DEFINITION, "pipelines-platform").inputs).toEqual({
       projectId: PROJECT_ID,
       name: "face-ocr-platform",
@@ -106,7 +112,7 @@ describe("BuildPipelines in the dev stack", () => {
         branchName: "refs/heads/main",
         ymlPath: "azure-pipelines.yml",
       },
-      ciTrigger: { override: { batch: true, branchFilters: [{ includes: ["main"], excludes: [] }] } },
+      ciTrigger: { override: { batch: false, branchFilters: [{ includes: ["main"], excludes: [] }] } },
     });
   });
 
@@ -141,7 +147,7 @@ describe("BuildPipelines in the dev stack", () => {
   it("sends only inputs and invoke arguments the azuredevops provider schema accepts", () => {
     const resources = run.resources.filter((r) => r.type.startsWith("azuredevops:"));
     const invokes = run.invokes.filter((i) => i.token.startsWith("azuredevops:"));
-    expect(resources).toHaveLength(13);
+    expect(resources).toHaveLength(17);
     expect(invokes).toHaveLength(4);
     for (const r of resources) expect(validateAzureDevOpsInputs(r.type, r.plainInputs), r.name).toEqual({ known: true, errors: [] });
     for (const i of invokes) expect(validateAzureDevOpsInputs(i.token, i.args, "function"), i.token).toEqual({ known: true, errors: [] });

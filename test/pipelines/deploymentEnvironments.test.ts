@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { BuildPipelines } from "../../components/pipelines/buildPipelines";
-import { approvalArgs, branchControlArgs, environmentArgs } from "../../components/pipelines/deploymentEnvironmentSpec";
+import { approvalArgs, branchControlArgs, environmentArgs, exclusiveLockArgs } from "../../components/pipelines/deploymentEnvironmentSpec";
 import { pipelinesModel } from "../../components/pipelines/pipelineModel";
 import { parseStackConfig, parseStackConfigOrThrow } from "../../config/load";
 import { validateAzureDevOpsInputs } from "../../validation/azureDevOpsSchema";
@@ -9,6 +9,7 @@ import { devStackSection, minimalStackConfig, RecordedRun, runComponent, runStac
 const ENVIRONMENT = "azuredevops:index/environment:Environment";
 const BRANCH_CONTROL = "azuredevops:index/checkBranchControl:CheckBranchControl";
 const APPROVAL = "azuredevops:index/checkApproval:CheckApproval";
+const EXCLUSIVE_LOCK = "azuredevops:index/checkExclusiveLock:CheckExclusiveLock";
 const PROJECT_ID = "fake-project-id-data-ai";
 const PLACEHOLDER_ID = "00000000-0000-0000-0000-000000000000";
 const GROUP_A = "11111111-2222-3333-4444-555555555555";
@@ -35,7 +36,9 @@ const approval = (stack: string, approvers: string[], minimumRequiredApprovers =
   minimumRequiredApprovers,
   requesterCanApprove: false,
   timeout,
-  instructions: `Approve the deployment of stack ${stack} once its pull request's preview of ${stack} (and its policy results) shows only the promoted change.`,
+  instructions:
+    `Approve the deployment of stack ${stack} once its pull request's preview of ${stack} (and its policy results) shows only the promoted change. ` +
+    "Reject it if a later promotion has deployed since: approving would deploy this older release over it.",
 });
 
 describe("the deployment Environments in the dev plan (the stack that owns the Azure DevOps objects)", () => {
@@ -66,6 +69,15 @@ describe("the deployment Environments in the dev plan (the stack that owns the A
     }
   });
 
+  it("lets one deployment of each stack run at a time", () => {
+    expect(run.ofType(EXCLUSIVE_LOCK).map((r) => [r.name, r.inputs])).toEqual(
+      ["shared", "dev", "uat", "prod"].map((stack) => [
+        `pipelines-env-${stack}-lock`,
+        { projectId: PROJECT_ID, targetResourceType: "environment", targetResourceId: environmentId(stack) },
+      ]),
+    );
+  });
+
   it("puts the one approval on prod's Environment, with the offline plan's placeholder approver", () => {
     const check = run.one(APPROVAL);
     expect([check.name, check.inputs]).toEqual(["pipelines-env-prod-approval", approval("prod", [PLACEHOLDER_ID])]);
@@ -73,8 +85,8 @@ describe("the deployment Environments in the dev plan (the stack that owns the A
   });
 
   it("sends only inputs the provider's check schema accepts", () => {
-    const checked = [...run.ofType(ENVIRONMENT), ...run.ofType(BRANCH_CONTROL), ...run.ofType(APPROVAL)];
-    expect(checked).toHaveLength(9);
+    const checked = [...run.ofType(ENVIRONMENT), ...run.ofType(BRANCH_CONTROL), ...run.ofType(EXCLUSIVE_LOCK), ...run.ofType(APPROVAL)];
+    expect(checked).toHaveLength(13);
     for (const r of checked) expect(validateAzureDevOpsInputs(r.type, r.plainInputs), r.name).toEqual({ known: true, errors: [] });
   });
 });
@@ -103,6 +115,7 @@ describe("approvals from config", () => {
     const run = await runStack({ config: { pipelines: { deployments: { stacks: ["dev", "qa"] } } } });
     expect(run.ofType(ENVIRONMENT).map((r) => r.inputs.name)).toEqual(["face-ocr-platform-dev", "face-ocr-platform-qa"]);
     expect(run.ofType(BRANCH_CONTROL)).toHaveLength(2);
+    expect(run.ofType(EXCLUSIVE_LOCK)).toHaveLength(2);
     expect(run.ofType(APPROVAL)).toEqual([]);
   });
 
@@ -208,6 +221,7 @@ describe("the Environment specs", () => {
       description: "Deployments of Pulumi stack prod by the face-ocr-platform pipeline (managed by Pulumi).",
     });
     expect(branchControlArgs(platform, refs)).toEqual({ ...branchControl("prod"), projectId: "p", targetResourceId: "42" });
+    expect(exclusiveLockArgs(refs)).toEqual({ projectId: "p", targetResourceType: "environment", targetResourceId: "42" });
     expect(approvalArgs(prod, prod.approval!, refs)).toEqual({
       ...approval("prod", [PLACEHOLDER_ID]),
       projectId: "p",

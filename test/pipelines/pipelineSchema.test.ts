@@ -97,12 +97,12 @@ describe("a broken pipeline", () => {
     ]);
   });
 
-  it("reads scalars as Azure Pipelines does, as strings: `batch: true` is a boolean, `batch: sometimes` is not", () => {
+  it("reads scalars as Azure Pipelines does, as strings: `batch: false` is a boolean, `batch: sometimes` is not", () => {
     expect(parsePipelineYaml("trigger:\n  batch: true\nsteps:\n  - script: x\n    retryCountOnTaskFailure: 2\n")).toEqual({
       trigger: { batch: "true" },
       steps: [{ script: "x", retryCountOnTaskFailure: "2" }],
     });
-    expect(validatePipelineYaml(schema, platformWith("batch: true", "batch: sometimes"))).toEqual([
+    expect(validatePipelineYaml(schema, platformWith("batch: false", "batch: sometimes"))).toEqual([
       {
         path: "trigger.batch",
         reason: [

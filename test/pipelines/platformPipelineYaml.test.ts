@@ -45,7 +45,8 @@ const platform = pipelinesModel(parseStackConfigOrThrow(minimalStackConfig(), "d
 const file = path.join(PROJECT_DIR, platform.yamlPath);
 const text = fs.readFileSync(file, "utf8");
 const doc = YAML.parse(text) as {
-  trigger: { branches: { include: string[] } };
+  trigger: { batch: boolean; branches: { include: string[] } };
+  lockBehavior: string;
   pr: string;
   parameters: { name: string; default: unknown }[];
   resources: { pipelines: { pipeline: string; source: string; trigger: { branches: { include: string[] } } }[] };
@@ -130,6 +131,11 @@ describe("the platform's own azure-pipelines.yml", () => {
     expect(platform.yamlPath).toBe("azure-pipelines.yml");
     expect(doc.trigger.branches.include).toEqual([platform.branch]);
     expect(doc.pr).toBe("none");
+  });
+
+  it("runs once per push, and a run waits for the one before at each Environment's exclusive lock instead of cancelling it", () => {
+    expect(doc.trigger.batch).toBe(false);
+    expect(doc.lockBehavior).toBe("sequential");
   });
 
   it("runs its stages in order: checks, the PR preview, shared, dev, uat, prod, and the worker build's deployment", () => {
