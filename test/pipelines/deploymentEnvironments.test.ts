@@ -4,7 +4,7 @@ import { approvalArgs, branchControlArgs, environmentArgs, exclusiveLockArgs } f
 import { pipelinesModel } from "../../components/pipelines/pipelineModel";
 import { parseStackConfig, parseStackConfigOrThrow } from "../../config/load";
 import { validateAzureDevOpsInputs } from "../../validation/azureDevOpsSchema";
-import { devStackSection, minimalStackConfig, RecordedRun, runComponent, runStack } from "../harness";
+import { minimalStackConfig, RecordedRun, runComponent, runStack } from "../harness";
 
 const ENVIRONMENT = "azuredevops:index/environment:Environment";
 const BRANCH_CONTROL = "azuredevops:index/checkBranchControl:CheckBranchControl";
@@ -41,10 +41,10 @@ const approval = (stack: string, approvers: string[], minimumRequiredApprovers =
     "Reject it if a later promotion has deployed since: approving would deploy this older release over it.",
 });
 
-describe("the deployment Environments in the dev plan (the stack that owns the Azure DevOps objects)", () => {
+describe("the deployment Environments in the shared stack's plan (the stack that owns the Azure DevOps objects)", () => {
   let run: RecordedRun;
   beforeAll(async () => {
-    run = await runStack();
+    run = await runStack({ stack: "shared" });
   });
 
   it("has one Environment per stack, in deployment order, named after the platform pipeline", () => {
@@ -122,6 +122,13 @@ describe("approvals from config", () => {
   it("registers no Environment in a stack that does not own the Azure DevOps objects", async () => {
     const run = await runStack({ config: { "pipelines.enabled": "false" } });
     expect(run.resources.filter((r) => r.type.startsWith("azuredevops:"))).toEqual([]);
+    for (const stack of ["dev", "uat", "prod"]) {
+      const environmentStack = await runStack({ stack });
+      expect(
+        environmentStack.resources.filter((r) => r.type.startsWith("azuredevops:")).map((r) => r.name),
+        stack,
+      ).toEqual([]);
+    }
   });
 
   it("follows a renamed platform pipeline and branch", async () => {
@@ -184,7 +191,7 @@ describe("pipelines.deployments refuses", () => {
 
 describe("a real run", () => {
   it("refuses prod's placeholder approver in the stack that owns the Azure DevOps objects, naming the key and its fix", async () => {
-    await expect(runStack({ asRealRun: true })).rejects.toThrow(
+    await expect(runStack({ stack: "shared", asRealRun: true })).rejects.toThrow(
       '  - pipelines.deployments.approvals.prod.approvers[0] = "00000000-0000-0000-0000-000000000000": a placeholder, which only the offline plan accepts ' +
         "(no one could approve a deployment of prod); set the identity id of the group that approves it " +
         "(`az devops security group list --project data-ai --query \"graphGroups[?displayName=='<group>'].originId\" -o tsv`) " +
@@ -211,7 +218,6 @@ describe("the Environment specs", () => {
       ["uat", "face-ocr-platform-uat", undefined],
       ["prod", "face-ocr-platform-prod", { approvers: [PLACEHOLDER_ID], minimumApprovers: 1, timeoutMinutes: 1440 }],
     ]);
-    expect(devStackSection("pipelines")).toEqual({});
   });
 
   it("are what the component sends", () => {

@@ -328,10 +328,10 @@ describe("the platform's own azure-pipelines.yml", () => {
   }, 120_000);
 });
 
-describe("prod's Environment in the plan", () => {
+describe("prod's Environment in the shared stack's plan", () => {
   let run: RecordedRun;
   beforeAll(async () => {
-    run = await runStack();
+    run = await runStack({ stack: "shared" });
   });
 
   it("is the Environment prod's deployment job names, and carries the approval; no other Environment does", () => {
