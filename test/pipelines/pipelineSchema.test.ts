@@ -35,10 +35,11 @@ describe("pipeline YAML the program writes or owns, against Microsoft's schema",
     expect(validatePipelineYaml(schema, platformYaml)).toEqual([]);
   });
 
-  it("accepts every app pipeline the dev plan writes under out/dev/app-repos", async () => {
-    const result = await offlinePlan({ projectDir: PROJECT_DIR, stack: "dev", overrides: [], outDir, program: await loadIndex() });
+  // The shared stack owns the build pipelines, so its plan writes their YAML (an environment stack's writes none).
+  it("accepts every app pipeline the shared stack's plan writes under out/shared/app-repos", async () => {
+    const result = await offlinePlan({ projectDir: PROJECT_DIR, stack: "shared", overrides: [], outDir, program: await loadIndex() });
     expect(result.exitCode).toBe(EXIT_OK);
-    const appRepos = path.join(outDir, "dev", "app-repos");
+    const appRepos = path.join(outDir, "shared", "app-repos");
     const files = fs
       .readdirSync(appRepos, { recursive: true, encoding: "utf8" })
       .filter((f) => /azure-pipelines\.ya?ml$/.test(f))
