@@ -28,8 +28,16 @@ export async function referencedStackOutputs(
   try {
     sharedConfig = buildPlanConfig(projectDir, sharedStack, []);
   } catch (err) {
-    if (err instanceof PlanInputError) throw new PlanInputError(`stack "${stack}" reads the shared stack (sharedStack = "${name}"): ${err.message}`);
+    if (err instanceof PlanInputError)
+      throw new PlanInputError(`stack "${stack}" reads the shared stack (sharedStack = "${name}"): ${err.message}`);
     throw err;
+  }
+  // An environment stack exports no registry id, and its own reference would find no outputs offline.
+  if (sharedConfig.config[`${PROJECT_NAME}:role`] === "environment") {
+    throw new PlanInputError(
+      `stack "${stack}": sharedStack = "${name}" names an environment stack, which manages no registry and exports none; ` +
+        `name the stack that manages it (role shared, such as "${DEFAULT_SHARED_STACK}")`,
+    );
   }
   try {
     const run = await runProgram({ stack: sharedStack, config: sharedConfig.config, secretKeys: sharedConfig.secretKeys, program });
