@@ -426,31 +426,27 @@ describe("an environment stack's shared stack", () => {
     expect([result.exitCode, result.run.outputs.registryLoginServer]).toEqual([0, "cybersmartstg.azurecr.io"]);
   });
 
-  it("is refused in another project, which the offline plan cannot read", async () => {
-    await expect(uatWith("acme/other-project/shared")).rejects.toThrow(
-      new PlanInputError(
-        'stack "uat": sharedStack = "acme/other-project/shared" names project other-project, and the offline plan only knows this ' +
-          "project's stacks (face-ocr-platform); name a stack of face-ocr-platform",
-      ),
-    );
-  });
-
-  it("is refused without a stack file, listing the stacks there are", async () => {
-    await expect(uatWith("staging")).rejects.toThrow(
-      new PlanInputError(
-        'stack "uat" reads the shared stack (sharedStack = "staging"): no stack file Pulumi.staging.yaml for stack "staging"; ' +
-          "stacks here: dev, prod, shared, uat",
-      ),
-    );
-  });
-
-  it("is refused when it is an environment stack, which exports no registry", async () => {
-    await expect(uatWith("dev")).rejects.toThrow(
-      new PlanInputError(
-        'stack "uat": sharedStack = "dev" names an environment stack, which manages no registry and exports none; ' +
-          'name the stack that manages it (role shared, such as "shared")',
-      ),
-    );
+  it.each([
+    [
+      "in another project, which the offline plan cannot read",
+      "acme/other-project/shared",
+      'stack "uat": sharedStack = "acme/other-project/shared" names project other-project, and the offline plan only knows this ' +
+        "project's stacks (face-ocr-platform); name a stack of face-ocr-platform",
+    ],
+    [
+      "without a stack file, listing the stacks there are",
+      "staging",
+      'stack "uat" reads the shared stack (sharedStack = "staging"): no stack file Pulumi.staging.yaml for stack "staging"; ' +
+        "stacks here: dev, prod, shared, uat",
+    ],
+    [
+      "when it is an environment stack, which exports no registry",
+      "dev",
+      'stack "uat": sharedStack = "dev" names an environment stack, which manages no registry and exports none; ' +
+        'name the stack that manages it (role shared, such as "shared")',
+    ],
+  ])("is refused %s", async (_, sharedStack, message) => {
+    await expect(uatWith(sharedStack)).rejects.toThrow(new PlanInputError(message));
   });
 
   it("stops the plan with exit 2 when its own config does not plan, naming both stacks", async () => {
