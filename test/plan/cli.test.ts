@@ -38,7 +38,11 @@ describe("npm run plan (the command line)", () => {
       const [flag, stack] = await Promise.all([plan(["--verbose"], outDir), plan(["--stack", "nope"], outDir)]);
       const usage = "usage: npm run plan -- [--stack NAME] [--config KEY=VALUE]... [--secret KEY=VALUE]... [--out DIR] [--baseline DIR]\n";
       expect(flag).toEqual({ code: 2, stdout: "", stderr: `Unknown option '--verbose'\n${usage}` });
-      expect(stack).toEqual({ code: 2, stdout: "", stderr: `no stack file Pulumi.nope.yaml for stack "nope"; stacks here: dev\n${usage}` });
+      expect(stack).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: `no stack file Pulumi.nope.yaml for stack "nope"; stacks here: dev, prod, shared, uat\n${usage}`,
+      });
     } finally {
       fs.rmSync(outDir, { recursive: true, force: true });
     }
@@ -106,7 +110,8 @@ describe("npm run plan (the command line)", () => {
     const outDir = path.join(root, "out");
     const copy = (name: string) => {
       const dir = path.join(root, name);
-      fs.cpSync(path.resolve(PROJECT_DIR, "..", "shared"), dir, { recursive: true });
+      // dereference: beside a scratch clone, ../shared may be a symlink, and a copied symlink would damage the real folder.
+      fs.cpSync(path.resolve(PROJECT_DIR, "..", "shared"), dir, { recursive: true, dereference: true });
       return dir;
     };
     try {
@@ -120,14 +125,20 @@ describe("npm run plan (the command line)", () => {
       const corrupt = copy("corrupt-crd");
       const crd = path.join(corrupt, "crds", "ray.io_rayservices.yaml");
       fs.writeFileSync(crd, "\u0000\u0001 garbage\n");
-      const cases: [string, string][] = [
-        [path.join(root, "missing"), `${path.join(root, "missing")}: missing (expected the shared folder of upstream schemas)`],
-        [noCrds, `${path.join(noCrds, "crds")}: missing (expected a folder of upstream CustomResourceDefinitions)`],
-        [truncated, `${schema}: not valid JSON, truncated or damaged (Unterminated string in JSON at position 5000)`],
-        [sharedFile, `${sharedFile}: a file, not a directory (expected the shared folder of upstream schemas)`],
-        [corrupt, `${crd}: not a CustomResourceDefinition (no kind: CustomResourceDefinition, spec.group and spec.names.kind at its top)`],
+      // The Azure DevOps objects are the shared stack's: its plan is the one that reads their provider schema.
+      const shared = ["--stack", "shared"];
+      const cases: [string, string, string[]][] = [
+        [path.join(root, "missing"), `${path.join(root, "missing")}: missing (expected the shared folder of upstream schemas)`, []],
+        [noCrds, `${path.join(noCrds, "crds")}: missing (expected a folder of upstream CustomResourceDefinitions)`, []],
+        [truncated, `${schema}: not valid JSON, truncated or damaged (Unterminated string in JSON at position 5000)`, shared],
+        [sharedFile, `${sharedFile}: a file, not a directory (expected the shared folder of upstream schemas)`, []],
+        [
+          corrupt,
+          `${crd}: not a CustomResourceDefinition (no kind: CustomResourceDefinition, spec.group and spec.names.kind at its top)`,
+          [],
+        ],
       ];
-      const results = await Promise.all(cases.map(([dir]) => plan([], outDir, { FACE_OCR_SHARED_DIR: dir })));
+      const results = await Promise.all(cases.map(([dir, , args]) => plan(args, outDir, { FACE_OCR_SHARED_DIR: dir })));
       expect(results).toEqual(
         cases.map(([dir, problem]) => ({
           code: 2,
