@@ -7,6 +7,7 @@
 import Ajv, { ValidateFunction } from "ajv";
 import { ajvErrorsToReasons } from "./finding";
 import { azureDevOpsSchemaPath } from "./paths";
+import { perSharedDir } from "./perSharedDir";
 import { parseSharedJson, readSharedText, SharedMaterialError } from "./sharedMaterial";
 import { loadCachedValidator, storeValidator } from "./validatorCache";
 
@@ -31,18 +32,22 @@ interface PulumiSchema {
 /** Bump when the conversion below changes, so cached validators are compiled again. */
 const CONVERSION_VERSION = 1;
 
-let schemaText: string | undefined;
-let schema: PulumiSchema | undefined;
-let ajv: Ajv | undefined;
-const validators = new Map<string, ValidateFunction>();
+const loaded = perSharedDir(() => ({
+  schemaText: undefined as string | undefined,
+  schema: undefined as PulumiSchema | undefined,
+  ajv: undefined as Ajv | undefined,
+  validators: new Map<string, ValidateFunction>(),
+}));
 
 function azureDevOpsSchemaText(): string {
-  schemaText ??= readSharedText(azureDevOpsSchemaPath(), "the Pulumi schema of the azuredevops provider");
-  return schemaText;
+  const state = loaded();
+  state.schemaText ??= readSharedText(azureDevOpsSchemaPath(), "the Pulumi schema of the azuredevops provider");
+  return state.schemaText;
 }
 
 export function azureDevOpsSchema(): PulumiSchema {
-  if (schema) return schema;
+  const state = loaded();
+  if (state.schema) return state.schema;
   const file = azureDevOpsSchemaPath();
   const parsed = parseSharedJson(file, azureDevOpsSchemaText()) as Partial<PulumiSchema> | null;
   for (const section of ["resources", "functions", "types"] as const) {
@@ -51,8 +56,8 @@ export function azureDevOpsSchema(): PulumiSchema {
       throw new SharedMaterialError(file, `no "${section}" object (truncated, or not a Pulumi provider schema)`);
     }
   }
-  schema = parsed as PulumiSchema;
-  return schema;
+  state.schema = parsed as PulumiSchema;
+  return state.schema;
 }
 
 function definitionName(ref: string): string {
@@ -93,12 +98,14 @@ function objectSchema(properties: Record<string, PulumiTypeSpec>, required: stri
 }
 
 function compiler(): Ajv {
-  if (ajv) return ajv;
-  ajv = new Ajv({ strict: false, allErrors: true, code: { source: true } });
+  const state = loaded();
+  if (state.ajv) return state.ajv;
+  const ajv = new Ajv({ strict: false, allErrors: true, code: { source: true } });
   const definitions = Object.fromEntries(
     Object.entries(azureDevOpsSchema().types).map(([token, spec]) => [definitionName(`#/types/${token}`), convert(spec)]),
   );
   ajv.addSchema({ $id: "azuredevops-types", definitions });
+  state.ajv = ajv;
   return ajv;
 }
 
@@ -122,6 +129,7 @@ export function functionInputSchema(token: string): JsonSchema | undefined {
 
 function validatorFor(token: string, kind: "resource" | "function"): ValidateFunction | undefined {
   const key = `${kind}:${token}`;
+  const { validators } = loaded();
   const existing = validators.get(key);
   if (existing) return existing;
   // Keyed by the schema file itself: its validators are derived from it alone.

@@ -11,6 +11,7 @@ import * as path from "path";
 import { celRuleFindings } from "./celRules";
 import { ajvErrorsToReasons } from "./finding";
 import { cacheDir, crdDir } from "./paths";
+import { perSharedDir } from "./perSharedDir";
 import { listSharedDir, parseSharedYaml, readSharedText, SharedMaterialError } from "./sharedMaterial";
 import { loadCachedValidator, storeValidator, writeAtomically } from "./validatorCache";
 
@@ -25,13 +26,16 @@ interface CrdEntry {
   readonly kind: string;
 }
 
-let crdIndex: Map<string, CrdEntry> | undefined;
-const schemaCache = new Map<string, JsonSchema | undefined>();
-const validators = new Map<string, ValidateFunction>();
+const loaded = perSharedDir(() => ({
+  crdIndex: undefined as Map<string, CrdEntry> | undefined,
+  schemas: new Map<string, JsonSchema | undefined>(),
+  validators: new Map<string, ValidateFunction>(),
+}));
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { source: true } });
 
 function indexCrds(): Map<string, CrdEntry> {
-  if (crdIndex) return crdIndex;
+  const state = loaded();
+  if (state.crdIndex) return state.crdIndex;
   const index = new Map<string, CrdEntry>();
   for (const name of listSharedDir(crdDir(), "a folder of upstream CustomResourceDefinitions").sort()) {
     if (!name.endsWith(".yaml")) continue;
@@ -50,8 +54,8 @@ function indexCrds(): Map<string, CrdEntry> {
     }
     index.set(`${group}/${kind}`, { file, group, kind });
   }
-  crdIndex = index;
-  return crdIndex;
+  state.crdIndex = index;
+  return index;
 }
 
 /** True when the CRDs folder defines this group and kind. */
@@ -62,10 +66,11 @@ export function hasCrd(group: string, kind: string): boolean {
 /** The strict JSON schema for `group/version` `kind`, or undefined when that version is not served. */
 export function crdSchema(group: string, version: string, kind: string): JsonSchema | undefined {
   const key = `${group}/${version}/${kind}`;
-  if (schemaCache.has(key)) return schemaCache.get(key);
+  const { schemas } = loaded();
+  if (schemas.has(key)) return schemas.get(key);
   const entry = indexCrds().get(`${group}/${kind}`);
   const schema = entry ? loadServedSchema(entry.file, version) : undefined;
-  schemaCache.set(key, schema);
+  schemas.set(key, schema);
   return schema;
 }
 
@@ -197,6 +202,7 @@ export function validateCustomResource(object: { apiVersion?: unknown; kind?: un
   const group = apiVersion.slice(0, slash);
   const version = apiVersion.slice(slash + 1);
   const key = `${group}/${version}/${kind}`;
+  const { validators } = loaded();
   let validate = validators.get(key);
   if (!validate) {
     const schema = crdSchema(group, version, kind);
