@@ -31,6 +31,8 @@ interface PulumiSchema {
 
 /** Bump when the conversion below changes, so cached validators are compiled again. */
 const CONVERSION_VERSION = 1;
+/** Without ajv's optimizing pass over the generated code: half of a compile, and nothing it reports changes. */
+const AJV_OPTIONS = { strict: false, allErrors: true, code: { source: true, optimize: false } } as const;
 
 const loaded = perSharedDir(() => ({
   schemaText: undefined as string | undefined,
@@ -100,7 +102,7 @@ function objectSchema(properties: Record<string, PulumiTypeSpec>, required: stri
 function compiler(): Ajv {
   const state = loaded();
   if (state.ajv) return state.ajv;
-  const ajv = new Ajv({ strict: false, allErrors: true, code: { source: true } });
+  const ajv = new Ajv(AJV_OPTIONS);
   const definitions = Object.fromEntries(
     Object.entries(azureDevOpsSchema().types).map(([token, spec]) => [definitionName(`#/types/${token}`), convert(spec)]),
   );
@@ -134,7 +136,7 @@ function validatorFor(token: string, kind: "resource" | "function"): ValidateFun
   if (existing) return existing;
   // Keyed by the schema file itself: its validators are derived from it alone.
   const name = `azuredevops-${kind}-${token.replace(/[^A-Za-z0-9]+/g, "_")}`;
-  const cacheKey = `${CONVERSION_VERSION}\n${key}\n${azureDevOpsSchemaText()}`;
+  const cacheKey = `${CONVERSION_VERSION}\n${JSON.stringify(AJV_OPTIONS)}\n${key}\n${azureDevOpsSchemaText()}`;
   let validate = loadCachedValidator(name, cacheKey);
   if (!validate) {
     const s = kind === "resource" ? resourceInputSchema(token) : functionInputSchema(token);

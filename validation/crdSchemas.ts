@@ -31,7 +31,10 @@ const loaded = perSharedDir(() => ({
   schemas: new Map<string, JsonSchema | undefined>(),
   validators: new Map<string, ValidateFunction>(),
 }));
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { source: true } });
+// ajv's optimizing pass over the generated code takes half of a compile and changes nothing it reports: a cold
+// plan or test run compiles these schemas, a warm one loads the code from the cache.
+const AJV_OPTIONS = { strict: false, allErrors: true, validateFormats: false, code: { source: true, optimize: false } } as const;
+const ajv = new Ajv(AJV_OPTIONS);
 
 function indexCrds(): Map<string, CrdEntry> {
   const state = loaded();
@@ -179,7 +182,7 @@ export function shareRepeatedSubschemas(root: JsonSchema): JsonSchema {
  * module (keyed by the schema and the ajv version) so later runs only load it.
  */
 function compileCached(name: string, schema: JsonSchema): ValidateFunction {
-  const key = JSON.stringify(schema);
+  const key = `${JSON.stringify(AJV_OPTIONS)}\n${JSON.stringify(schema)}`;
   const cached = loadCachedValidator(name, key);
   if (cached) return cached;
   const validate = ajv.compile(schema);
