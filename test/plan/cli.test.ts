@@ -113,7 +113,8 @@ describe("npm run plan (the command line)", () => {
     const outDir = path.join(root, "out");
     const copy = (name: string) => {
       const dir = path.join(root, name);
-      fs.cpSync(path.resolve(PROJECT_DIR, "..", "shared"), dir, { recursive: true });
+      // A real copy even when ../shared is a symbolic link: the cases below delete and damage files of the copy.
+      fs.cpSync(path.resolve(PROJECT_DIR, "..", "shared"), dir, { recursive: true, dereference: true });
       return dir;
     };
     try {
