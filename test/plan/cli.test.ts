@@ -2,11 +2,18 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { PROCESS_TEST_TIMEOUT, runCli } from "../cliProcess";
-import { PROJECT_DIR } from "../harness";
+import { runPlanCli } from "../../plan/cli";
+import { PROCESS_TEST_TIMEOUT, runCli, runCliInProcess } from "../cliProcess";
+import { loadIndex, PROJECT_DIR } from "../harness";
 
+/** The command run in this process: the same code, output and exit code as `npm run plan`, without a node process each. */
 function plan(args: string[], outDir: string, env: NodeJS.ProcessEnv = {}) {
-  return runCli("plan/cli.ts", ["--out", outDir, ...args], undefined, env);
+  return runCliInProcess(runPlanCli, ["--out", outDir, ...args], { loadProgram: loadIndex }, env);
+}
+
+/** The command in its own node process, through the launcher `npm run plan` uses: exit code and output as a shell sees them. */
+function planProcess(args: string[], outDir: string) {
+  return runCli("plan/cli.ts", ["--out", outDir, ...args]);
 }
 
 describe("npm run plan (the command line)", () => {
@@ -35,7 +42,7 @@ describe("npm run plan (the command line)", () => {
   it("rejects unknown flags and stacks with usage and exit code 2", { timeout: PROCESS_TEST_TIMEOUT }, async () => {
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
     try {
-      const [flag, stack] = await Promise.all([plan(["--verbose"], outDir), plan(["--stack", "nope"], outDir)]);
+      const [flag, stack] = await Promise.all([planProcess(["--verbose"], outDir), planProcess(["--stack", "nope"], outDir)]);
       const usage = "usage: npm run plan -- [--stack NAME] [--config KEY=VALUE]... [--secret KEY=VALUE]... [--out DIR] [--baseline DIR]\n";
       expect(flag).toEqual({ code: 2, stdout: "", stderr: `Unknown option '--verbose'\n${usage}` });
       expect(stack).toEqual({
@@ -110,7 +117,7 @@ describe("npm run plan (the command line)", () => {
     const outDir = path.join(root, "out");
     const copy = (name: string) => {
       const dir = path.join(root, name);
-      // dereference: beside a scratch clone, ../shared may be a symlink, and a copied symlink would damage the real folder.
+      // A real copy even when ../shared is a symbolic link: the cases below delete and damage files of the copy.
       fs.cpSync(path.resolve(PROJECT_DIR, "..", "shared"), dir, { recursive: true, dereference: true });
       return dir;
     };
