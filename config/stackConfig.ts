@@ -94,6 +94,17 @@ export const stackConfigSchema = z
           `pin one build with ray.gpuWorker.image.digest (or a tag the pipeline never moves)`,
       });
     }
+    // Dev's release runs the app's development profile (Appendix B); production must not inherit it.
+    if (config.environment === "prod" && config.api.env.ENVIRONMENT === "development") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["api", "env", "ENVIRONMENT"],
+        input: config.api.env.ENVIRONMENT,
+        message:
+          'the app\'s development settings profile is not allowed when environment is "prod"; set its production profile, ' +
+          '"production" (the image\'s own default)',
+      });
+    }
     // The step list depends on the CUDA tag (PyTorch's index); a malformed one is reported above.
     if (CUDA_TAG_PATTERN.test(config.cudaTag)) {
       const requirements = heavyDependencies(config.cudaTag).flatMap((s) => s.requirements);

@@ -538,3 +538,25 @@ describe("a real run of an environment stack", () => {
     );
   });
 });
+
+describe("the app's settings profile per environment", () => {
+  it("runs dev on the development profile and uat and prod on production", async () => {
+    const profiles: Record<string, unknown> = {};
+    for (const stack of ["dev", "uat", "prod"]) {
+      const run = await runStack({ stack });
+      const release = run.one("kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease").plainInputs as {
+        spec: { values: { env: Record<string, unknown> } };
+      };
+      profiles[stack] = release.spec.values.env.ENVIRONMENT;
+    }
+    expect(profiles).toEqual({ dev: "development", uat: "production", prod: "production" });
+  });
+
+  it("refuses the development profile in prod", async () => {
+    await expect(runStack({ stack: "prod", config: { "api.env.ENVIRONMENT": "development" } })).rejects.toThrow(
+      'Invalid config for stack "prod":\n' +
+        '  - api.env.ENVIRONMENT = "development": the app\'s development settings profile is not allowed when environment is "prod"; ' +
+        'set its production profile, "production" (the image\'s own default); set it with `pulumi config set --path api.env.ENVIRONMENT <value>`',
+    );
+  });
+});
