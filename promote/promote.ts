@@ -1,0 +1,159 @@
+/**
+ * `npm run promote`: moves a tested release from one stack's file to the next stack's. Computes everything
+ * (the release, the edited target file, the two plans of the target and their diff) and writes nothing; the
+ * caller writes the target file only when nothing refused.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { stackConfigFromStrings } from "../config/load";
+import type { Release, ReleaseKey } from "../config/release";
+import { ENVIRONMENTS, StackConfig } from "../config/stackConfig";
+import { policyConfigPath } from "../policies/policyConfig";
+import { offlinePlan, OfflinePlanResult } from "../plan/offlinePlan";
+import { PROJECT_NAME } from "../plan/runProgram";
+import { buildPlanConfig, stackFilePath } from "../plan/stackConfigFile";
+import { formatFinding } from "../validation/finding";
+import { PromoteInputError, PromoteRefusal } from "./errors";
+import { diffPlans, ResourceChange } from "./planDiff";
+import { changesBeyondRelease, RELEASE_FIELDS, ReleaseField } from "./releaseFields";
+import { releaseToPromote } from "./releaseSource";
+import { writeRelease } from "./stackFileRelease";
+
+export interface PromoteOptions {
+  readonly projectDir: string;
+  readonly from: string;
+  readonly to: string;
+  /** `--release FILE`: its name as given and its text. */
+  readonly releaseFile?: { readonly name: string; readonly text: string };
+  readonly program: () => unknown;
+  /** @default RELEASE_FIELDS */
+  readonly allowed?: readonly ReleaseField[];
+}
+
+export interface Promotion {
+  readonly from: string;
+  readonly to: string;
+  readonly release: Release;
+  readonly targetFile: string;
+  /** The target stack file's text with the release written in. */
+  readonly text: string;
+  /** The release keys whose value in the target file changes. */
+  readonly written: readonly ReleaseKey[];
+  /** The target's plan, before the release against after it. */
+  readonly changes: readonly ResourceChange[];
+}
+
+/** A release moves one step along the environments' order (config/stackConfig.ts ENVIRONMENTS): dev, uat, prod. */
+export function checkPromotionOrder(from: string, to: string): void {
+  if (from === to) throw new PromoteInputError(`--from and --to are both "${from}": a release moves from one stack to the next`);
+  const order: readonly string[] = ENVIRONMENTS;
+  const i = order.indexOf(from);
+  if (i < 0 || i === order.length - 1) {
+    throw new PromoteInputError(
+      `--from ${JSON.stringify(from)}: releases move from ${order.slice(0, -1).join(" or ")} (${order.join(" -> ")})`,
+    );
+  }
+  if (to !== order[i + 1]) {
+    throw new PromoteInputError(`--to ${JSON.stringify(to)}: a release of ${from} moves to ${order[i + 1]} (${order.join(" -> ")})`);
+  }
+}
+
+type Planned = Extract<OfflinePlanResult, { kind: "planned" }>;
+
+function validatedConfig(projectDir: string, stack: string): StackConfig {
+  const plan = buildPlanConfig(projectDir, stack, []);
+  const result = stackConfigFromStrings(plan.config, PROJECT_NAME, plan.secretKeys, stack);
+  if (!result.ok) {
+    throw new PromoteRefusal(
+      `${stack}'s config is not valid, so it has no tested release; nothing was written. Fix Pulumi.${stack}.yaml first:\n` +
+        result.problems.map((p) => `  - ${p}`).join("\n"),
+    );
+  }
+  return result.config;
+}
+
+/** The schema findings and every policy violation (advisory ones too: a clean plan has none). */
+function findingsOf(plan: Planned): string[] {
+  return [
+    ...plan.schema.findings.map((f) => `schema: ${formatFinding(f)}`),
+    ...plan.policy.violations.map((v) => `[${v.enforcementLevel}] ${v.policyName}: ${v.message}`),
+  ];
+}
+
+/** The plan, or a refusal that says whose plan failed and how. */
+function cleanPlan(result: OfflinePlanResult, what: string): Planned {
+  if (result.kind === "invalid-config")
+    throw new PromoteRefusal(`${what} is refused by its config; nothing was written:\n${result.message}`);
+  const findings = findingsOf(result);
+  if (findings.length > 0) {
+    throw new PromoteRefusal(`${what} is not clean; nothing was written:\n${findings.map((f) => `  - ${f}`).join("\n")}`);
+  }
+  return result;
+}
+
+/** Plans `stack` as if its stack file held `text`, in a scratch project folder beside nothing of this one. */
+async function planStackText(options: PromoteOptions, stack: string, text: string): Promise<OfflinePlanResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "promote-"));
+  try {
+    fs.writeFileSync(stackFilePath(dir, stack), text);
+    const policyConfig = policyConfigPath(options.projectDir, stack);
+    if (fs.existsSync(policyConfig)) {
+      fs.mkdirSync(path.dirname(policyConfigPath(dir, stack)), { recursive: true });
+      fs.copyFileSync(policyConfig, policyConfigPath(dir, stack));
+    }
+    return await offlinePlan({ projectDir: dir, stack, overrides: [], program: options.program });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Computes the promotion; throws {@link PromoteRefusal} when anything refuses it. Writes nothing. */
+export async function promote(options: PromoteOptions): Promise<Promotion> {
+  const { projectDir, from, to } = options;
+  checkPromotionOrder(from, to);
+  // Both stack names are checked before anything is planned.
+  buildPlanConfig(projectDir, to, []);
+  const sourceFile = path.basename(stackFilePath(projectDir, from));
+  const release = releaseToPromote({
+    stack: from,
+    stackFile: sourceFile,
+    config: validatedConfig(projectDir, from),
+    releaseFile: options.releaseFile,
+  });
+  cleanPlan(await offlinePlan({ projectDir, stack: from, overrides: [], program: options.program }), `${from}'s offline plan`);
+
+  const targetFile = stackFilePath(projectDir, to);
+  const before = fs.readFileSync(targetFile, "utf8");
+  const edit = writeRelease(before, path.basename(targetFile), PROJECT_NAME, release);
+  const planBefore = await offlinePlan({ projectDir, stack: to, overrides: [], program: options.program });
+  if (planBefore.kind === "invalid-config") {
+    throw new PromoteRefusal(
+      `${to}'s config is not valid before the release, so there is nothing to compare with; nothing was written:\n${planBefore.message}`,
+    );
+  }
+  const planAfter = cleanPlan(await planStackText(options, to, edit.text), `${to}'s offline plan with the release of ${from}`);
+  const changes = diffPlans(planBefore.run, planAfter.run);
+  const beyond = changesBeyondRelease(changes, options.allowed ?? RELEASE_FIELDS);
+  if (beyond.length > 0) {
+    throw new PromoteRefusal(
+      [
+        `the release of ${from} would change ${to} beyond the release (promote/releaseFields.ts lists what a release may change); nothing was written:`,
+        ...beyond,
+      ].join("\n"),
+    );
+  }
+  return { from, to, release, targetFile, text: edit.text, written: edit.written, changes };
+}
+
+/** Writes the target stack file through a temporary file beside it, so a reader sees the old file or the new one. */
+export function writePromotion(promotion: Promotion): void {
+  if (promotion.written.length === 0) return;
+  const tmp = `${promotion.targetFile}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(tmp, promotion.text);
+    fs.renameSync(tmp, promotion.targetFile);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
