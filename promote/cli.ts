@@ -78,8 +78,10 @@ async function main(): Promise<number> {
   try {
     if (!from || !to) throw new PromoteInputError(`${!from ? "--from" : "--to"} is required`);
     const releaseFile = parsed.values.release === undefined ? undefined : readReleaseFile(parsed.values.release);
+    // The program (and its providers' SDKs) loads only once a plan runs, so a refusal before any plan is quick.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const promotion = await promote({ projectDir, from, to, releaseFile, program: require("../index") as () => unknown });
+    const program = () => (require("../index") as () => unknown)();
+    const promotion = await promote({ projectDir, from, to, releaseFile, program });
     if (!parsed.values["dry-run"]) writePromotion(promotion);
     process.stdout.write(`${formatPromotion(promotion, path.relative(projectDir, promotion.targetFile), parsed.values["dry-run"])}\n`);
     return 0;

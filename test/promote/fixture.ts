@@ -53,3 +53,22 @@ export function run(resources: RecordedResource[], outputs: Record<string, unkno
   const stack = { ...resource("pulumi:pulumi:Stack", "face-ocr-platform-uat", {}), custom: false };
   return { project: "face-ocr-platform", stack: "uat", resources: [stack, ...resources], outputs, invokes: [] };
 }
+
+/** What the fixture's uat file reads after the dev release: written out by hand from the two files. */
+export const UAT_AFTER_DEV_RELEASE = fixtureText("Pulumi.uat.yaml").replace(
+  '        tag: "20261120.2" # the tag it was built as\n' +
+    "        digest: sha256:0ddba11c0ffee0ddba11c0ffee0ddba11c0ffee0ddba11c0ffee0ddba11c0ffe # what uat runs\n",
+  '        tag: "20261130.4" # the tag it was built as\n' +
+    `        digest: ${DEV_DIGEST} # what uat runs\n` +
+    "      heavyDependencies:\n" +
+    "        mode: initContainer\n" +
+    "        pins:\n" +
+    "          easyocr: 1.7.1\n" +
+    "  face-ocr-platform:rayVersion: 2.53.0\n" +
+    "  face-ocr-platform:pythonTag: py310\n" +
+    "  face-ocr-platform:cudaTag: cu124\n" +
+    "  face-ocr-platform:api:\n" +
+    "    imageAutomation:\n" +
+    "      tagPattern: ^\\d+\\.\\d+\\.\\d+(-alpha\\.\\d+)?$\n" +
+    '      semverRange: ">=1.2.0-0"\n',
+);

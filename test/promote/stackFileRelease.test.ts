@@ -5,7 +5,7 @@ import { stackConfigFromStrings } from "../../config/load";
 import { Release, RELEASE_KEYS, releaseKeyPath, releaseOf, valueAtKey } from "../../config/release";
 import { buildPlanConfig } from "../../plan/stackConfigFile";
 import { StackFileLayoutError, writeRelease } from "../../promote/stackFileRelease";
-import { DEV_DIGEST, FIXTURE_DIR, fixtureText } from "./fixture";
+import { DEV_DIGEST, FIXTURE_DIR, fixtureText, UAT_AFTER_DEV_RELEASE } from "./fixture";
 
 const PROJECT = "face-ocr-platform";
 
@@ -25,30 +25,11 @@ function setAt(node: Loose, [head, ...rest]: string[], value: unknown): void {
 
 const UAT = fixtureText("Pulumi.uat.yaml");
 
-/** What the fixture's uat file reads after the dev release: written out by hand from the two files. */
-const UAT_PROMOTED = UAT.replace(
-  '        tag: "20261120.2" # the tag it was built as\n' +
-    "        digest: sha256:0ddba11c0ffee0ddba11c0ffee0ddba11c0ffee0ddba11c0ffee0ddba11c0ffe # what uat runs\n",
-  '        tag: "20261130.4" # the tag it was built as\n' +
-    `        digest: ${DEV_DIGEST} # what uat runs\n` +
-    "      heavyDependencies:\n" +
-    "        mode: initContainer\n" +
-    "        pins:\n" +
-    "          easyocr: 1.7.1\n" +
-    "  face-ocr-platform:rayVersion: 2.53.0\n" +
-    "  face-ocr-platform:pythonTag: py310\n" +
-    "  face-ocr-platform:cudaTag: cu124\n" +
-    "  face-ocr-platform:api:\n" +
-    "    imageAutomation:\n" +
-    "      tagPattern: ^\\d+\\.\\d+\\.\\d+(-alpha\\.\\d+)?$\n" +
-    '      semverRange: ">=1.2.0-0"\n',
-);
-
 describe("writeRelease", () => {
   it("changes the values of the release keys in place, keeps every comment and adds the keys the file lacks at the end", () => {
-    expect(UAT_PROMOTED).not.toBe(UAT);
+    expect(UAT_AFTER_DEV_RELEASE).not.toBe(UAT);
     const edit = writeRelease(UAT, "Pulumi.uat.yaml", PROJECT, devRelease());
-    expect(edit.text).toBe(UAT_PROMOTED);
+    expect(edit.text).toBe(UAT_AFTER_DEV_RELEASE);
     expect(edit.written).toEqual(RELEASE_KEYS);
   });
 
