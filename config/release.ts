@@ -59,15 +59,14 @@ export function releaseOf(config: StackConfig, resolvedWorkerDigest?: string): R
     const path = releaseKeyPath(key);
     let node = out;
     for (const seg of path.slice(0, -1)) node = (node[seg] ??= {}) as Record<string, unknown>;
-    node[path[path.length - 1]] = structuredClone(valueAtKey(config, key));
+    node[path[path.length - 1]] =
+      key === WORKER_IMAGE_KEY ? workerBuild(config, resolvedWorkerDigest) : structuredClone(valueAtKey(config, key));
   }
-  const release = out as unknown as Release;
-  const image = release.ray.gpuWorker.image;
-  const digest = image.digest ?? resolvedWorkerDigest;
-  // Key order as the stack file writes it: the tag, then the digest.
-  (release.ray.gpuWorker as { image: GpuWorkerConfig["image"] }).image = {
-    ...(image.tag !== undefined ? { tag: image.tag } : {}),
-    ...(digest !== undefined ? { digest } : {}),
-  };
-  return release;
+  return out as unknown as Release;
+}
+
+/** The worker image with the digest it runs; keys in the order a stack file writes them, the tag first. */
+function workerBuild(config: StackConfig, resolvedDigest: string | undefined): GpuWorkerConfig["image"] {
+  const { tag, digest = resolvedDigest } = config.ray.gpuWorker.image;
+  return { ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }

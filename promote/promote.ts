@@ -36,6 +36,8 @@ export interface Promotion {
   readonly to: string;
   readonly release: Release;
   readonly targetFile: string;
+  /** The target stack file's text as the promotion read it. */
+  readonly original: string;
   /** The target stack file's text with the release written in. */
   readonly text: string;
   /** The release keys whose value in the target file changes. */
@@ -143,12 +145,20 @@ export async function promote(options: PromoteOptions): Promise<Promotion> {
       ].join("\n"),
     );
   }
-  return { from, to, release, targetFile, text: edit.text, written: edit.written, changes };
+  return { from, to, release, targetFile, original: before, text: edit.text, written: edit.written, changes };
 }
 
-/** Writes the target stack file through a temporary file beside it, so a reader sees the old file or the new one. */
+/**
+ * Writes the target stack file through a temporary file beside it, so a reader sees the old file or the new one;
+ * refuses when the file changed since the promotion read it (its plans were of the old text).
+ */
 export function writePromotion(promotion: Promotion): void {
   if (promotion.written.length === 0) return;
+  if (fs.readFileSync(promotion.targetFile, "utf8") !== promotion.original) {
+    throw new PromoteRefusal(
+      `${path.basename(promotion.targetFile)} changed while the promotion was planned; nothing was written, run it again`,
+    );
+  }
   const tmp = `${promotion.targetFile}.${process.pid}.tmp`;
   try {
     fs.writeFileSync(tmp, promotion.text);

@@ -83,6 +83,16 @@ describe("promoting dev's release to uat", () => {
     ]);
   });
 
+  it("refuses to write over a target file that changed since it was read", () => {
+    const copy = path.join(project(), "Pulumi.uat.yaml");
+    const edited = `${fixtureText("Pulumi.uat.yaml")}# edited meanwhile\n`;
+    fs.writeFileSync(copy, edited);
+    expect(() => writePromotion({ ...promotion, targetFile: copy })).toThrow(
+      new PromoteRefusal("Pulumi.uat.yaml changed while the promotion was planned; nothing was written, run it again"),
+    );
+    expect(fs.readFileSync(copy, "utf8")).toBe(edited);
+  });
+
   it("writes every release key, each with dev's value", () => {
     expect(promotion.written).toEqual(RELEASE_KEYS);
     expect(promotion.release.ray.gpuWorker.image).toEqual({ tag: "20261130.4", digest: DEV_DIGEST });
