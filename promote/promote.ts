@@ -94,16 +94,19 @@ function cleanPlan(result: OfflinePlanResult, what: string): Planned {
   return result;
 }
 
-/** Plans `stack` as if its stack file held `text`, in a scratch project folder beside nothing of this one. */
+/**
+ * Plans `stack` as if its stack file held `text`: in a scratch copy of the project's stack files and policy configs
+ * (another stack's file may feed this one's plan), with only that one file replaced. The project is not touched.
+ */
 async function planStackText(options: PromoteOptions, stack: string, text: string): Promise<OfflinePlanResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "promote-"));
   try {
-    fs.writeFileSync(stackFilePath(dir, stack), text);
-    const policyConfig = policyConfigPath(options.projectDir, stack);
-    if (fs.existsSync(policyConfig)) {
-      fs.mkdirSync(path.dirname(policyConfigPath(dir, stack)), { recursive: true });
-      fs.copyFileSync(policyConfig, policyConfigPath(dir, stack));
+    for (const file of fs.readdirSync(options.projectDir).filter((f) => /^Pulumi(\.[^.]+)?\.yaml$/.test(f))) {
+      fs.copyFileSync(path.join(options.projectDir, file), path.join(dir, file));
     }
+    const policyConfigs = path.dirname(policyConfigPath(options.projectDir, stack));
+    if (fs.existsSync(policyConfigs)) fs.cpSync(policyConfigs, path.dirname(policyConfigPath(dir, stack)), { recursive: true });
+    fs.writeFileSync(stackFilePath(dir, stack), text);
     return await offlinePlan({ projectDir: dir, stack, overrides: [], program: options.program });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
