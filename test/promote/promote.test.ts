@@ -193,6 +193,15 @@ describe("refusals", () => {
     expect(promotion.text).toContain(`        tag: "dev" # the tag it was built as\n        digest: ${DEV_DIGEST} # what uat runs\n`);
   });
 
+  it("refuses when uat's own config is invalid before the release, since there is nothing to compare with", async () => {
+    const dir = project({ "Pulumi.uat.yaml": fixtureText("Pulumi.uat.yaml").replace("maxReplicas: 2", "maxReplicas: many") });
+    expect(await refusal(dir)).toBe(
+      "uat's config is not valid before the release, so there is nothing to compare with; nothing was written:\n" +
+        'Invalid config for stack "uat":\n' +
+        '  - ray.gpuWorker.maxReplicas = "many": expected a whole number of replicas; set it with `pulumi config set --path ray.gpuWorker.maxReplicas <value>`',
+    );
+  });
+
   it("refuses a change beyond the allow-list", async () => {
     const dir = project();
     const allowed = RELEASE_FIELDS.filter((f) => f.type !== "kubernetes:image.toolkit.fluxcd.io/v1:ImagePolicy");
