@@ -31,6 +31,9 @@ describe("writeRelease", () => {
     const edit = writeRelease(UAT, "Pulumi.uat.yaml", PROJECT, devRelease());
     expect(edit.text).toBe(UAT_AFTER_DEV_RELEASE);
     expect(edit.written).toEqual(RELEASE_KEYS);
+    const comments = (text: string) => text.split("\n").flatMap((line) => /#.*$/.exec(line.replace(/"[^"]*"/g, "")) ?? []);
+    expect(comments(edit.text)).toEqual(comments(UAT));
+    expect(comments(UAT)).toHaveLength(8);
   });
 
   it("changes exactly the release keys of the parsed file", () => {
