@@ -10,6 +10,9 @@ import { stackConfigFromStrings } from "../config/load";
 import type { StackConfig } from "../config/stackConfig";
 import { offlinePlan } from "../plan/offlinePlan";
 import { PROJECT_NAME } from "../plan/runProgram";
+import { referencedStackOutputs } from "../plan/sharedStackOutputs";
+import { SHARED_STACK_OUTPUTS } from "../components/stacks/sharedStack";
+import type { StackRole } from "../config/stackRole";
 import { buildPlanConfig, stackFilePath } from "../plan/stackConfigFile";
 import { ImportPlan, importPlan } from "./importFile";
 import { ListedDifference, unlistedDifference, withReasons } from "./improvements";
@@ -54,23 +57,30 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
 
   const registry = live.acr ? registryFromLive(live.acr, live.roleAssignments) : undefined;
   if (!registry) todo.push("acr.json is not in the export: the registry's settings were not written (`az acr show -n <registry> -o json`)");
+  // What this stack's role owns of the export (docs/stacks.md): the shared stack the registry, an environment stack
+  // its cluster and its kubelet's AcrPull, a standalone stack both.
+  const owned = ownedOfExport(current.role);
+  if (owned.cluster && current.registry.mode === "shared-stack" && live.acr) {
+    await checkSharedStackAdopted(options, live.acr.id);
+  }
   const loginServer = live.acr?.loginServer ?? registryLoginServer(current.registry);
-  const kubernetes = kubernetesFromLive(live, current, loginServer);
-  todo.push(...(registry?.todo ?? []), ...kubernetes.todo);
+  const kubernetes = owned.cluster ? kubernetesFromLive(live, current, loginServer) : undefined;
+  todo.push(...(registry?.todo ?? []).filter((t) => owned.cluster || !t.includes("kubeletPrincipalId")), ...(kubernetes?.todo ?? []));
 
   const stackFile = stackFilePath(options.projectDir, options.stack);
+  const registryKeys = Object.fromEntries(
+    Object.entries(registry?.keys ?? {}).filter(([key]) => (key === "kubeletPrincipalId" ? owned.cluster : owned.registry)),
+  );
   const edit = editStackConfig(
     fs.readFileSync(stackFile, "utf8"),
     PROJECT_NAME,
-    {
-      registry: { ...(registry?.keys ?? {}), pullSecrets: kubernetes.pullSecrets },
-      ray: kubernetes.ray,
-      api: kubernetes.api,
-    },
+    kubernetes
+      ? { registry: { ...registryKeys, pullSecrets: kubernetes.pullSecrets }, ray: kubernetes.ray, api: kubernetes.api }
+      : { registry: registryKeys },
     current as unknown as Record<string, unknown>,
   );
 
-  const sections = sectionsOf(edit.text, PROJECT_NAME, SECTIONS);
+  const sections = sectionsOf(edit.text, PROJECT_NAME, kubernetes ? SECTIONS : ["registry"]);
   const plan = await offlinePlan({
     projectDir: options.projectDir,
     stack: options.stack,
@@ -89,8 +99,10 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
   }
 
   const imports = importPlan(plan.run.resources, live, {
-    ...(registry ? { "azure-native:containerregistry:Registry": registry.registryId } : {}),
-    ...(registry?.acrPullAssignmentId ? { "azure-native:authorization:RoleAssignment": registry.acrPullAssignmentId } : {}),
+    ...(registry && owned.registry ? { "azure-native:containerregistry:Registry": registry.registryId } : {}),
+    ...(registry?.acrPullAssignmentId && owned.cluster
+      ? { "azure-native:authorization:RoleAssignment": registry.acrPullAssignmentId }
+      : {}),
   });
   const differences = imports.adopted.flatMap(({ resource, live: object }) => diffAgainstLive(resource.plainInputs, object));
   const unlisted = differences.filter((d) => withReasons([d]).length === 0);
@@ -112,7 +124,7 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
     if (r.type.startsWith("azuredevops:")) continue;
     todo.push(`${r.type} ${r.name} is not in the export: \`pulumi up\` creates it`);
   }
-  if (current.pipelines.enabled) {
+  if (current.pipelines.enabled && current.role !== "environment") {
     todo.push(
       'the Azure DevOps build definitions are not in the export: import them by hand (docs/pipelines.md, "Adopting the live pipelines")',
     );
@@ -124,10 +136,39 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
         `(label kustomize.toolkit.fluxcd.io/name): run the GitOps cutover first (\`npm run plan -- --stack ${options.stack}\`, then out/${options.stack}/gitops/cutover/${current.environment}/README.md)`,
     );
   }
-  todo.push(
-    `set the secrets the program reads: \`pulumi config set --secret databasePassword --stack ${options.stack}\`, likewise chromaToken and dosashopKey (the live HelmRelease holds them in clear; never copy them into a file)`,
-  );
+  if (owned.cluster) {
+    todo.push(
+      `set the secrets the program reads: \`pulumi config set --secret databasePassword --stack ${options.stack}\`, likewise chromaToken and dosashopKey (the live HelmRelease holds them in clear; never copy them into a file)`,
+    );
+  }
   return { stackFile, stackFileText: edit.text, written: edit.written, importPlan: imports, improvements: withReasons(differences), todo };
+}
+
+/** The parts of an export a stack of this role adopts. */
+function ownedOfExport(role: StackRole): { registry: boolean; cluster: boolean } {
+  return { registry: role !== "environment", cluster: role !== "shared" };
+}
+
+/**
+ * An environment stack's kubelet AcrPull is scoped to the registry id its shared stack exports; adopting it before
+ * the shared stack's registry settings are the live ones would import an assignment the plan then replaces.
+ */
+async function checkSharedStackAdopted(options: AdoptOptions, liveRegistryId: string): Promise<void> {
+  const planConfig = buildPlanConfig(options.projectDir, options.stack, []);
+  const outputs = Object.entries(await referencedStackOutputs(options.projectDir, options.stack, planConfig, options.program));
+  const [name, shared] = outputs[0] ?? [];
+  const planned = shared?.[SHARED_STACK_OUTPUTS.registryId];
+  // Offline, the subscription is the mocks' (plan/mocks.ts); the resource group and the name are the shared stack's.
+  const withinSubscription = (id: unknown) =>
+    String(id)
+      .replace(/^\/subscriptions\/[^/]+/i, "")
+      .toLowerCase();
+  if (withinSubscription(planned) !== withinSubscription(liveRegistryId)) {
+    throw new AdoptInputError(
+      `the shared stack "${name}" plans the registry ${String(planned)}, but the export's is ${liveRegistryId}: ` +
+        `adopt the shared stack first (\`npm run adopt -- --stack ${name} --live ${options.liveDir}\`), then this one`,
+    );
+  }
 }
 
 /** Writes the stack file and the import file. */

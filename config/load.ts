@@ -11,8 +11,9 @@ import { asksForRemoval } from "./issues";
 import { realRunProblems } from "./realRun";
 import { isOfflinePlan } from "./runMode";
 import { providerConfigProblems } from "./providerConfig";
-import { SECRET_CONFIG_KEYS } from "./secrets";
+import { requiredSecretKeyNames, SECRET_CONFIG_KEYS } from "./secrets";
 import { OBJECT_CONFIG_KEYS, StackConfig, stackConfigSchema } from "./stackConfig";
+import { aStack, hasUnknownRole, roleKeyProblems, roleOf, StackRole, withRoleDefaults } from "./stackRole";
 
 export interface LoadedStackConfig extends StackConfig {
   /** The stack's name, e.g. `dev`. */
@@ -33,8 +34,9 @@ export function loadStackConfig(): LoadedStackConfig {
   if (realRun.length > 0) throw new StackConfigError(configErrorMessage(stack, realRun));
   const cfg = new pulumi.Config();
   const secrets: Record<string, pulumi.Output<string>> = {};
-  for (const { key, required } of SECRET_CONFIG_KEYS) {
-    if (required) secrets[key] = cfg.requireSecret(key);
+  const requiredKeys = requiredSecretKeyNames(result.config.role);
+  for (const { key } of SECRET_CONFIG_KEYS) {
+    if (requiredKeys.includes(key)) secrets[key] = cfg.requireSecret(key);
     else {
       const value = cfg.getSecret(key);
       if (value !== undefined) secrets[key] = value;
@@ -64,7 +66,7 @@ export function stackConfigFromStrings(
   const all = [
     ...problems,
     ...(result.ok ? [] : result.problems),
-    ...secretKeyProblems(config, project, secretMarked, stack),
+    ...secretKeyProblems(config, project, secretMarked, stack, roleOf(raw)),
     ...providerConfigProblems(config, project, new Set(secretKeys), stack),
   ];
   return all.length === 0 && result.ok ? result : { ok: false, problems: all };
@@ -75,8 +77,10 @@ function secretKeyProblems(
   project: string,
   secretMarked: ReadonlySet<string>,
   stack: string,
+  role: StackRole,
 ): string[] {
   const declared = SECRET_CONFIG_KEYS.map((s) => s.key);
+  const required = requiredSecretKeyNames(role);
   const problems: string[] = [];
   for (const key of [...secretMarked].sort()) {
     if (declared.includes(key)) continue;
@@ -85,13 +89,18 @@ function secretKeyProblems(
         `set it again without --secret, and keep secret values in one of those keys`,
     );
   }
-  for (const { key, description, required } of SECRET_CONFIG_KEYS) {
+  for (const { key, description } of SECRET_CONFIG_KEYS) {
     const present = config[`${project}:${key}`] !== undefined;
-    if (present && !secretMarked.has(key)) {
+    if (present && role === "shared") {
+      problems.push(
+        `${key} is set, but ${aStack(role)} has no cluster, and ${key} belongs to a cluster's objects (${description}); ` +
+          `remove it with \`pulumi config rm ${key} --stack ${stack}\`, and set it in the environment stacks`,
+      );
+    } else if (present && !secretMarked.has(key)) {
       problems.push(
         `${key} is stored in clear; store it encrypted: \`pulumi config rm ${key} --stack ${stack}\`, then \`pulumi config set --secret ${key} <value> --stack ${stack}\``,
       );
-    } else if (!present && required) {
+    } else if (!present && required.includes(key)) {
       problems.push(`${key} is missing (${description}); set it with \`pulumi config set --secret ${key} <value> --stack ${stack}\``);
     }
   }
@@ -110,9 +119,25 @@ export type ParseResult = { ok: true; config: StackConfig } | { ok: false; probl
  * Values under `secretKeys` (top-level keys set with `--secret`) are never echoed in a message.
  */
 export function parseStackConfig(raw: Record<string, unknown>, secretKeys: ReadonlySet<string> = new Set()): ParseResult {
-  const parsed = stackConfigSchema.safeParse(raw, { reportInput: true });
-  if (parsed.success) return { ok: true, config: parsed.data };
-  return { ok: false, problems: parsed.error.issues.flatMap((issue) => describeIssue(issue, secretKeys.has(String(issue.path[0])))) };
+  // An unknown role leaves nothing to check against: report it alone rather than what its absence implies.
+  if (hasUnknownRole(raw)) {
+    const parsed = stackConfigSchema.shape.role.safeParse(raw.role, { reportInput: true });
+    const issues = parsed.success ? [] : parsed.error.issues.map((i) => ({ ...i, path: ["role", ...i.path] }));
+    return { ok: false, problems: issues.flatMap((issue) => describeIssue(issue as Issue, false)) };
+  }
+  // Keys the stack's role does not own are reported with the schema's own problems, in the same form.
+  const roleProblems = roleKeyProblems(raw).flatMap((p) =>
+    describeIssue(
+      { code: "custom", path: [...p.path], input: p.input, message: p.message, params: p.params } as Issue,
+      secretKeys.has(p.path[0]),
+    ),
+  );
+  const parsed = stackConfigSchema.safeParse(withRoleDefaults(raw), { reportInput: true });
+  if (parsed.success && roleProblems.length === 0) return { ok: true, config: parsed.data };
+  const schemaProblems = parsed.success
+    ? []
+    : parsed.error.issues.flatMap((issue) => describeIssue(issue, secretKeys.has(String(issue.path[0]))));
+  return { ok: false, problems: [...roleProblems, ...schemaProblems] };
 }
 
 /** Parses and throws the same error the program would; for tests and tools. */

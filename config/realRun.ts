@@ -24,9 +24,19 @@ const AZ_QUERY: Readonly<Record<LiveRegistrySetting, string>> = {
   networkRuleSet: "networkRuleSet",
 };
 
+/** The digest an environment stack carries until its first promotion: well-formed, and no image has it. */
+export const PLACEHOLDER_DIGEST = `sha256:${"0".repeat(64)}`;
+
 export function realRunProblems(config: StackConfig): string[] {
   const registry = config.registry;
   const problems: string[] = [];
+  if (config.ray.gpuWorker.image.digest === PLACEHOLDER_DIGEST) {
+    problems.push(
+      `ray.gpuWorker.image.digest = "${PLACEHOLDER_DIGEST}": a placeholder, which only the offline plan accepts (no image has it); ` +
+        "promote the release a tested stack runs (`npm run promote -- --from <stack> --to <this stack>`, docs/stacks.md), " +
+        "or set one build's digest with `pulumi config set --path ray.gpuWorker.image.digest <sha256:...>`",
+    );
+  }
   if (registry.kubeletAcrPull && registry.kubeletPrincipalId === PLACEHOLDER_OBJECT_ID) {
     problems.push(
       `registry.kubeletPrincipalId = "${PLACEHOLDER_OBJECT_ID}": a placeholder, which only the offline plan accepts (AcrPull for it would fail); ` +

@@ -3,6 +3,8 @@
  * Outputs, and never pass through the schema (so no error message can echo
  * them). Set them with `pulumi config set --secret KEY VALUE`.
  */
+import type { StackRole } from "./stackRole";
+
 export interface SecretConfigKey {
   readonly key: string;
   readonly description: string;
@@ -47,7 +49,11 @@ export function secretKeyNames(): string[] {
   return SECRET_CONFIG_KEYS.map((s) => s.key);
 }
 
-/** The keys a run cannot go without; the offline plan gives these masked placeholders when unset. */
-export function requiredSecretKeyNames(): string[] {
+/**
+ * The keys a run cannot go without; the offline plan gives these masked placeholders when unset. Every secret key
+ * belongs to a cluster's objects, so a stack without a cluster (role shared) needs none.
+ */
+export function requiredSecretKeyNames(role: StackRole = "standalone"): string[] {
+  if (role === "shared") return [];
   return SECRET_CONFIG_KEYS.filter((s) => s.required).map((s) => s.key);
 }

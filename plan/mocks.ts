@@ -62,7 +62,9 @@ export const DEFAULT_INVOKE_MOCKS: Readonly<Record<string, InvokeMock>> = {
 
 /** Outputs real providers compute that the program reads back; an `id` here becomes the resource's id. */
 export const DEFAULT_OUTPUT_MOCKS: Readonly<Record<string, OutputMock>> = {
+  // The id is the ARM id Azure reports, under the all-zero subscription the client-config mock answers with.
   "azure-native:containerregistry:Registry": (_name, inputs) => ({
+    id: `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${String(inputs.resourceGroupName)}/providers/Microsoft.ContainerRegistry/registries/${String(inputs.registryName)}`,
     loginServer: `${String(inputs.registryName).toLowerCase()}.azurecr.io`,
   }),
   // Azure DevOps numbers build definitions and the provider reports the number as the id; the branch policy
@@ -85,9 +87,28 @@ export class UnmockedInvokeError extends Error {
   }
 }
 
+/** The type token of a stack reference; the engine reads it, and the mocks answer with {@link MockOptions.stackOutputs}. */
+export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
+
 export interface MockOptions {
   readonly invokes?: Readonly<Record<string, InvokeMock>>;
   readonly outputs?: Readonly<Record<string, OutputMock>>;
+  /** Outputs of the stacks the program references, by the name it references them by (plan/sharedStackOutputs.ts). */
+  readonly stackOutputs?: Readonly<Record<string, Record<string, unknown>>>;
+}
+
+export class UnknownStackReferenceError extends Error {
+  /** The runtime reports a failed read by this field, as it would a gRPC error's. */
+  readonly details: string;
+
+  constructor(name: string, known: readonly string[]) {
+    super(
+      `stack reference "${name}": the offline plan has no outputs for that stack (it knows ${known.join(", ") || "none"}); ` +
+        "sharedStack must name a stack of this project that has a Pulumi.<stack>.yaml",
+    );
+    this.name = "UnknownStackReferenceError";
+    this.details = this.message;
+  }
 }
 
 export interface RecordedInvoke {
@@ -101,14 +122,22 @@ export class PlanMocks implements pulumi.runtime.Mocks {
   readonly invokes: RecordedInvoke[] = [];
   private readonly invokeMocks: Readonly<Record<string, InvokeMock>>;
   private readonly outputMocks: Readonly<Record<string, OutputMock>>;
+  private readonly stackOutputs: Readonly<Record<string, Record<string, unknown>>>;
 
   constructor(options: MockOptions = {}) {
     this.invokeMocks = { ...DEFAULT_INVOKE_MOCKS, ...options.invokes };
     this.outputMocks = { ...DEFAULT_OUTPUT_MOCKS, ...options.outputs };
+    this.stackOutputs = options.stackOutputs ?? {};
   }
 
   /** Custom resources get the id the output mock names, else `<name>-id`; components get none. */
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    if (args.type === STACK_REFERENCE_TYPE) {
+      const name = String((args.inputs as { name?: unknown }).name);
+      const outputs = this.stackOutputs[name];
+      if (!outputs) throw new UnknownStackReferenceError(name, Object.keys(this.stackOutputs));
+      return { id: name, state: { name, outputs, secretOutputNames: [] } };
+    }
     const { id, ...extra } = this.outputMocks[args.type]?.(args.name, args.inputs as Record<string, unknown>) ?? {};
     if (args.custom === false) return { id: undefined, state: { ...args.inputs, ...extra } };
     return { id: typeof id === "string" ? id : `${args.name}-id`, state: { ...args.inputs, ...extra } };

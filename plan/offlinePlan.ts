@@ -15,6 +15,7 @@ import { Manifest, renderManifests } from "./manifests";
 import { PLAN_MARKER, PlanFile, writePlanFolder } from "./planFolder";
 import { buildPreview, PreviewDiagnostic, PreviewDocument } from "./preview";
 import { ProgramRun, runProgram } from "./runProgram";
+import { referencedStackOutputs, StackOutputsByName } from "./sharedStackOutputs";
 import { buildPlanConfig, ConfigOverride, PlanConfig } from "./stackConfigFile";
 
 export const EXIT_OK = 0;
@@ -44,6 +45,8 @@ export type OfflinePlanResult =
       readonly kind: "planned";
       readonly exitCode: number;
       readonly planConfig: PlanConfig;
+      /** What the stack's StackReferences read, by referenced name: offline, the referenced stacks' own outputs. */
+      readonly stackOutputs: StackOutputsByName;
       readonly run: ProgramRun;
       readonly schema: SchemaReport;
       readonly policy: PolicyReport;
@@ -60,12 +63,15 @@ export async function offlinePlan(options: OfflinePlanOptions): Promise<OfflineP
   const planConfig = buildPlanConfig(options.projectDir, options.stack, options.overrides);
   const policyConfig = readPolicyConfig(policyConfigPath(options.projectDir, options.stack), false);
   let run: ProgramRun;
+  let stackOutputs: StackOutputsByName;
   try {
+    stackOutputs = await referencedStackOutputs(options.projectDir, options.stack, planConfig, options.program);
     run = await runProgram({
       stack: options.stack,
       config: planConfig.config,
       secretKeys: planConfig.secretKeys,
       program: options.program,
+      stackOutputs,
     });
   } catch (err) {
     if (isStackConfigError(err)) return { kind: "invalid-config", exitCode: EXIT_INVALID_INPUT, message: err.message };
@@ -97,7 +103,18 @@ export async function offlinePlan(options: OfflinePlanOptions): Promise<OfflineP
     const files = [...planFiles(preview, manifests, generatedFiles), ...(options.extraFiles?.(preview) ?? [])];
     writePlanFolder(options.outDir, options.stack, files);
   }
-  return { kind: "planned", exitCode, planConfig, run, schema, policy, preview, manifestCount: manifests.length, generatedFiles };
+  return {
+    kind: "planned",
+    exitCode,
+    planConfig,
+    stackOutputs,
+    run,
+    schema,
+    policy,
+    preview,
+    manifestCount: manifests.length,
+    generatedFiles,
+  };
 }
 
 /** The files of `<out>/<stack>/`: preview.json, the manifests, the generated files. */

@@ -68,7 +68,12 @@ interface WireResponse {
   getUrn(): string;
 }
 type Callback = (err: unknown, resp?: WireResponse) => void;
+interface ReadResponse {
+  getId?(): string;
+  setId?(id: string): void;
+}
 interface Monitor {
+  readResource(req: { getId(): string }, cb: (err: unknown, resp?: ReadResponse) => void): void;
   registerResource(req: WireRequest, cb: Callback): void;
   registerResourceOutputs(
     req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined },
@@ -134,6 +139,15 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
           plainInputs: revealSecrets(raw) as Record<string, unknown>,
         });
       }
+      cb(err, resp);
+    });
+  // The engine answers a read (a StackReference) with the resource's id; the mock monitor leaves it out, which a
+  // preview takes for unknown, and every invoke that depends on the read (the worker's digest lookup) then returns
+  // unknown instead of running.
+  const read = monitor.readResource.bind(monitor);
+  monitor.readResource = (req, cb) =>
+    read(req, (err, resp) => {
+      if (!err && resp && !resp.getId?.()) resp.setId?.(req.getId());
       cb(err, resp);
     });
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);

@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { requiredSecretKeyNames } from "../config/secrets";
+import { roleOf } from "../config/stackRole";
 import { PlanInputError } from "./planInputError";
 import { readStackFile } from "./readStackFile";
 import { PROJECT_NAME } from "./runProgram";
@@ -134,7 +135,7 @@ export function buildPlanConfig(projectDir: string, stack: string, overrides: re
   }
   for (const o of overrides) applyOverride(values, secret, o);
   const placeholders: string[] = [];
-  for (const key of requiredSecretKeyNames().map(qualify)) {
+  for (const key of requiredSecretKeyNames(roleOf({ role: values[qualify("role")] })).map(qualify)) {
     if (values[key] === undefined) {
       values[key] = OFFLINE_SECRET_PLACEHOLDER;
       secret.add(key);

@@ -1,4 +1,5 @@
 /** The readable summary `npm run plan` prints. */
+import { SHARED_STACK_OUTPUTS } from "../components/stacks/sharedStack";
 import { formatFinding } from "../validation/finding";
 import { REGISTRY_IMAGE_INVOKE } from "./mocks";
 import { OfflinePlanResult } from "./offlinePlan";
@@ -9,6 +10,12 @@ export function formatSummary(result: Extract<OfflinePlanResult, { kind: "planne
   lines.push(`Offline plan of stack "${run.stack}" (project ${run.project})`);
   const context = run.outputs.clusterContext;
   if (typeof context === "string") lines.push(`Cluster: kubeconfig context "${context}" (cluster.context)`);
+  for (const [name, outputs] of Object.entries(result.stackOutputs)) {
+    const read = Object.values(SHARED_STACK_OUTPUTS)
+      .map((key) => `${key} ${String(outputs[key])}`)
+      .join(", ");
+    lines.push(`Shared stack: "${name}" (sharedStack), read offline from its own plan: ${read}`);
+  }
   const counts = new Map<string, number>();
   for (const r of run.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
   const ops = Object.entries(preview.changeSummary)

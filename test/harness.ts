@@ -8,12 +8,27 @@ import * as YAML from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { InvokeMock, OutputMock } from "../plan/mocks";
 import { ProgramRun, RecordedResource, runProgram } from "../plan/runProgram";
+import { referencedStackOutputs } from "../plan/sharedStackOutputs";
 import { buildPlanConfig, ConfigOverride, toConfigString } from "../plan/stackConfigFile";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
+/**
+ * The single-stack layout (role standalone): one stack file owning everything, as dev was before the stack split.
+ * `runStack()` and `runComponent()` without a `stack` run it, so a test of one component sees the whole system in
+ * one run; tests of the committed stacks name them (`runStack({ stack: "uat" })`).
+ */
+export const SINGLE_STACK_DIR = path.join(PROJECT_DIR, "test", "fixtures", "single-stack");
+/** The stack name of {@link SINGLE_STACK_DIR}'s stack file. */
+export const SINGLE_STACK = "dev";
+
+/** Where a run's stack file is: the single-stack fixture unless the test names a stack. */
+function stackLocation(options: StackRunOptions): { dir: string; stack: string } {
+  return options.stack === undefined ? { dir: SINGLE_STACK_DIR, stack: SINGLE_STACK } : { dir: PROJECT_DIR, stack: options.stack };
+}
+
 export interface StackRunOptions {
-  /** @default "dev" */
+  /** A committed stack (`shared`, `dev`, `uat`, `prod`); @default the single-stack fixture's dev ({@link SINGLE_STACK_DIR}) */
   readonly stack?: string;
   /** Config overrides as `--config` takes them: top-level keys or dotted paths; objects are sent as JSON. */
   readonly config?: Readonly<Record<string, unknown>>;
@@ -23,6 +38,8 @@ export interface StackRunOptions {
   readonly outputs?: Readonly<Record<string, OutputMock>>;
   /** Run without the offline plan's marker, so the checks of a real engine run apply (plan/runProgram.ts). */
   readonly asRealRun?: boolean;
+  /** Outputs of referenced stacks; default: the shared stack's own offline outputs, as `npm run plan` gives them. */
+  readonly stackOutputs?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 export interface RecordedRun extends ProgramRun {
@@ -62,14 +79,15 @@ function withLookups(run: ProgramRun): RecordedRun {
 
 /** Runs `index.ts` for a stack (default `dev`) with optional overrides, like `npm run plan`. */
 export async function runStack(options: StackRunOptions = {}): Promise<RecordedRun> {
-  const stack = options.stack ?? "dev";
-  const planConfig = buildPlanConfig(PROJECT_DIR, stack, overridesFrom(options));
+  const { dir, stack } = stackLocation(options);
+  const planConfig = buildPlanConfig(dir, stack, overridesFrom(options));
   const program = await loadIndex();
   const run = await runProgram({
     stack,
     config: planConfig.config,
     secretKeys: planConfig.secretKeys,
     program,
+    stackOutputs: options.stackOutputs ?? (await referencedStackOutputs(dir, stack, planConfig, program)),
     invokes: options.invokes,
     outputs: options.outputs,
     asRealRun: options.asRealRun,
@@ -79,8 +97,8 @@ export async function runStack(options: StackRunOptions = {}): Promise<RecordedR
 
 /** Runs an arbitrary function (e.g. constructing one component) under the mock runtime. */
 export async function runComponent(build: () => unknown, options: StackRunOptions = {}): Promise<RecordedRun> {
-  const stack = options.stack ?? "dev";
-  const planConfig = buildPlanConfig(PROJECT_DIR, stack, overridesFrom(options));
+  const { dir, stack } = stackLocation(options);
+  const planConfig = buildPlanConfig(dir, stack, overridesFrom(options));
   const run = await runProgram({
     stack,
     config: planConfig.config,
@@ -98,9 +116,10 @@ export function unwrap<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((value) => resolve(value)));
 }
 
-/** One config section of the dev stack file (e.g. `registry`), to override a field of it in a test. */
+/** One config section of the single-stack dev file (e.g. `registry`), to override a field of it in a test. */
 export function devStackSection(key: string): Record<string, unknown> {
-  const doc = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
+  const file = path.join(SINGLE_STACK_DIR, `Pulumi.${SINGLE_STACK}.yaml`);
+  const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
   return { ...(doc.config[`face-ocr-platform:${key}`] as Record<string, unknown>) };
 }
 

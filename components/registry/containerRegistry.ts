@@ -18,7 +18,6 @@ import {
   pullAccessSpec,
   PullSecretRef,
   pullSecretSuffix,
-  registryLoginServer,
   RegistrySettingsError,
   RegistrySpec,
   registrySpec,
@@ -33,11 +32,11 @@ export interface ContainerRegistryArgs {
    * registers no Azure resource and makes no Azure call for it, and every URL derives from `loginServer`.
    * @default "manage"
    */
-  readonly mode?: RegistryMode;
-  /** Reference mode: the existing registry's login server, e.g. `cybersmartstg.azurecr.io`. */
-  readonly loginServer?: string;
+  readonly mode?: Exclude<RegistryMode, "shared-stack">;
+  /** Reference mode: the existing registry's login server, e.g. `cybersmartstg.azurecr.io` (or the shared stack's output). */
+  readonly loginServer?: pulumi.Input<string>;
   /** Reference mode: the existing registry's ARM id; the scope of the kubelet's AcrPull, which needs it. */
-  readonly resourceId?: string;
+  readonly resourceId?: pulumi.Input<string>;
   /** Manage mode: existing resource group that holds the registry. */
   readonly resourceGroupName?: string;
   /** Registry SKU; the live registry's. Unset: Premium (the offline plan's stand-in). */
@@ -61,6 +60,11 @@ export interface ContainerRegistryArgs {
    * digest-pinned image whose moving tag moved on is untagged). Premium only.
    */
   readonly untaggedRetentionDays?: number;
+  /**
+   * Whether a cluster of this stack pulls from the registry. False in a stack without a cluster (the shared stack):
+   * each environment stack grants its own cluster's pulls, so none here is not a mistake. @default true
+   */
+  readonly clusterPulls?: boolean;
   /** Give the AKS kubelet identity AcrPull on the registry. @default true */
   readonly kubeletAcrPull?: boolean;
   /** Object id of the AKS kubelet identity; required while `kubeletAcrPull` is true. */
@@ -72,6 +76,13 @@ export interface ContainerRegistryArgs {
   /** Password for `pullSecretUsername`; a secret Output from `pulumi config set --secret`. */
   readonly pullSecretPassword?: pulumi.Input<string>;
 }
+
+/**
+ * Moving the registry out of a stack whose registry component stays there (dev's state into the shared stack,
+ * docs/stacks.md) parents it to the stack: `pulumi state move` takes a component's children with it, so the registry
+ * moves alone. This alias keeps it the same resource under the component here; it matches nothing in any other state.
+ */
+export const MOVED_REGISTRY_ALIASES: pulumi.Alias[] = [{ parent: pulumi.rootStackResource }];
 
 /**
  * The Azure Container Registry that holds the worker and API images, and the
@@ -104,7 +115,11 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     let scope: pulumi.Output<string> | undefined;
     let roleDefinitionId: pulumi.Output<string> | undefined;
     if (spec) {
-      const registry = new containerregistry.Registry(`${name}-acr`, { ...spec }, { parent: this, protect: true });
+      const registry = new containerregistry.Registry(
+        `${name}-acr`,
+        { ...spec },
+        { parent: this, protect: true, aliases: MOVED_REGISTRY_ALIASES },
+      );
       this.registry = registry;
       // The pipeline model derives the same login server from the name (acrLoginServer, registrySpec.ts: the one
       // derivation); what the registry reports must be it, or the generated pipelines would push elsewhere.
@@ -124,10 +139,12 @@ export class ContainerRegistry extends pulumi.ComponentResource {
       }
     } else {
       // Referenced: nothing registered, nothing looked up. The id (when given) carries its subscription.
-      this.loginServer = pulumi.output(registryLoginServer({ mode, name: args.registryName, loginServer: args.loginServer }));
+      if (args.loginServer === undefined)
+        throw new Error(`registry ${args.registryName} is referenced without a loginServer; pass loginServer`);
+      this.loginServer = pulumi.output(args.loginServer);
       if (args.resourceId !== undefined) {
         scope = pulumi.output(args.resourceId);
-        roleDefinitionId = pulumi.output(acrPullRoleDefinitionId(subscriptionOfRegistryId(args.resourceId)));
+        roleDefinitionId = scope.apply((id) => acrPullRoleDefinitionId(subscriptionOfRegistryId(id)));
       }
     }
 
@@ -236,7 +253,7 @@ function checkedPullAccess(args: ContainerRegistryArgs, mode: RegistryMode): Pul
         pullSecrets: (args.pullSecrets ?? []).map((s) => ({ ...s, existing: s.existing ?? false })),
         pullSecretUsername: args.pullSecretUsername,
       },
-      { pullPasswordSet: args.pullSecretPassword !== undefined, registryOwned: mode === "manage" },
+      { pullPasswordSet: args.pullSecretPassword !== undefined, registryOwned: mode === "manage" && (args.clusterPulls ?? true) },
     );
   } catch (err) {
     if (err instanceof PullAccessConfigError) throw new StackConfigError(configErrorMessage(pulumi.getStack(), err.problems));

@@ -69,7 +69,8 @@ export const pipelinesConfigSchema = z
     /**
      * Whether this stack owns the Azure DevOps build definitions and the branch
      * policy. They are shared by every stack (one pipeline per repository), so
-     * exactly one stack may own them; set false on the others. @default true
+     * exactly one stack owns them: the shared stack (docs/stacks.md); an
+     * environment stack has no `pipelines` key. @default true
      */
     enabled: z.boolean().default(true),
     /** Azure DevOps project of the app repositories and their pipelines. @default "data-ai" */

@@ -369,14 +369,8 @@ const imageSchema = z
     digest: z.string().regex(IMAGE_DIGEST_PATTERN, { error: "expected an image digest sha256:<64 lower-case hex digits>" }).optional(),
   })
   .strict()
-  .superRefine((img, ctx) => {
-    // Reported at `digest`, so the message's command is the one that pins a build.
-    if (img.tag === undefined && img.digest === undefined) {
-      // `input: undefined` (not left out, which would report `{}`): the message reads "... is missing".
-      ctx.addIssue({ code: "custom", path: ["digest"], input: undefined, message: MISSING_WORKER_IMAGE_MESSAGE });
-    }
-  })
-  // No default image: a missing `image` is checked like an empty one.
+  // No default image: a missing `image` is checked like an empty one, with the stack's role (config/stackConfig.ts),
+  // as the shared stack runs no worker.
   .prefault({});
 
 export const CPU_WORKER_DEFAULTS: WorkerGroupDefaults = {
@@ -560,9 +554,7 @@ const serveSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.applications.length === 0) {
-      ctx.addIssue({ code: "custom", path: ["applications"], input: s.applications, message: EMPTY_SERVE_MESSAGE });
-    }
+    // At least one application: checked with the stack's role (config/stackConfig.ts), as the shared stack runs no RayService.
     uniqueBy(s.applications, (a) => a.name, "name", "application name", ctx, ["applications"]);
     uniqueBy(s.applications, (a) => a.route_prefix ?? undefined, "route_prefix", "route_prefix", ctx, ["applications"]);
   })

@@ -21,9 +21,11 @@ export const RETENTION_SKU: RegistrySku = "Premium";
 
 /**
  * `manage`: this stack owns the registry (created or imported; protected). `reference`: the registry exists and is
- * owned elsewhere; the stack only uses its login server and makes no Azure call for it.
+ * owned elsewhere; the stack only uses its login server and makes no Azure call for it. `shared-stack`: like
+ * `reference`, with the login server and id read from the project's shared stack (an environment stack's default;
+ * config/stackRole.ts).
  */
-export const REGISTRY_MODES = ["manage", "reference"] as const;
+export const REGISTRY_MODES = ["manage", "reference", "shared-stack"] as const;
 export type RegistryMode = (typeof REGISTRY_MODES)[number];
 
 /** The registry settings a managed registry takes from config, each read from `az acr show` (npm run adopt writes them). */
@@ -83,8 +85,11 @@ export const registryConfigSchema = z
       .string()
       .regex(/^[a-zA-Z0-9]{5,50}$/, { error: "expected 5-50 letters and digits (Azure Container Registry naming rules)" })
       .default("cybersmartstg"),
-    /** Whether this stack owns the registry or only references it (see {@link REGISTRY_MODES}). @default "manage" */
-    mode: z.enum(REGISTRY_MODES, { error: "expected manage or reference" }).default("manage"),
+    /**
+     * Whether this stack owns the registry or only references it (see {@link REGISTRY_MODES}).
+     * @default "manage"; "shared-stack" in an environment stack (config/stackRole.ts)
+     */
+    mode: z.enum(REGISTRY_MODES, { error: "expected manage, reference or shared-stack" }).default("manage"),
     /**
      * Reference mode: the existing registry's login server (`az acr show -n <name> --query loginServer -o tsv`); every
      * image and pipeline URL derives from it. A managed registry's is derived from `name`.
@@ -158,7 +163,7 @@ export const registryConfigSchema = z
     /**
      * Give the AKS kubelet identity the `AcrPull` role on the registry: the way
      * Microsoft recommends clusters pull, with no credential to rotate. Needs
-     * `kubeletPrincipalId`. @default true
+     * `kubeletPrincipalId`. @default true; false in the shared stack, which has no cluster (config/stackRole.ts)
      */
     kubeletAcrPull: z.boolean().default(true),
     /**
@@ -223,6 +228,18 @@ export const registryConfigSchema = z
             "the kubelet identity's AcrPull is scoped to the registry, and a referenced registry without registry.resourceId has no scope; " +
             "set registry.resourceId (`az acr show -n <name> --query id -o tsv`), or set registry.kubeletAcrPull false when the registry's owner grants pulls",
         });
+      }
+      return;
+    }
+    if (mode === "shared-stack") {
+      for (const key of MANAGED_ONLY_KEYS) {
+        refuseKey(key, "registry.mode is shared-stack, so the registry's settings are the shared stack's (Pulumi.shared.yaml)");
+      }
+      for (const key of REFERENCE_ONLY_KEYS) {
+        refuseKey(
+          key,
+          `registry.mode is shared-stack, so the ${key === "loginServer" ? "login server" : "id"} comes from the shared stack's outputs`,
+        );
       }
       return;
     }

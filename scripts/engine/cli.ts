@@ -9,7 +9,8 @@
  *     no changes, and `pulumi refresh --preview-only` that must find no drift;
  *  5. reads every object back and compares it with the offline plan's manifests;
  *  6. saves `pulumi preview --json` and checks `npm run policy` gives the offline plan's findings;
- *  7. previews each deliberately broken object (breakages.ts) and checks the API server refuses it;
+ *  7. rehearses the state move of docs/stacks.md with stand-in resources (stateMoveRehearsal.ts), and previews each
+ *     deliberately broken object (breakages.ts) and checks the API server refuses it;
  *  8. destroys the stack except its protected objects, checks those are still there, and tears everything down.
  *
  * Exit codes: 0 every check passed; 1 a check failed; 2 the tools could not be built or the arguments are wrong.
@@ -21,13 +22,15 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { BREAKAGES, withBreakage } from "./breakages";
-import { ENGINE_STACK, engineOverrides, fakeSecrets, writeEngineStackFile } from "./engineStack";
+import { ENGINE_STACK, engineOverrides, fakeSecrets, sharedStackName, sharedStackOutputs, writeEngineStackFile } from "./engineStack";
 import { applyCrds, createNamespaces, createStorageClasses, LocalCluster, startLocalCluster, ENGINE_CONTEXT } from "./localCluster";
 import { runningProcesses, stopAll } from "./processes";
 import { writePolicyPackLauncher } from "./policyPackLauncher";
 import { PulumiCli } from "./pulumiCli";
 import { namespacesExpectedToExist, readBack, readRenderedObjects, storageClassesExpectedToExist } from "./readBack";
 import { buildTools, ToolBuildError } from "./tools";
+import { rehearseStateMove, RehearsalFailed } from "./stateMoveRehearsal";
+import { PROJECT_NAME } from "../../plan/runProgram";
 
 const USAGE = "usage: npm run engine [-- --keep]";
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
@@ -94,6 +97,11 @@ async function main(): Promise<number> {
     ]);
     if (plan.code !== 0)
       throw new CheckFailed(`the offline plan of the engine stack failed (exit ${plan.code}):\n${plan.stderr}${plan.stdout}`);
+    const sharedPlan = npmRun(["plan", "--", "--stack", sharedStackName(PROJECT_DIR), "--out", planOut]);
+    if (sharedPlan.code !== 0)
+      throw new CheckFailed(
+        `the offline plan of the shared stack failed (exit ${sharedPlan.code}):\n${sharedPlan.stderr}${sharedPlan.stdout}`,
+      );
     const rendered = readRenderedObjects(path.join(planOut, "dev", "manifests"));
     say(`engine: offline plan of the engine stack: ${rendered.length} Kubernetes objects (${elapsed()})`);
     for (const o of overrides) say(`  differs from dev: ${o.key}=${o.value} (${o.reason})`);
@@ -157,6 +165,24 @@ async function runEngine(run: EngineRun): Promise<void> {
     return r;
   };
 
+  // The shared stack dev reads: its offline outputs, published by a program that exports them, so the engine resolves
+  // dev's StackReference against a real stack in the backend.
+  const sharedName = sharedStackName(PROJECT_DIR);
+  const shared = sharedStackOutputs(path.join(run.planOut, sharedName, "preview.json"));
+  fs.writeFileSync(path.join(cliDir, `Pulumi.${sharedName}.yaml`), "config: {}\n");
+  await must(["stack", "init", sharedName], "creating the shared stack", false);
+  await cli
+    .run(["up", "--yes", "--skip-preview", "--stack", sharedName], () => shared)
+    .then((r) => {
+      if (r.code !== 0)
+        throw new CheckFailed(`publishing the shared stack's outputs: \`${r.command}\` exited ${r.code}:\n${tail(r.stdout + r.stderr)}`);
+    });
+  run.say(
+    `engine: shared stack "${sharedName}" exports ${Object.entries(shared)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ")} (${elapsed()})`,
+  );
+
   await must(["stack", "init", ENGINE_STACK], "creating the throwaway stack", false);
   for (const [key, value] of Object.entries(fakeSecrets())) {
     await must(["config", "set", "--secret", key, value, ...stackArgs], `setting the fake secret ${key}`, false);
@@ -192,6 +218,11 @@ async function runEngine(run: EngineRun): Promise<void> {
 
   comparePolicyFindings(savedPreview, path.join(run.planOut, "dev", "preview.json"));
   run.say("engine: npm run policy on the saved pulumi preview --json gives the offline plan's findings");
+
+  const moved = await rehearseStateMove(cli, cluster.context, PROJECT_NAME).catch((err: unknown) => {
+    throw err instanceof RehearsalFailed ? new CheckFailed(`the state move of docs/stacks.md: ${err.message}`) : err;
+  });
+  run.say(`engine: the state move of docs/stacks.md, rehearsed with stand-ins: ${moved} (${elapsed()})`);
 
   for (const breakage of BREAKAGES) {
     const r = await cli.run(["preview", ...stackArgs], withBreakage(program, breakage));

@@ -1,16 +1,17 @@
 /**
- * The throwaway stack an engine run creates: the dev stack's own config, with only what a run without a cloud must
- * differ in, each for a reason a real stack can have too. Nothing is stubbed: the registry is referenced (as a stack
- * that does not own it would), the shared Azure DevOps objects are left to the stack that owns them, and the cluster
- * is the local API server's context.
+ * The throwaway stacks an engine run creates: the dev stack's own config, with only what a run without a cloud must
+ * differ in, each for a reason a real stack can have too, and a stand-in for the shared stack that publishes the
+ * shared stack's offline outputs, so dev's StackReference is read by the real engine. Nothing of the program is
+ * stubbed: the registry comes from the shared stack, as in every environment stack, and the cluster is the local API
+ * server's context.
  */
 import * as fs from "fs";
 import * as YAML from "yaml";
 import { buildPlanConfig, ConfigOverride } from "../../plan/stackConfigFile";
 import { PROJECT_NAME } from "../../plan/runProgram";
 import { SECRET_CONFIG_KEYS } from "../../config/secrets";
-import { MANAGED_ONLY_KEYS } from "../../config/sections/registry";
-import { acrLoginServer } from "../../components/registry/registrySpec";
+import { DEFAULT_SHARED_STACK } from "../../config/stackRole";
+import { SHARED_STACK_OUTPUTS } from "../../components/stacks/sharedStack";
 
 export const ENGINE_STACK = "engine";
 /** The stack whose config the engine stack starts from. */
@@ -22,16 +23,39 @@ export interface EngineOverride extends ConfigOverride {
 }
 
 /**
- * Dev's registry section as a stack that references the registry has it: by login server, without the owner's
- * settings (config/sections/registry.ts refuses those in reference mode) and without the AcrPull assignment, which
- * is the owner's to grant. Pull secrets and repositories stay dev's.
+ * Dev's registry section without the kubelet's AcrPull assignment: an Azure role assignment, which needs Azure. The
+ * pull secrets and repositories stay dev's, and the registry itself still comes from the shared stack.
  */
-export function referencedRegistry(projectDir: string): Record<string, unknown> {
-  const dev = JSON.parse(buildPlanConfig(projectDir, SOURCE_STACK, []).config[`${PROJECT_NAME}:registry`]) as Record<string, unknown>;
-  const kept = Object.fromEntries(
-    Object.entries(dev).filter(([key]) => !(MANAGED_ONLY_KEYS as readonly string[]).includes(key) && key !== "kubeletPrincipalId"),
-  );
-  return { ...kept, mode: "reference", loginServer: acrLoginServer(String(dev.name)), kubeletAcrPull: false };
+export function registryWithoutAcrPull(projectDir: string): Record<string, unknown> {
+  const dev = JSON.parse(buildPlanConfig(projectDir, SOURCE_STACK, []).config[`${PROJECT_NAME}:registry`] ?? "{}") as Record<
+    string,
+    unknown
+  >;
+  const kept = Object.fromEntries(Object.entries(dev).filter(([key]) => key !== "kubeletPrincipalId"));
+  return { ...kept, kubeletAcrPull: false };
+}
+
+/** The name dev references its shared stack by, which the engine run creates under that name. */
+export function sharedStackName(projectDir: string): string {
+  return buildPlanConfig(projectDir, SOURCE_STACK, []).config[`${PROJECT_NAME}:sharedStack`] ?? DEFAULT_SHARED_STACK;
+}
+
+/**
+ * What the shared stack exports (components/stacks/sharedStack.ts), read from its offline plan's preview.json: the
+ * registry is Azure's, so the engine run's shared stack is a program that exports exactly these values.
+ */
+export function sharedStackOutputs(previewFile: string): Record<string, string> {
+  const preview = JSON.parse(fs.readFileSync(previewFile, "utf8")) as {
+    steps: { newState: { type: string; outputs?: Record<string, unknown> } }[];
+  };
+  const outputs = preview.steps.find((s) => s.newState.type === "pulumi:pulumi:Stack")?.newState.outputs ?? {};
+  const values: Record<string, string> = {};
+  for (const name of Object.values(SHARED_STACK_OUTPUTS)) {
+    const value = outputs[name];
+    if (typeof value !== "string") throw new Error(`the shared stack's offline plan (${previewFile}) has no output ${name}`);
+    values[name] = value;
+  }
+  return values;
 }
 
 /**
@@ -61,11 +85,10 @@ export function engineOverrides(projectDir: string, context: string): EngineOver
     : [];
   return [
     o("cluster.context", context, "the local API server's kubeconfig context"),
-    o("pipelines.enabled", "false", "the shared Azure DevOps objects belong to one stack; this one does not own them"),
     o(
       "registry",
-      JSON.stringify(referencedRegistry(projectDir)),
-      "references the existing registry by its login server, as a stack that does not own it: no Azure resource, no Azure call",
+      JSON.stringify(registryWithoutAcrPull(projectDir)),
+      "the kubelet's AcrPull is an Azure role assignment; the registry still comes from the shared stack, pulls from dev's pull secrets",
     ),
     ...workerDigest,
   ];
