@@ -8,7 +8,8 @@ import * as os from "os";
 import * as path from "path";
 import { stackConfigFromStrings } from "../config/load";
 import type { Release, ReleaseKey } from "../config/release";
-import { ENVIRONMENTS, StackConfig } from "../config/stackConfig";
+import { Environment, ENVIRONMENTS, StackConfig } from "../config/stackConfig";
+import type { StackRole } from "../config/stackRole";
 import { policyConfigPath } from "../policies/policyConfig";
 import { offlinePlan, OfflinePlanResult } from "../plan/offlinePlan";
 import { PROJECT_NAME } from "../plan/runProgram";
@@ -46,29 +47,43 @@ export interface Promotion {
   readonly changes: readonly ResourceChange[];
 }
 
-/** A release moves one step along the environments' order (config/stackConfig.ts ENVIRONMENTS): dev, uat, prod. */
-export function checkPromotionOrder(from: string, to: string): void {
-  if (from === to) throw new PromoteInputError(`--from and --to are both "${from}": a release moves from one stack to the next`);
-  const order: readonly string[] = ENVIRONMENTS;
-  const i = order.indexOf(from);
-  if (i < 0 || i === order.length - 1) {
-    throw new PromoteInputError(
-      `--from ${JSON.stringify(from)}: releases move from ${order.slice(0, -1).join(" or ")} (${order.join(" -> ")})`,
-    );
+/** Where a stack stands in the promotion order: its `environment` and `role` config. */
+export interface StackPlace {
+  readonly stack: string;
+  readonly environment: Environment;
+  readonly role: StackRole;
+}
+
+/**
+ * A release moves one step at a time along the environments (config/stackConfig.ts ENVIRONMENTS: dev, uat, prod), or
+ * to another stack of the same environment; never past one, never back, never into or out of the shared stack.
+ */
+export function checkPromotionOrder(from: StackPlace, to: StackPlace): void {
+  for (const place of [from, to]) {
+    if (place.role === "shared") {
+      throw new PromoteInputError(
+        `${place.stack} is the shared stack (role shared): it runs no release; a release moves between environment stacks`,
+      );
+    }
   }
-  if (to !== order[i + 1]) {
-    throw new PromoteInputError(`--to ${JSON.stringify(to)}: a release of ${from} moves to ${order[i + 1]} (${order.join(" -> ")})`);
+  const i = ENVIRONMENTS.indexOf(from.environment);
+  const next = ENVIRONMENTS.slice(i, i + 2);
+  if (!next.includes(to.environment)) {
+    throw new PromoteInputError(
+      `a release of ${from.stack} (environment ${from.environment}) moves to a stack of environment ${next.join(" or ")}, ` +
+        `not to ${to.stack} (environment ${to.environment}): releases move ${ENVIRONMENTS.join(" -> ")}, one step at a time`,
+    );
   }
 }
 
 type Planned = Extract<OfflinePlanResult, { kind: "planned" }>;
 
-function validatedConfig(projectDir: string, stack: string): StackConfig {
+function validatedConfig(projectDir: string, stack: string, why: string): StackConfig {
   const plan = buildPlanConfig(projectDir, stack, []);
   const result = stackConfigFromStrings(plan.config, PROJECT_NAME, plan.secretKeys, stack);
   if (!result.ok) {
     throw new PromoteRefusal(
-      `${stack}'s config is not valid, so it has no tested release; nothing was written. Fix Pulumi.${stack}.yaml first:\n` +
+      `${stack}'s config is not valid, so ${why}; nothing was written. Fix Pulumi.${stack}.yaml first:\n` +
         result.problems.map((p) => `  - ${p}`).join("\n"),
     );
   }
@@ -116,14 +131,16 @@ async function planStackText(options: PromoteOptions, stack: string, text: strin
 /** Computes the promotion; throws {@link PromoteRefusal} when anything refuses it. Writes nothing. */
 export async function promote(options: PromoteOptions): Promise<Promotion> {
   const { projectDir, from, to } = options;
-  checkPromotionOrder(from, to);
-  // Both stack names are checked before anything is planned.
-  buildPlanConfig(projectDir, to, []);
-  const sourceFile = path.basename(stackFilePath(projectDir, from));
+  if (from === to) throw new PromoteInputError(`--from and --to are both "${from}": a release moves from one stack to another`);
+  // Both stack files are read, and the order checked, before anything is planned.
+  for (const stack of [from, to]) buildPlanConfig(projectDir, stack, []);
+  const source = validatedConfig(projectDir, from, "it has no tested release");
+  const target = validatedConfig(projectDir, to, "there is nothing to compare the release with");
+  checkPromotionOrder({ stack: from, ...source }, { stack: to, ...target });
   const release = releaseToPromote({
     stack: from,
-    stackFile: sourceFile,
-    config: validatedConfig(projectDir, from),
+    stackFile: path.basename(stackFilePath(projectDir, from)),
+    config: source,
     releaseFile: options.releaseFile,
   });
   cleanPlan(await offlinePlan({ projectDir, stack: from, overrides: [], program: options.program }), `${from}'s offline plan`);

@@ -5,6 +5,7 @@
  */
 import { isDeepStrictEqual } from "util";
 import { IMAGE_DIGEST_PATTERN, isMutableImageRef } from "../config/imageRef";
+import { PLACEHOLDER_DIGEST } from "../config/realRun";
 import { Release, RELEASE_KEYS, releaseOf, valueAtKey, WORKER_IMAGE_KEY } from "../config/release";
 import type { StackConfig } from "../config/stackConfig";
 import { PromoteInputError, PromoteRefusal } from "./errors";
@@ -90,6 +91,12 @@ export function releaseToPromote(source: ReleaseSource): Release {
       ? `is the moving tag "${tag}" without a digest: it names whatever build was pushed last, not the build ${source.stack} tested`
       : `names the build "${tag}" by its tag alone, which the registry can move; a release carries the digest`;
     throw new PromoteRefusal(`${WORKER_IMAGE_KEY} of ${source.stack} ${what}; ${howToPin(source.stack)}`);
+  }
+  if (image.digest === PLACEHOLDER_DIGEST) {
+    throw new PromoteRefusal(
+      `${WORKER_IMAGE_KEY}.digest ${where} is the all-zero placeholder (config/realRun.ts), not a build: ${source.stack} has no release yet; ` +
+        `promote one into ${source.stack} first, then test it there`,
+    );
   }
   if (OFFLINE_FAKE_DIGEST.test(image.digest)) {
     throw new PromoteRefusal(

@@ -22,13 +22,13 @@ afterAll(() => {
 
 describe("npm run promote (the command line)", () => {
   it("refuses bad arguments with exit 2, the reason and the usage, and writes nothing", { timeout: PROCESS_TEST_TIMEOUT }, async () => {
-    const dir = project();
+    const dir = project({ "Pulumi.prod.yaml": fixtureText("Pulumi.uat.yaml").replace("environment: uat", "environment: prod") });
     fs.rmSync(path.join(dir, "Pulumi.uat.yaml"));
     const before = readTree(dir);
     const at = ["--project", dir];
     const results = await Promise.all([
       promoteCli(["--from", "dev", "--to", "dev", ...at]),
-      promoteCli(["--from", "staging", "--to", "uat", ...at]),
+      promoteCli(["--from", "dev", "--to", "shared", ...at]),
       promoteCli(["--from", "dev", "--to", "prod", ...at]),
       promoteCli(["--from", "dev", ...at]),
       promoteCli(["--from", "dev", "--to", "uat", ...at]),
@@ -37,11 +37,11 @@ describe("npm run promote (the command line)", () => {
     ]);
     expect(results.map((r) => [r.code, r.stdout, r.stderr])).toEqual(
       [
-        '--from and --to are both "dev": a release moves from one stack to the next',
-        '--from "staging": releases move from dev or uat (dev -> uat -> prod)',
-        '--to "prod": a release of dev moves to uat (dev -> uat -> prod)',
+        '--from and --to are both "dev": a release moves from one stack to another',
+        "shared is the shared stack (role shared): it runs no release; a release moves between environment stacks",
+        "a release of dev (environment dev) moves to a stack of environment dev or uat, not to prod (environment prod): releases move dev -> uat -> prod, one step at a time",
         "--to is required",
-        'no stack file Pulumi.uat.yaml for stack "uat"; stacks here: dev',
+        'no stack file Pulumi.uat.yaml for stack "uat"; stacks here: dev, prod, shared',
         `--release ${path.join(dir, "missing.json")}: cannot read the file (ENOENT)`,
         "Unknown option '--force'",
       ].map((message) => [2, "", `${message}\n${USAGE}`]),

@@ -5,12 +5,13 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stackConfigFromStrings } from "../../config/load";
 import { RELEASE_KEYS, releaseOf } from "../../config/release";
-import type { StackConfig } from "../../config/stackConfig";
+import type { Environment, StackConfig } from "../../config/stackConfig";
+import type { StackRole } from "../../config/stackRole";
 import { fakeDigest } from "../../plan/mocks";
 import { buildPlanConfig } from "../../plan/stackConfigFile";
 import { formatPromotion } from "../../promote/cli";
-import { PromoteRefusal } from "../../promote/errors";
-import { Promotion, promote, PromoteOptions, writePromotion } from "../../promote/promote";
+import { PromoteInputError, PromoteRefusal } from "../../promote/errors";
+import { checkPromotionOrder, Promotion, promote, PromoteOptions, writePromotion } from "../../promote/promote";
 import { RELEASE_FIELDS } from "../../promote/releaseFields";
 import { loadIndex } from "../harness";
 import { DEV_DIGEST, fixtureCopy, fixtureText, readTree, UAT_AFTER_DEV_RELEASE, UAT_DIGEST } from "./fixture";
@@ -77,6 +78,7 @@ describe("promoting dev's release to uat", () => {
     expect(fs.readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8")).toBe(DEV);
     expect(Object.keys(readTree(dir)).sort()).toEqual([
       "Pulumi.dev.yaml",
+      "Pulumi.shared.yaml",
       "Pulumi.uat.yaml",
       "policies/config/dev.json",
       "policies/config/uat.json",
@@ -115,12 +117,6 @@ describe("promoting dev's release to uat", () => {
       "",
       "Plan of uat, before -> after:",
       "  ~ pulumi:pulumi:Stack face-ocr-platform-uat",
-      '    outputs.generatedFiles["app-repos/face-ocr-api/azure-pipelines.yaml"]:',
-      "      -   RAY_VERSION: '2.52.0'",
-      "      +   RAY_VERSION: '2.53.0'",
-      '    outputs.generatedFiles["app-repos/face-ocr-worker/azure-pipelines.yaml"]:',
-      "      -   RAY_VERSION: '2.52.0'",
-      "      +   RAY_VERSION: '2.53.0'",
       '    outputs.rayVersion: "2.52.0" -> "2.53.0"',
       "  ~ kubernetes:image.toolkit.fluxcd.io/v1:ImagePolicy api-image-policy",
       `    spec.filterTags.pattern: ${pattern(DEFAULT_TAG_PATTERN)} -> ${pattern(DEV_TAG_PATTERN)}`,
@@ -151,6 +147,31 @@ describe("promoting dev's release to uat", () => {
       "Plan of uat, before -> after:",
       "  no changes",
     ]);
+  });
+});
+
+describe("the promotion order", () => {
+  const place = (stack: string, environment: Environment, role: StackRole = "environment") => ({ stack, environment, role });
+
+  it("lets a release move one environment up, or sideways to another stack of the same environment", () => {
+    expect(() => checkPromotionOrder(place("dev", "dev"), place("uat", "uat"))).not.toThrow();
+    expect(() => checkPromotionOrder(place("uat", "uat"), place("prod", "prod"))).not.toThrow();
+    expect(() => checkPromotionOrder(place("prod", "prod"), place("prod-eu", "prod"))).not.toThrow();
+    expect(() => checkPromotionOrder(place("dev", "dev", "standalone"), place("uat", "uat", "standalone"))).not.toThrow();
+  });
+
+  it("refuses a skipped environment, a step back and the shared stack", () => {
+    expect(() => checkPromotionOrder(place("dev", "dev"), place("prod", "prod"))).toThrow(
+      new PromoteInputError(
+        "a release of dev (environment dev) moves to a stack of environment dev or uat, not to prod (environment prod): releases move dev -> uat -> prod, one step at a time",
+      ),
+    );
+    expect(() => checkPromotionOrder(place("prod", "prod"), place("uat", "uat"))).toThrow(
+      "a release of prod (environment prod) moves to a stack of environment prod, not to uat (environment uat)",
+    );
+    expect(() => checkPromotionOrder(place("dev", "dev"), place("shared", "dev", "shared"))).toThrow(
+      new PromoteInputError("shared is the shared stack (role shared): it runs no release; a release moves between environment stacks"),
+    );
   });
 });
 
@@ -196,8 +217,7 @@ describe("refusals", () => {
   it("refuses when uat's own config is invalid before the release, since there is nothing to compare with", async () => {
     const dir = project({ "Pulumi.uat.yaml": fixtureText("Pulumi.uat.yaml").replace("maxReplicas: 2", "maxReplicas: many") });
     expect(await refusal(dir)).toBe(
-      "uat's config is not valid before the release, so there is nothing to compare with; nothing was written:\n" +
-        'Invalid config for stack "uat":\n' +
+      "uat's config is not valid, so there is nothing to compare the release with; nothing was written. Fix Pulumi.uat.yaml first:\n" +
         '  - ray.gpuWorker.maxReplicas = "many": expected a whole number of replicas; set it with `pulumi config set --path ray.gpuWorker.maxReplicas <value>`',
     );
   });

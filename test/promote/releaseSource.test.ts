@@ -65,6 +65,21 @@ describe("releaseToPromote from the source's stack file", () => {
       ),
     );
   });
+
+  it("refuses the all-zero placeholder digest of a stack that has had no release yet", () => {
+    const placeholder = {
+      ...source({ digest: DEV_DIGEST }),
+      stack: "uat",
+      stackFile: "Pulumi.uat.yaml",
+      config: devConfig({ digest: `sha256:${"0".repeat(64)}` }),
+    };
+    expect(() => releaseToPromote(placeholder)).toThrow(
+      new PromoteRefusal(
+        "ray.gpuWorker.image.digest in Pulumi.uat.yaml is the all-zero placeholder (config/realRun.ts), not a build: uat has no release yet; " +
+          "promote one into uat first, then test it there",
+      ),
+    );
+  });
 });
 
 describe("releaseToPromote with --release FILE", () => {

@@ -71,10 +71,10 @@ describe("writeRelease", () => {
   });
 
   it("refuses a file the yaml library would lay out differently, naming the first such line", () => {
-    const text = UAT.replace("    enabled: false", "    enabled:   false");
+    const text = UAT.replace("      maxReplicas: 2", "      maxReplicas:   2");
     expect(() => writeRelease(text, "Pulumi.uat.yaml", PROJECT, devRelease())).toThrow(
       new StackFileLayoutError(
-        "Pulumi.uat.yaml:14: the yaml library writes this line differently (spacing, indentation or quoting), so writing the release " +
+        "Pulumi.uat.yaml:20: the yaml library writes this line differently (spacing, indentation or quoting), so writing the release " +
           "would change lines outside it; lay the file out as `pulumi config set` does (two-space indents, lists indented under their key) and run again",
       ),
     );
