@@ -1,6 +1,6 @@
 /**
  * What a real `pulumi preview`/`up` needs that the offline plan may go without. The offline plan runs on
- * placeholders (the all-zero kubelet object id, a `PLACEHOLDER...` resource group) and renders stand-ins for the
+ * placeholders (the all-zero kubelet object id and approver id, a `PLACEHOLDER...` resource group) and renders stand-ins for the
  * registry settings config leaves unset; a real run must never apply either to the live registry. The loader
  * (config/load.ts) adds these problems whenever the run is not the offline plan (config/runMode.ts).
  */
@@ -28,6 +28,27 @@ const AZ_QUERY: Readonly<Record<LiveRegistrySetting, string>> = {
 export const PLACEHOLDER_DIGEST = `sha256:${"0".repeat(64)}`;
 
 export function realRunProblems(config: StackConfig): string[] {
+  return [...registryProblems(config), ...approverPlaceholderProblems(config)];
+}
+
+/** An approval only a placeholder can give never comes: every deployment of that stack would wait, then fail. */
+function approverPlaceholderProblems(config: StackConfig): string[] {
+  if (!config.pipelines.enabled) return [];
+  return Object.entries(config.pipelines.deployments.approvals).flatMap(([stack, approval]) =>
+    approval.approvers.flatMap((id, i) =>
+      id !== PLACEHOLDER_OBJECT_ID
+        ? []
+        : [
+            `pipelines.deployments.approvals.${stack}.approvers[${i}] = "${id}": a placeholder, which only the offline plan accepts (no one could approve a deployment of ${stack}); ` +
+              `set the identity id of the group that approves it (\`az devops security group list --project ${config.pipelines.project} ` +
+              "--query \"graphGroups[?displayName=='<group>'].originId\" -o tsv`) " +
+              `with \`pulumi config set --path 'pipelines.deployments.approvals.${stack}.approvers[${i}]' <identity-id>\``,
+          ],
+    ),
+  );
+}
+
+function registryProblems(config: StackConfig): string[] {
   const registry = config.registry;
   const problems: string[] = [];
   if (config.ray.gpuWorker.image.digest === PLACEHOLDER_DIGEST) {

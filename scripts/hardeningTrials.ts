@@ -82,7 +82,7 @@ function configTrials(dev: string): Trial[] {
     f("stack file: two documents", `${dev}---\nconfig: {}\n`),
     f("stack file: a list at the top", "- config\n"),
     f("stack file: config is a string", "config: everything\n"),
-    f("stack file: bad indentation", dev.replace("    name: cybersmartstg", "   name: cybersmartstg")),
+    f("stack file: bad indentation", dev.replace("    kubeletPrincipalId:", "   kubeletPrincipalId:")),
     // names that nobody reads
     c("typo at top level", "--config", "rayVerison=2.53.0"),
     c("misspelt project prefix on --config", "--config", "face-ocr:rayVersion=2.40.0"),

@@ -30,6 +30,11 @@ describe("the dev stack, composed (index.ts)", () => {
       "face-ocr:pipelines:BuildPipelines": 1,
       "azuredevops:index/buildDefinition:BuildDefinition": 3,
       "azuredevops:index/branchPolicyBuildValidation:BranchPolicyBuildValidation": 1,
+      // One deployment Environment per stack, each with its branch control and exclusive lock; prod's with an approval.
+      "azuredevops:index/environment:Environment": 4,
+      "azuredevops:index/checkBranchControl:CheckBranchControl": 4,
+      "azuredevops:index/checkExclusiveLock:CheckExclusiveLock": 4,
+      "azuredevops:index/checkApproval:CheckApproval": 1,
       "pulumi:providers:kubernetes": 1,
     });
     const stackUrn = "urn:pulumi:dev::face-ocr-platform::pulumi:pulumi:Stack::face-ocr-platform-dev";

@@ -1,13 +1,14 @@
 /**
  * Validates azuredevops resource inputs against the provider's Pulumi schema
- * (`shared/schemas/azuredevops.schema.json`): property names, types, nested
+ * (`shared/schemas/azuredevops.schema.json` and its supplement
+ * `azuredevops-checks.schema.json`): property names, types, nested
  * blocks and required inputs. The Pulumi schema is converted to JSON Schema
  * once and compiled with ajv.
  */
 import Ajv, { ValidateFunction } from "ajv";
 import { ajvErrorsToReasons } from "./finding";
-import { azureDevOpsSchemaPath } from "./paths";
-import { parseSharedJson, readSharedText, SharedMaterialError } from "./sharedMaterial";
+import { azureDevOpsSchemaPaths } from "./paths";
+import { ExtractText, mergeSchemaExtracts, readSchemaExtracts, SchemaExtract } from "./providerSchemaExtracts";
 import { loadCachedValidator, storeValidator } from "./validatorCache";
 
 type JsonSchema = Record<string, unknown>;
@@ -22,7 +23,7 @@ interface PulumiTypeSpec {
   required?: string[];
 }
 
-interface PulumiSchema {
+interface PulumiSchema extends SchemaExtract {
   resources: Record<string, { inputProperties?: Record<string, PulumiTypeSpec>; requiredInputs?: string[] }>;
   functions: Record<string, { inputs?: { properties?: Record<string, PulumiTypeSpec>; required?: string[] } }>;
   types: Record<string, PulumiTypeSpec>;
@@ -31,27 +32,19 @@ interface PulumiSchema {
 /** Bump when the conversion below changes, so cached validators are compiled again. */
 const CONVERSION_VERSION = 1;
 
-let schemaText: string | undefined;
+let extracts: ExtractText[] | undefined;
 let schema: PulumiSchema | undefined;
 let ajv: Ajv | undefined;
 const validators = new Map<string, ValidateFunction>();
 
-function azureDevOpsSchemaText(): string {
-  schemaText ??= readSharedText(azureDevOpsSchemaPath(), "the Pulumi schema of the azuredevops provider");
-  return schemaText;
+function azureDevOpsSchemaExtracts(): ExtractText[] {
+  extracts ??= readSchemaExtracts(azureDevOpsSchemaPaths());
+  return extracts;
 }
 
+/** The provider schema: the main extract and its supplements (the pipeline checks) as one. */
 export function azureDevOpsSchema(): PulumiSchema {
-  if (schema) return schema;
-  const file = azureDevOpsSchemaPath();
-  const parsed = parseSharedJson(file, azureDevOpsSchemaText()) as Partial<PulumiSchema> | null;
-  for (const section of ["resources", "functions", "types"] as const) {
-    const value = parsed?.[section];
-    if (!value || typeof value !== "object" || Array.isArray(value)) {
-      throw new SharedMaterialError(file, `no "${section}" object (truncated, or not a Pulumi provider schema)`);
-    }
-  }
-  schema = parsed as PulumiSchema;
+  schema ??= mergeSchemaExtracts<PulumiSchema>(azureDevOpsSchemaExtracts());
   return schema;
 }
 
@@ -124,9 +117,9 @@ function validatorFor(token: string, kind: "resource" | "function"): ValidateFun
   const key = `${kind}:${token}`;
   const existing = validators.get(key);
   if (existing) return existing;
-  // Keyed by the schema file itself: its validators are derived from it alone.
+  // Keyed by the schema files themselves: its validators are derived from them alone.
   const name = `azuredevops-${kind}-${token.replace(/[^A-Za-z0-9]+/g, "_")}`;
-  const cacheKey = `${CONVERSION_VERSION}\n${key}\n${azureDevOpsSchemaText()}`;
+  const cacheKey = [CONVERSION_VERSION, key, ...azureDevOpsSchemaExtracts().map((e) => e.text)].join("\n");
   let validate = loadCachedValidator(name, cacheKey);
   if (!validate) {
     const s = kind === "resource" ? resourceInputSchema(token) : functionInputSchema(token);

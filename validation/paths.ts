@@ -16,6 +16,16 @@ export function azureDevOpsSchemaPath(): string {
   return path.join(sharedDir(), "schemas", "azuredevops.schema.json");
 }
 
+/** The provider's pipeline checks (CheckApproval, CheckBranchControl, CheckExclusiveLock), a supplement to the file above. */
+export function azureDevOpsChecksSchemaPath(): string {
+  return path.join(sharedDir(), "schemas", "azuredevops-checks.schema.json");
+}
+
+/** Every extract of the azuredevops provider schema: together they are the local SDK's contract. */
+export function azureDevOpsSchemaPaths(): string[] {
+  return [azureDevOpsSchemaPath(), azureDevOpsChecksSchemaPath()];
+}
+
 /** Microsoft's JSON schema for Azure Pipelines YAML (microsoft/azure-pipelines-vscode `service-schema.json`). */
 export function azurePipelinesSchemaPath(): string {
   return path.join(sharedDir(), "schemas", "azure-pipelines.service-schema.json");

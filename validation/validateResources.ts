@@ -54,7 +54,8 @@ export function validateResources(resources: readonly ValidatableResource[]): Sc
       add([{ path: "", reason: "no schema found: neither a core Kubernetes kind nor a served version of a CRD in shared/crds" }]);
     } else if (r.type.startsWith("azuredevops:")) {
       const result = validateAzureDevOpsInputs(r.type, r.plainInputs);
-      if (!result.known) add([{ path: "", reason: "type token not in shared/schemas/azuredevops.schema.json" }]);
+      if (!result.known)
+        add([{ path: "", reason: "type token not in shared/schemas/azuredevops.schema.json or azuredevops-checks.schema.json" }]);
       else {
         checked.azuredevops++;
         add(result.errors);

@@ -53,7 +53,10 @@ export function appBuildDefinitionArgs(app: AppPipelineModel, refs: RepositoryRe
 /**
  * This repository's build definition: CI on the protected branch deploys
  * (`pulumi up`); pull requests reach it only through the branch policy, since
- * Azure Repos ignores `pr:` in YAML. Batched so two merges never run two ups.
+ * Azure Repos ignores `pr:` in YAML. One run per push, not batched: a run deploys
+ * uat or prod only when its own merge promotes them, which a batch of merges would
+ * hide; each Environment's exclusive lock keeps two runs from deploying one stack
+ * at once, in push order (components/pipelines/deploymentEnvironmentSpec.ts).
  */
 export function platformBuildDefinitionArgs(
   platform: PlatformPipelineModel,
@@ -72,7 +75,7 @@ export function platformBuildDefinitionArgs(
     },
     ciTrigger: {
       override: {
-        batch: true,
+        batch: false,
         branchFilters: [{ includes: [platform.branch], excludes: [] }],
       },
     },

@@ -2,6 +2,7 @@ import * as azuredevops from "@pulumi/azuredevops";
 import * as pulumi from "@pulumi/pulumi";
 import { appBuildDefinitionArgs, buildDefinitionNumber, platformBuildDefinitionArgs, prValidationPolicyArgs } from "./buildDefinitionSpec";
 import { PLATFORM_DEFINITION_SUFFIX } from "../../config/sections/pipelines";
+import { approvalArgs, branchControlArgs, environmentArgs, exclusiveLockArgs } from "./deploymentEnvironmentSpec";
 import { AppPipelineModel, PlatformPipelineModel } from "./pipelineModel";
 
 export interface BuildPipelinesArgs {
@@ -13,7 +14,7 @@ export interface BuildPipelinesArgs {
   readonly folder?: string;
   /** The app pipelines, from `pipelinesModel(config).apps`. */
   readonly apps: readonly AppPipelineModel[];
-  /** This repository's pipeline and its PR policy, from `pipelinesModel(config).platform`. */
+  /** This repository's pipeline, its PR policy and the Environments it deploys through, from `pipelinesModel(config).platform`. */
   readonly platform: PlatformPipelineModel;
 }
 
@@ -21,20 +22,24 @@ export interface BuildPipelinesArgs {
  * The Azure DevOps side of the platform: one YAML build definition per app
  * repository (face-ocr-worker, face-ocr-api, ...), this repository's own
  * preview/up pipeline, and the branch policy that makes its preview a
- * required check on pull requests. Repositories already exist and are looked
- * up by name.
+ * required check on pull requests, and the Environments it deploys each stack
+ * through, with their checks. Repositories already exist and are looked up by
+ * name.
  */
 export class BuildPipelines extends pulumi.ComponentResource {
   /** App build definitions by app name. */
   public readonly apps: Readonly<Record<string, azuredevops.BuildDefinition>>;
   public readonly platform?: azuredevops.BuildDefinition;
   public readonly prValidation?: azuredevops.BranchPolicyBuildValidation;
+  /** Deployment Environments by stack. */
+  public readonly environments: Readonly<Record<string, azuredevops.Environment>>;
 
   constructor(name: string, args: BuildPipelinesArgs, opts?: pulumi.ComponentResourceOptions) {
     checkDefinitionNames(name, args);
     super("face-ocr:pipelines:BuildPipelines", name, {}, opts);
     const folder = args.folder ?? "\\";
     const apps: Record<string, azuredevops.BuildDefinition> = {};
+    const environments: Record<string, azuredevops.Environment> = {};
 
     if (args.enabled ?? true) {
       const project = azuredevops.getProjectOutput({ name: args.project }, { parent: this });
@@ -65,12 +70,26 @@ export class BuildPipelines extends pulumi.ComponentResource {
         }),
         { parent: this },
       );
+
+      for (const deployment of args.platform.deployments) {
+        const logical = `${name}-env-${deployment.stack}`;
+        const environment = new azuredevops.Environment(logical, environmentArgs(deployment, args.platform, project.id), { parent: this });
+        const refs = { projectId: project.id, environmentId: environment.id };
+        new azuredevops.CheckBranchControl(`${logical}-branch`, branchControlArgs(args.platform, refs), { parent: this });
+        new azuredevops.CheckExclusiveLock(`${logical}-lock`, exclusiveLockArgs(refs), { parent: this });
+        if (deployment.approval) {
+          new azuredevops.CheckApproval(`${logical}-approval`, approvalArgs(deployment, deployment.approval, refs), { parent: this });
+        }
+        environments[deployment.stack] = environment;
+      }
     }
     this.apps = apps;
+    this.environments = environments;
 
     this.registerOutputs({
       appDefinitionIds: Object.fromEntries(Object.entries(apps).map(([app, def]) => [app, def.id])),
       platformDefinitionId: this.platform?.id,
+      environmentIds: Object.fromEntries(Object.entries(environments).map(([stack, env]) => [stack, env.id])),
     });
   }
 }

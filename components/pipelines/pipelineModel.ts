@@ -5,6 +5,7 @@
  * check-app-repo lockstep all read it, so they cannot drift apart.
  */
 import type { StackConfig } from "../../config/stackConfig";
+import type { ApprovalConfig } from "../../config/sections/deployments";
 import { API_APP, WORKER_APP } from "../../config/sections/pipelines";
 import { workerBaseImage } from "../ray/baseImage";
 import { acrLoginServer, acrRepositoryUrl, registryLoginServer } from "../registry/registrySpec";
@@ -90,6 +91,26 @@ export interface PlatformPipelineModel {
   readonly branch: string;
   /** Minutes a passing preview stays valid once the branch has moved; 0: it expires when the branch is updated. */
   readonly validDurationMinutes: number;
+  /** The stacks it deploys, in order, each through its own Environment. */
+  readonly deployments: readonly DeploymentModel[];
+}
+
+/** One stack the platform pipeline deploys, through its own Azure DevOps Environment. */
+export interface DeploymentModel {
+  /** The Pulumi stack, e.g. `prod`. */
+  readonly stack: string;
+  /** The Environment its deployment job names (`environment:` in azure-pipelines.yml). */
+  readonly environment: string;
+  /** The approval a deployment of it waits for; unset: none. */
+  readonly approval?: ApprovalConfig;
+}
+
+/**
+ * `face-ocr-platform-prod`: named after the pipeline that deploys through it, so the project's other teams' Environments
+ * (`prod` is a common name) are never taken for it.
+ */
+export function deploymentEnvironmentName(pipelineName: string, stack: string): string {
+  return `${pipelineName}-${stack}`;
 }
 
 export interface PipelinesModel {
@@ -183,6 +204,10 @@ export function pipelinesModel(config: PipelinesModelInput): PipelinesModel {
       yamlPath: p.platform.yamlPath,
       branch: p.platform.branch,
       validDurationMinutes: p.platform.validDurationMinutes,
+      deployments: p.deployments.stacks.map((stack) => {
+        const approval = p.deployments.approvals[stack];
+        return { stack, environment: deploymentEnvironmentName(p.platform.name, stack), ...(approval ? { approval } : {}) };
+      }),
     },
   };
 }

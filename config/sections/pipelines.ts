@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { IMAGE_REPOSITORY_PATTERN } from "../imageRef";
+import { deploymentsConfigSchema } from "./deployments";
 import { repoRelativePath, YAML_FILE } from "./repoPath";
 import { pipelineVariableValue } from "./shellSafe";
 
@@ -164,6 +165,12 @@ export const pipelinesConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * The stacks this repository's pipeline deploys, in order, each through an Azure DevOps Environment that only
+     * `platform.branch` may deploy to, and the approvals some of them wait for (prod by default). Not
+     * `environments` above, which are the template's registries. See config/sections/deployments.ts.
+     */
+    deployments: deploymentsConfigSchema,
   })
   .strict()
   .superRefine((pipelines, ctx) => {

@@ -8,6 +8,9 @@ import * as utilities from "./utilities";
 export * from "./branchPolicyBuildValidation";
 export * from "./buildDefinition";
 export * from "./buildFolder";
+export * from "./checkApproval";
+export * from "./checkBranchControl";
+export * from "./checkExclusiveLock";
 export * from "./environment";
 export * from "./getGitRepository";
 export * from "./getGitRepositoryFile";
@@ -21,6 +24,9 @@ export * from "./variableGroup";
 import { BranchPolicyBuildValidation } from "./branchPolicyBuildValidation";
 import { BuildDefinition } from "./buildDefinition";
 import { BuildFolder } from "./buildFolder";
+import { CheckApproval } from "./checkApproval";
+import { CheckBranchControl } from "./checkBranchControl";
+import { CheckExclusiveLock } from "./checkExclusiveLock";
 import { Environment } from "./environment";
 import { Git } from "./git";
 import { ServiceEndpointAzureRM } from "./serviceEndpointAzureRM";
@@ -42,6 +48,12 @@ const _module = {
         return new BuildDefinition(name, <any>undefined, { urn });
       case "azuredevops:index/buildFolder:BuildFolder":
         return new BuildFolder(name, <any>undefined, { urn });
+      case "azuredevops:index/checkApproval:CheckApproval":
+        return new CheckApproval(name, <any>undefined, { urn });
+      case "azuredevops:index/checkBranchControl:CheckBranchControl":
+        return new CheckBranchControl(name, <any>undefined, { urn });
+      case "azuredevops:index/checkExclusiveLock:CheckExclusiveLock":
+        return new CheckExclusiveLock(name, <any>undefined, { urn });
       case "azuredevops:index/environment:Environment":
         return new Environment(name, <any>undefined, { urn });
       case "azuredevops:index/git:Git":
@@ -60,6 +72,9 @@ const _module = {
 pulumi.runtime.registerResourceModule("azuredevops", "index/branchPolicyBuildValidation", _module);
 pulumi.runtime.registerResourceModule("azuredevops", "index/buildDefinition", _module);
 pulumi.runtime.registerResourceModule("azuredevops", "index/buildFolder", _module);
+pulumi.runtime.registerResourceModule("azuredevops", "index/checkApproval", _module);
+pulumi.runtime.registerResourceModule("azuredevops", "index/checkBranchControl", _module);
+pulumi.runtime.registerResourceModule("azuredevops", "index/checkExclusiveLock", _module);
 pulumi.runtime.registerResourceModule("azuredevops", "index/environment", _module);
 pulumi.runtime.registerResourceModule("azuredevops", "index/git", _module);
 pulumi.runtime.registerResourceModule("azuredevops", "index/serviceEndpointAzureRM", _module);

@@ -170,7 +170,9 @@ describe("adopting the fixture export", () => {
 
   it("the adopted config passes a real run's checks: no placeholder and no unset registry setting is left", async () => {
     const sections = sectionsOf(result.stackFileText, "face-ocr-platform", ["registry", "ray", "api"]);
-    const run = await runStack({ asRealRun: true, config: sections });
+    // Prod's approvers are no part of the live export: a person sets them (docs/pipelines.md, "add an approver").
+    const approvers = { deployments: { approvals: { prod: { approvers: ["66666666-7777-8888-9999-aaaaaaaaaaaa"] } } } };
+    const run = await runStack({ asRealRun: true, config: { ...sections, pipelines: approvers } });
     expect(run.one("azure-native:containerregistry:Registry").inputs).toMatchObject({
       resourceGroupName: "rg-example-data-ai",
       adminUserEnabled: true,

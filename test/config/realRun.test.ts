@@ -15,6 +15,8 @@ const LIVE_SETTINGS = {
   networkRuleSet: { defaultAction: "Allow", ipRules: [] },
 };
 const REAL_IDS = { resourceGroupName: "rg-example-registry", kubeletPrincipalId: "11111111-2222-3333-4444-555555555555" };
+/** A real-looking (fake) approver for prod, in place of the default's placeholder. */
+const REAL_APPROVERS = { deployments: { approvals: { prod: { approvers: ["66666666-7777-8888-9999-aaaaaaaaaaaa"] } } } };
 
 const missing = (key: string, query: string, setPath = `registry.${key}`) =>
   `  - registry.${key} is missing: a registry this stack manages takes every live setting from config, and the offline plan's stand-in ` +
@@ -40,13 +42,17 @@ describe("a real run", () => {
         missing("anonymousPullEnabled", "anonymousPullEnabled"),
         missing("networkRuleBypassOptions", "networkRuleBypassOptions"),
         missing("networkRuleSet", "networkRuleSet", "registry.networkRuleSet.defaultAction"),
+        '  - pipelines.deployments.approvals.prod.approvers[0] = "00000000-0000-0000-0000-000000000000": a placeholder, which only the offline plan accepts ' +
+          "(no one could approve a deployment of prod); set the identity id of the group that approves it " +
+          "(`az devops security group list --project data-ai --query \"graphGroups[?displayName=='<group>'].originId\" -o tsv`) " +
+          "with `pulumi config set --path 'pipelines.deployments.approvals.prod.approvers[0]' <identity-id>`",
       ].join("\n"),
     );
   });
 
   it("runs once every setting is the live one and no placeholder is left", async () => {
     const registry = { ...devStackSection("registry"), ...REAL_IDS, ...LIVE_SETTINGS };
-    const run = await runStack({ asRealRun: true, config: { registry } });
+    const run = await runStack({ asRealRun: true, config: { registry, pipelines: REAL_APPROVERS } });
     expect(run.one("azure-native:containerregistry:Registry").inputs).toEqual({
       registryName: "cybersmartstg",
       resourceGroupName: "rg-example-registry",
@@ -65,7 +71,10 @@ describe("a real run", () => {
   it("asks a Standard registry for no network rules, and a referenced one for no setting at all", async () => {
     const standard = Object.fromEntries(Object.entries({ ...LIVE_SETTINGS, sku: "Standard" }).filter(([key]) => key !== "networkRuleSet"));
     await expect(
-      runStack({ asRealRun: true, config: { registry: { ...devStackSection("registry"), ...REAL_IDS, ...standard } } }),
+      runStack({
+        asRealRun: true,
+        config: { registry: { ...devStackSection("registry"), ...REAL_IDS, ...standard }, pipelines: REAL_APPROVERS },
+      }),
     ).resolves.toBeDefined();
     const referenced = {
       mode: "reference",
@@ -73,7 +82,7 @@ describe("a real run", () => {
       kubeletAcrPull: false,
       pullSecrets: devStackSection("registry").pullSecrets,
     };
-    await expect(runStack({ asRealRun: true, config: { registry: referenced } })).resolves.toBeDefined();
+    await expect(runStack({ asRealRun: true, config: { registry: referenced, pipelines: REAL_APPROVERS } })).resolves.toBeDefined();
   });
 
   it("the offline plan's marker is set only while the offline plan runs the program", async () => {

@@ -26,7 +26,9 @@ describe("the state move of dev's shared objects", () => {
     // Everything under the pipelines component moves with it; the registry component keeps dev's AcrPull.
     const underPipelines = single.resources.filter((r) => r.parent === moved[0]).map((r) => r.name);
     expect(underPipelines.every((name) => sharedUrns.some((u) => u.endsWith(`::${name}`)))).toBe(true);
-    expect(underPipelines.length).toBe(4);
+    // Three build definitions and the branch policy; four deployment Environments, each with its branch control and
+    // exclusive lock, and prod's approval.
+    expect(underPipelines.length).toBe(17);
   });
 
   it("is what docs/stacks.md tells an operator to run", () => {

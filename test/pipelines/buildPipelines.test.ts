@@ -14,6 +14,10 @@ const BUILD_DEFINITION = "azuredevops:index/buildDefinition:BuildDefinition";
 const BRANCH_POLICY = "azuredevops:index/branchPolicyBuildValidation:BranchPolicyBuildValidation";
 const GET_PROJECT = "azuredevops:index/getProject:getProject";
 const GET_REPOSITORY = "azuredevops:index/getGitRepository:getGitRepository";
+const ENVIRONMENT = "azuredevops:index/environment:Environment";
+const BRANCH_CONTROL = "azuredevops:index/checkBranchControl:CheckBranchControl";
+const APPROVAL = "azuredevops:index/checkApproval:CheckApproval";
+const EXCLUSIVE_LOCK = "azuredevops:index/checkExclusiveLock:CheckExclusiveLock";
 const COMPONENT = "face-ocr:pipelines:BuildPipelines";
 
 /** What the mocks answer for lookups (plan/mocks.ts): fake ids named after what was looked up. */
@@ -52,11 +56,24 @@ describe("BuildPipelines in the dev stack", () => {
     run = await runStack();
   });
 
-  it("registers three build definitions and one branch policy under the component, named after it", () => {
+  it("registers three build definitions, one branch policy and the four stacks' Environments and checks under the component, named after it", () => {
     const component = run.one(COMPONENT, "pipelines");
     // Registration order follows the lookups' answers, so compare by name.
     const children = run.resources.filter((r) => r.parent === component.urn).sort((a, b) => a.name.localeCompare(b.name));
     expect(children.map((r) => [r.type, r.name])).toEqual([
+      [ENVIRONMENT, "pipelines-env-dev"],
+      [BRANCH_CONTROL, "pipelines-env-dev-branch"],
+      [EXCLUSIVE_LOCK, "pipelines-env-dev-lock"],
+      [ENVIRONMENT, "pipelines-env-prod"],
+      [APPROVAL, "pipelines-env-prod-approval"],
+      [BRANCH_CONTROL, "pipelines-env-prod-branch"],
+      [EXCLUSIVE_LOCK, "pipelines-env-prod-lock"],
+      [ENVIRONMENT, "pipelines-env-shared"],
+      [BRANCH_CONTROL, "pipelines-env-shared-branch"],
+      [EXCLUSIVE_LOCK, "pipelines-env-shared-lock"],
+      [ENVIRONMENT, "pipelines-env-uat"],
+      [BRANCH_CONTROL, "pipelines-env-uat-branch"],
+      [EXCLUSIVE_LOCK, "pipelines-env-uat-lock"],
       [BUILD_DEFINITION, "pipelines-face-ocr-api"],
       [BUILD_DEFINITION, "pipelines-face-ocr-worker"],
       [BUILD_DEFINITION, "pipelines-platform"],
@@ -64,6 +81,10 @@ describe("BuildPipelines in the dev stack", () => {
     ]);
     expect(run.ofType(BUILD_DEFINITION)).toHaveLength(3);
     expect(run.ofType(BRANCH_POLICY)).toHaveLength(1);
+    expect(run.ofType(ENVIRONMENT)).toHaveLength(4);
+    expect(run.ofType(BRANCH_CONTROL)).toHaveLength(4);
+    expect(run.ofType(APPROVAL)).toHaveLength(1);
+    expect(run.ofType(EXCLUSIVE_LOCK)).toHaveLength(4);
   });
 
   it("looks up project data-ai once and each existing repository by name", () => {
@@ -80,7 +101,7 @@ describe("BuildPipelines in the dev stack", () => {
     expect(run.one(BUILD_DEFINITION, "pipelines-face-ocr-api").inputs).toEqual(appDefinition("face-ocr-api", "2.52.0"));
   });
 
-  it("builds this repository's azure-pipelines.yml on pushes to main, batched", () => {
+  it("builds this repository's azure-pipelines.yml on every push to main, one run per push", () => {
     expect(run.one(BUILD_DEFINITION, "pipelines-platform").inputs).toEqual({
       projectId: PROJECT_ID,
       name: "face-ocr-platform",
@@ -91,7 +112,7 @@ describe("BuildPipelines in the dev stack", () => {
         branchName: "refs/heads/main",
         ymlPath: "azure-pipelines.yml",
       },
-      ciTrigger: { override: { batch: true, branchFilters: [{ includes: ["main"], excludes: [] }] } },
+      ciTrigger: { override: { batch: false, branchFilters: [{ includes: ["main"], excludes: [] }] } },
     });
   });
 
@@ -126,7 +147,7 @@ describe("BuildPipelines in the dev stack", () => {
   it("sends only inputs and invoke arguments the azuredevops provider schema accepts", () => {
     const resources = run.resources.filter((r) => r.type.startsWith("azuredevops:"));
     const invokes = run.invokes.filter((i) => i.token.startsWith("azuredevops:"));
-    expect(resources).toHaveLength(4);
+    expect(resources).toHaveLength(17);
     expect(invokes).toHaveLength(4);
     for (const r of resources) expect(validateAzureDevOpsInputs(r.type, r.plainInputs), r.name).toEqual({ known: true, errors: [] });
     for (const i of invokes) expect(validateAzureDevOpsInputs(i.token, i.args, "function"), i.token).toEqual({ known: true, errors: [] });
@@ -219,6 +240,7 @@ describe("build definition ids", () => {
         yamlPath: "azure-pipelines.yml",
         branch: "main",
         validDurationMinutes: 0,
+        deployments: [],
       },
       { projectId: "p", repositoryId: "r", buildDefinitionId: 7 },
     );

@@ -34,6 +34,16 @@ describe("pipelinesModel with the defaults (deployment guide, Repositories and A
       yamlPath: "azure-pipelines.yml",
       branch: "main",
       validDurationMinutes: 0,
+      deployments: [
+        { stack: "shared", environment: "face-ocr-platform-shared" },
+        { stack: "dev", environment: "face-ocr-platform-dev" },
+        { stack: "uat", environment: "face-ocr-platform-uat" },
+        {
+          stack: "prod",
+          environment: "face-ocr-platform-prod",
+          approval: { approvers: ["00000000-0000-0000-0000-000000000000"], minimumApprovers: 1, timeoutMinutes: 1440 },
+        },
+      ],
     });
   });
 
@@ -140,7 +150,7 @@ describe("pipelines config errors", () => {
       }),
     ).toEqual([
       'pipelines.branches[0] = "refs/heads/main": expected a branch name such as "main" (without refs/heads/); set it with `pulumi config set --path pipelines.branches[0] <value>`',
-      "pipelines.trigger: unknown key; allowed keys here: enabled, project, folder, branches, yamlPath, azureSubscription, keyVaultName, variables, template, environments, additionalApps, platform",
+      "pipelines.trigger: unknown key; allowed keys here: enabled, project, folder, branches, yamlPath, azureSubscription, keyVaultName, variables, template, environments, additionalApps, platform, deployments",
       `pipelines.additionalApps[0].name = "face-ocr-api": reserved: face-ocr-api is a built-in app pipeline; ${ALLOWED_APP_NAMES}; ${setApp(0)}`,
     ]);
   });

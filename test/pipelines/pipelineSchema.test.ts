@@ -35,10 +35,10 @@ describe("pipeline YAML the program writes or owns, against Microsoft's schema",
     expect(validatePipelineYaml(schema, platformYaml)).toEqual([]);
   });
 
-  it("accepts every app pipeline the dev plan writes under out/dev/app-repos", async () => {
-    const result = await offlinePlan({ projectDir: PROJECT_DIR, stack: "dev", overrides: [], outDir, program: await loadIndex() });
+  it("accepts every app pipeline the shared stack's plan writes under out/shared/app-repos", async () => {
+    const result = await offlinePlan({ projectDir: PROJECT_DIR, stack: "shared", overrides: [], outDir, program: await loadIndex() });
     expect(result.exitCode).toBe(EXIT_OK);
-    const appRepos = path.join(outDir, "dev", "app-repos");
+    const appRepos = path.join(outDir, "shared", "app-repos");
     const files = fs
       .readdirSync(appRepos, { recursive: true, encoding: "utf8" })
       .filter((f) => /azure-pipelines\.ya?ml$/.test(f))
@@ -69,14 +69,16 @@ describe("pipeline YAML the program writes or owns, against Microsoft's schema",
 
 describe("a broken pipeline", () => {
   it("fails an unknown key in a step at the step's path", () => {
-    const text = platformWith("    displayName: Node $(NODE_VERSION)", "    displayNam: Node $(NODE_VERSION)");
-    expect(validatePipelineYaml(schema, text)).toEqual([{ path: "steps[2].displayNam", reason: "unknown field (not in the schema)" }]);
+    const text = platformWith("displayName: Node $(NODE_VERSION)", "displayNam: Node $(NODE_VERSION)");
+    expect(validatePipelineYaml(schema, text)).toEqual([
+      { path: "stages[0].jobs[0].steps[2].displayNam", reason: "unknown field (not in the schema)" },
+    ]);
   });
 
   it("fails an unknown task input", () => {
-    const text = platformWith("      versionSpec: $(NODE_VERSION)", "      versionSpecc: $(NODE_VERSION)");
+    const text = platformWith("versionSpec: $(NODE_VERSION)", "versionSpecc: $(NODE_VERSION)");
     expect(validatePipelineYaml(schema, text)).toEqual([
-      { path: "steps[2].inputs.versionSpecc", reason: "unknown field (not in the schema)" },
+      { path: "stages[0].jobs[0].steps[2].inputs.versionSpecc", reason: "unknown field (not in the schema)" },
     ]);
   });
 
@@ -95,12 +97,12 @@ describe("a broken pipeline", () => {
     ]);
   });
 
-  it("reads scalars as Azure Pipelines does, as strings: `batch: true` is a boolean, `batch: sometimes` is not", () => {
+  it("reads scalars as Azure Pipelines does, as strings: `batch: false` is a boolean, `batch: sometimes` is not", () => {
     expect(parsePipelineYaml("trigger:\n  batch: true\nsteps:\n  - script: x\n    retryCountOnTaskFailure: 2\n")).toEqual({
       trigger: { batch: "true" },
       steps: [{ script: "x", retryCountOnTaskFailure: "2" }],
     });
-    expect(validatePipelineYaml(schema, platformWith("batch: true", "batch: sometimes"))).toEqual([
+    expect(validatePipelineYaml(schema, platformWith("batch: false", "batch: sometimes"))).toEqual([
       {
         path: "trigger.batch",
         reason: [
@@ -137,9 +139,11 @@ describe("the compiled schema", () => {
       const cached = compileAzurePipelinesSchema();
       expect(cached.pipeline).not.toBe(fresh.pipeline);
       expect(cached.forms).toHaveLength(fresh.forms.length);
-      const broken = platformWith("    displayName: Node $(NODE_VERSION)", "    displayNam: Node $(NODE_VERSION)");
+      const broken = platformWith("displayName: Node $(NODE_VERSION)", "displayNam: Node $(NODE_VERSION)");
       for (const text of [platformYaml, broken]) expect(validatePipelineYaml(cached, text)).toEqual(validatePipelineYaml(fresh, text));
-      expect(validatePipelineYaml(cached, broken)).toEqual([{ path: "steps[2].displayNam", reason: "unknown field (not in the schema)" }]);
+      expect(validatePipelineYaml(cached, broken)).toEqual([
+        { path: "stages[0].jobs[0].steps[2].displayNam", reason: "unknown field (not in the schema)" },
+      ]);
     } finally {
       if (previous === undefined) delete process.env.FACE_OCR_CACHE_DIR;
       else process.env.FACE_OCR_CACHE_DIR = previous;
@@ -155,8 +159,10 @@ describe("template expressions", () => {
         steps: [{ script: "a" }, { "${{ each s in parameters.stacks }}": [{ script: "b ${{ s }}" }, { script: "c" }] }, { script: "d" }],
       }),
     ).toEqual({ steps: [{ script: "a" }, { script: "b ${{ s }}" }, { script: "c" }, { script: "d" }] });
-    const broken = platformWith("        displayName: pulumi preview (${{ stack }})", "        displayname: pulumi preview (${{ stack }})");
-    expect(validatePipelineYaml(schema, broken)).toEqual([{ path: "steps[7].displayname", reason: "unknown field (not in the schema)" }]);
+    const broken = platformWith("displayName: pulumi preview (${{ stack }})", "displayname: pulumi preview (${{ stack }})");
+    expect(validatePipelineYaml(schema, broken)).toEqual([
+      { path: "stages[1].jobs[0].steps[2].displayname", reason: "unknown field (not in the schema)" },
+    ]);
   });
 
   it("merges an insertion inside a mapping into that mapping, and refuses one whose body is not a mapping", () => {

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   PLATFORM_VARIABLE_GROUP,
   pipelinesModel,
@@ -9,9 +9,11 @@ import {
   WORKER_IMAGE_TAGS,
 } from "../../components/pipelines/pipelineModel";
 import { parseStackConfigOrThrow } from "../../config/load";
+import { DEFAULT_DEPLOYMENT_STACKS } from "../../config/sections/deployments";
 import { DEFAULT_BRANCHES, WORKER_APP } from "../../config/sections/pipelines";
-import { compileAzurePipelinesSchema, validatePipelineYaml } from "../../validation/azurePipelinesSchema";
-import { devStackSection, minimalStackConfig, PROJECT_DIR } from "../harness";
+import { stackVariable } from "../../scripts/affectedStacks";
+import { compileAzurePipelinesSchema, expandTemplateInsertions, validatePipelineYaml } from "../../validation/azurePipelinesSchema";
+import { devStackSection, minimalStackConfig, PROJECT_DIR, RecordedRun, runStack } from "../harness";
 
 interface Step {
   script?: string;
@@ -19,26 +21,76 @@ interface Step {
   condition?: string;
   env?: Record<string, string>;
   checkout?: string;
+  fetchDepth?: number;
   task?: string;
+  template?: string;
+  name?: string;
   [key: string]: unknown;
+}
+interface Job {
+  job?: string;
+  deployment?: string;
+  environment?: string;
+  steps?: Step[];
+  strategy?: { runOnce: { deploy: { steps: Step[] } } };
+}
+interface Stage {
+  stage: string;
+  dependsOn?: string | string[];
+  condition?: string;
+  jobs: Job[];
 }
 
 const platform = pipelinesModel(parseStackConfigOrThrow(minimalStackConfig(), "dev")).platform;
 const file = path.join(PROJECT_DIR, platform.yamlPath);
 const text = fs.readFileSync(file, "utf8");
 const doc = YAML.parse(text) as {
-  trigger: { branches: { include: string[] } };
+  trigger: { batch: boolean; branches: { include: string[] } };
+  lockBehavior: string;
   pr: string;
+  parameters: { name: string; default: unknown }[];
   resources: { pipelines: { pipeline: string; source: string; trigger: { branches: { include: string[] } } }[] };
   variables: ({ group: string } | { name: string; value: string })[];
-  steps: (Step | Record<string, Step[]>)[];
+  stages: Stage[];
 };
-const eachStack = doc.steps.find((s) => "${{ each stack in parameters.stacks }}" in s) as Record<string, Step[]>;
-const perStack = eachStack["${{ each stack in parameters.stacks }}"];
-const steps = doc.steps.filter((s) => s !== eachStack) as Step[];
-/** The per-stack `pulumi up` step. */
-const upEachStack = perStack.find((s) => s.script?.startsWith("pulumi up "));
+const SETUP_TEMPLATE = ".ci/stack-job-setup.yml";
+const setupText = fs.readFileSync(path.join(PROJECT_DIR, SETUP_TEMPLATE), "utf8");
+const setupSteps = (YAML.parse(setupText) as { steps: Step[] }).steps;
+
+const stage = (name: string): Stage => {
+  const found = doc.stages.find((s) => s.stage === name);
+  if (!found) throw new Error(`no stage ${name}`);
+  return found;
+};
+/** A job's steps as the agent runs them: the setup template spliced in, the each-loop expanded once. */
+function stepsOf(job: Job): Step[] {
+  const own = job.steps ?? job.strategy?.runOnce.deploy.steps ?? [];
+  return (expandTemplateInsertions(own) as Step[]).flatMap((s) => (s.template === SETUP_TEMPLATE ? setupSteps : [s]));
+}
+const onlyJob = (name: string): Job => {
+  const jobs = stage(name).jobs;
+  expect(jobs).toHaveLength(1);
+  return jobs[0];
+};
+const scriptsOf = (name: string) => stepsOf(onlyJob(name)).filter((s) => s.script !== undefined && !setupSteps.includes(s));
 const variable = (name: string) => doc.variables.find((v): v is { name: string; value: string } => "name" in v && v.name === name)?.value;
+const allJobs = doc.stages.flatMap((s) => s.jobs);
+
+const ON_PR = "and(succeeded(), eq(variables['Build.Reason'], 'PullRequest'))";
+const ON_MAIN =
+  "ne(variables['Build.Reason'], 'PullRequest'), ne(variables['Build.Reason'], 'ResourceTrigger'), eq(variables['Build.SourceBranch'], 'refs/heads/main')";
+const ON_WORKER_BUILD = "and(succeeded(), eq(variables['Build.Reason'], 'ResourceTrigger'))";
+const up = (stack: string) =>
+  `pulumi up --yes --policy-pack policies --policy-pack-config policies/config/${stack}.json --stack ${stack} --non-interactive`;
+const STACK_ENV = {
+  PULUMI_ACCESS_TOKEN: "$(PULUMI_ACCESS_TOKEN)",
+  ARM_CLIENT_ID: "$(ARM_CLIENT_ID)",
+  ARM_CLIENT_SECRET: "$(ARM_CLIENT_SECRET)",
+  ARM_TENANT_ID: "$(ARM_TENANT_ID)",
+  ARM_SUBSCRIPTION_ID: "$(ARM_SUBSCRIPTION_ID)",
+  AZDO_ORG_SERVICE_URL: "$(AZDO_ORG_SERVICE_URL)",
+  AZDO_PERSONAL_ACCESS_TOKEN: "$(AZDO_PERSONAL_ACCESS_TOKEN)",
+};
 
 /**
  * Shell variables a script reads: `$NAME` and `${NAME...}` with an upper-case name. Not `$(NAME)` (an Azure Pipelines
@@ -81,9 +133,100 @@ describe("the platform's own azure-pipelines.yml", () => {
     expect(doc.pr).toBe("none");
   });
 
+  it("runs once per push, and a run waits for the one before at each Environment's exclusive lock instead of cancelling it", () => {
+    expect(doc.trigger.batch).toBe(false);
+    expect(doc.lockBehavior).toBe("sequential");
+  });
+
+  it("runs its stages in order: checks, the PR preview, shared, dev, uat, prod, and the worker build's deployment", () => {
+    expect(doc.stages.map((s) => [s.stage, s.dependsOn ?? null])).toEqual([
+      ["checks", null],
+      ["preview", "checks"],
+      ["deploy_shared", "checks"],
+      ["deploy_dev", "deploy_shared"],
+      ["deploy_uat", ["checks", "deploy_dev"]],
+      ["deploy_prod", ["checks", "deploy_dev", "deploy_uat"]],
+      ["worker_build", "checks"],
+    ]);
+    // The deployment stages are the stacks of pipelines.deployments, in its order, and the PR preview knows them all.
+    const deployed = doc.stages.filter((s) => s.stage.startsWith("deploy_")).map((s) => s.stage.slice("deploy_".length));
+    expect(deployed).toEqual([...DEFAULT_DEPLOYMENT_STACKS]);
+    expect(platform.deployments.map((d) => d.stack)).toEqual(deployed);
+    expect(doc.parameters).toEqual([
+      {
+        name: "stacks",
+        displayName: "Stacks a pull request may preview (each only when the change affects it)",
+        type: "object",
+        default: deployed,
+      },
+    ]);
+  });
+
+  it("previews on a pull request, deploys shared and dev on main, uat and prod only on their promotion, the worker build on its own", () => {
+    expect(Object.fromEntries(doc.stages.map((s) => [s.stage, s.condition ?? null]))).toEqual({
+      checks: null,
+      preview: ON_PR,
+      deploy_shared: `and(succeeded(), ${ON_MAIN})`,
+      deploy_dev: `and(succeeded(), ${ON_MAIN})`,
+      deploy_uat: `and(succeeded(), ${ON_MAIN}, eq(dependencies.checks.outputs['checks.changes.${stackVariable("promoted", "uat")}'], 'true'))`,
+      // A prod promotion alone skips uat; a failed uat stops it.
+      deploy_prod:
+        `and(not(failed()), not(canceled()), ${ON_MAIN}, eq(dependencies.deploy_dev.result, 'Succeeded'), ` +
+        `in(dependencies.deploy_uat.result, 'Succeeded', 'Skipped'), eq(dependencies.checks.outputs['checks.changes.${stackVariable("promoted", "prod")}'], 'true'))`,
+      worker_build: ON_WORKER_BUILD,
+    });
+  });
+
+  it("decides what is affected and promoted in the checks job's `changes` step, two commits deep", () => {
+    const checks = onlyJob("checks");
+    expect(checks.job).toBe("checks");
+    const changes = stepsOf(checks).find((s) => s.name === "changes");
+    expect(changes?.script).toBe("npm run --silent affected-stacks -- --pipeline");
+    expect(stepsOf(checks).find((s) => s.checkout === "self")?.fetchDepth).toBe(2);
+    expect(setupSteps.find((s) => s.checkout === "self")?.fetchDepth).toBe(2);
+    const preview = stepsOf(onlyJob("preview"));
+    expect(preview.find((s) => s.name === "changes")?.script).toBe(changes?.script);
+  });
+
+  it("deploys each stack with a deployment job through its Environment, the one the program creates for it", () => {
+    for (const deployment of platform.deployments) {
+      const job = onlyJob(`deploy_${deployment.stack}`);
+      expect([job.deployment, job.environment]).toEqual(["up", deployment.environment]);
+      expect(scriptsOf(`deploy_${deployment.stack}`).map((s) => [s.script, s.env])).toEqual([[up(deployment.stack), STACK_ENV]]);
+    }
+    expect(allJobs.filter((j) => j.deployment !== undefined).map((j) => j.environment)).toEqual([
+      "face-ocr-platform-shared",
+      "face-ocr-platform-dev",
+      "face-ocr-platform-uat",
+      "face-ocr-platform-prod",
+      "face-ocr-platform-dev",
+    ]);
+  });
+
+  it("previews every affected stack with the policy pack and that stack's policy config, and labels its RayService change from the saved preview JSON", () => {
+    const affected = `and(succeeded(), eq(variables['changes.${stackVariable("affected", "${{ stack }}")}'], 'true'))`;
+    expect(scriptsOf("preview").map((s) => [s.script, s.condition ?? null])).toEqual([
+      ["npm run --silent affected-stacks -- --pipeline", null],
+      [
+        "pulumi preview --diff --policy-pack policies --policy-pack-config policies/config/${{ stack }}.json --stack ${{ stack }} --non-interactive",
+        affected,
+      ],
+      [
+        [
+          "set -euo pipefail",
+          'pulumi preview --json --stack ${{ stack }} --non-interactive > "$(Agent.TempDirectory)/preview-${{ stack }}.json"',
+          'npm run --silent ray-upgrade-impact -- "$(Agent.TempDirectory)/preview-${{ stack }}.json"',
+          "",
+        ].join("\n"),
+        affected,
+      ],
+    ]);
+    for (const s of scriptsOf("preview").slice(1)) expect(s.env).toEqual(STACK_ENV);
+  });
+
   it("takes its credentials from the variable group, mapping secrets into env by reference only", () => {
     expect(doc.variables).toContainEqual({ group: PLATFORM_VARIABLE_GROUP });
-    for (const step of [...steps, ...perStack]) {
+    for (const step of [...allJobs.flatMap(stepsOf), ...setupSteps]) {
       for (const [name, value] of Object.entries(step.env ?? {})) expect(value, name).toBe(`$(${name})`);
     }
   });
@@ -114,30 +257,34 @@ describe("the platform's own azure-pipelines.yml", () => {
 
   // Azure Pipelines does not put secret variables into a script's environment unless its `env:` maps them, so
   // `set -u` (or an empty argument) would stop the step. Anything a script reads that neither it, the agent nor a
-  // plain pipeline variable sets must therefore be mapped in that step's env.
-  it("maps every secret variable a script reads into that step's env", () => {
+  // plain pipeline variable (or an earlier step of the same job) sets must therefore be mapped in that step's env.
+  it("maps every secret variable a script reads into that step's env, in every job", () => {
     const plain = doc.variables.flatMap((v) => ("name" in v ? [v.name.toUpperCase()] : []));
-    const fromEarlierSteps: string[] = [];
     const unmapped: string[] = [];
-    const scripts = [...steps, ...perStack].filter((s) => typeof s.script === "string");
-    expect(scripts.length).toBeGreaterThan(0);
-    for (const step of scripts) {
-      const script = step.script as string;
-      const own = shellVariablesSet(script);
-      const mapped = new Set(Object.keys(step.env ?? {}));
-      for (const name of shellVariablesUsed(script)) {
-        if (own.has(name) || mapped.has(name) || PREDEFINED.test(name) || SHELL_VARIABLES.has(name)) continue;
-        if (fromEarlierSteps.includes(name)) continue;
-        if (plain.includes(name) && !listedSecrets.includes(name)) continue;
-        unmapped.push(`${step.displayName ?? script.split("\n")[0]}: $${name}`);
+    let scripts = 0;
+    for (const job of allJobs) {
+      const fromEarlierSteps: string[] = [];
+      for (const step of stepsOf(job).filter((s) => typeof s.script === "string")) {
+        scripts++;
+        const script = step.script as string;
+        const own = shellVariablesSet(script);
+        const mapped = new Set(Object.keys(step.env ?? {}));
+        for (const name of shellVariablesUsed(script)) {
+          if (own.has(name) || mapped.has(name) || PREDEFINED.test(name) || SHELL_VARIABLES.has(name)) continue;
+          if (fromEarlierSteps.includes(name)) continue;
+          if (plain.includes(name) && !listedSecrets.includes(name)) continue;
+          unmapped.push(`${job.job ?? job.deployment} ${step.displayName ?? script.split("\n")[0]}: $${name}`);
+        }
+        fromEarlierSteps.push(...pipelineVariablesSet(script));
       }
-      fromEarlierSteps.push(...pipelineVariablesSet(script));
     }
+    // checks 2, preview 4 + 3, four deployments 4 + 1 each, the worker build 4 + 2.
+    expect(scripts).toBe(35);
     expect(unmapped).toEqual([]);
   });
 
   it("reads the cluster's name and resource group from the variable group's secrets", () => {
-    const cluster = steps.find((s) => s.displayName === "Cluster and registry credentials");
+    const cluster = setupSteps.find((s) => s.displayName === "Cluster and registry credentials");
     expect(cluster?.script).toContain("az aks get-credentials");
     const used = shellVariablesUsed(cluster?.script ?? "");
     expect(["AKS_RESOURCE_GROUP", "AKS_CLUSTER_NAME"].filter((name) => used.has(name) && listedSecrets.includes(name))).toEqual([
@@ -146,51 +293,66 @@ describe("the platform's own azure-pipelines.yml", () => {
     ]);
   });
 
-  it("installs the Pulumi CLI release that matches the pinned SDK", () => {
+  it("installs the Pulumi CLI release that matches the pinned SDK in every job that runs it", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { dependencies: Record<string, string> };
     expect(doc.variables).toContainEqual({ name: "PULUMI_VERSION", value: pkg.dependencies["@pulumi/pulumi"] });
-    expect(steps.some((s) => s.script?.includes('get.pulumi.com | sh -s -- --version "$(PULUMI_VERSION)"'))).toBe(true);
+    expect(setupSteps.some((s) => s.script?.includes('get.pulumi.com | sh -s -- --version "$(PULUMI_VERSION)"'))).toBe(true);
+    const runsPulumi = allJobs.filter((j) => stepsOf(j).some((s) => /^pulumi /m.test(s.script ?? "") || s.script?.includes("\npulumi ")));
+    expect(runsPulumi).toHaveLength(6);
+    for (const job of runsPulumi) expect((job.steps ?? job.strategy?.runOnce.deploy.steps)?.[0]).toEqual({ template: SETUP_TEMPLATE });
   });
 
   it("runs npm ci and the tests (the CI script) before anything touches a stack", () => {
-    const ciStep = steps.findIndex((s) => s.script === "bash .ci/run");
-    expect(ciStep).toBeGreaterThan(-1);
+    expect(stepsOf(onlyJob("checks")).some((s) => s.script === "bash .ci/run")).toBe(true);
     const ci = fs.readFileSync(path.join(PROJECT_DIR, ".ci", "run"), "utf8");
     expect(ci).toContain("npm ci");
     expect(ci).toMatch(/npm test/);
-    expect(doc.steps.indexOf(eachStack)).toBeGreaterThan(ciStep);
+    // Every other stage waits for checks, directly or through the stage before it.
+    const reaches = (name: string): boolean => {
+      const deps = [stage(name).dependsOn ?? []].flat();
+      return deps.includes("checks") || deps.some(reaches);
+    };
+    expect(doc.stages.filter((s) => s.stage !== "checks").every((s) => reaches(s.stage))).toBe(true);
   });
 
-  it("previews every stack with the policy pack and that stack's policy config on pull requests, labels its RayService change from the saved preview JSON, and updates it on main only", () => {
-    expect(perStack.map((s) => [s.script, s.condition])).toEqual([
-      [
-        "pulumi preview --diff --policy-pack policies --policy-pack-config policies/config/${{ stack }}.json --stack ${{ stack }} --non-interactive",
-        "and(succeeded(), eq(variables['Build.Reason'], 'PullRequest'))",
-      ],
-      [
-        [
-          "set -euo pipefail",
-          'pulumi preview --json --stack ${{ stack }} --non-interactive > "$(Agent.TempDirectory)/preview-${{ stack }}.json"',
-          'npm run --silent ray-upgrade-impact -- "$(Agent.TempDirectory)/preview-${{ stack }}.json"',
-          "",
-        ].join("\n"),
-        "and(succeeded(), eq(variables['Build.Reason'], 'PullRequest'))",
-      ],
-      [
-        "pulumi up --yes --policy-pack policies --policy-pack-config policies/config/${{ stack }}.json --stack ${{ stack }} --non-interactive",
-        "and(succeeded(), ne(variables['Build.Reason'], 'PullRequest'), ne(variables['Build.Reason'], 'ResourceTrigger'), eq(variables['Build.SourceBranch'], 'refs/heads/main'))",
-      ],
-    ]);
-    for (const s of perStack) expect(Object.keys(s.env ?? {})).toContain("PULUMI_ACCESS_TOKEN");
+  it("logs in to the stacks' registry before any stack runs, so the program can read the worker's digest", () => {
+    expect(variable("REGISTRY_NAME")).toBe((devStackSection("registry") as { name: string }).name);
+    const login = setupSteps.findIndex((s) => s.script?.includes('az acr login --name "$(REGISTRY_NAME)"'));
+    expect(login).toBe(setupSteps.length - 1);
   });
 
-  it("is valid Azure Pipelines YAML (Microsoft's schema; the each-loop expanded)", () => {
-    expect(validatePipelineYaml(compileAzurePipelinesSchema(), text)).toEqual([]);
+  it("is valid Azure Pipelines YAML (Microsoft's schema; the each-loop expanded), and so is its setup template", () => {
+    const schema = compileAzurePipelinesSchema();
+    expect(validatePipelineYaml(schema, text)).toEqual([]);
+    expect(validatePipelineYaml(schema, setupText)).toEqual([]);
   }, 120_000);
 });
 
+describe("prod's Environment in the shared stack's plan", () => {
+  let run: RecordedRun;
+  beforeAll(async () => {
+    run = await runStack({ stack: "shared" });
+  });
+
+  it("is the Environment prod's deployment job names, and carries the approval; no other Environment does", () => {
+    const environments = run.ofType("azuredevops:index/environment:Environment");
+    const named = (stack: string) => environments.find((e) => e.inputs.name === onlyJob(`deploy_${stack}`).environment);
+    const approvals = run.ofType("azuredevops:index/checkApproval:CheckApproval");
+    expect(approvals.map((a) => a.dependencies)).toEqual([[named("prod")?.urn]]);
+    expect(approvals[0].inputs.targetResourceId).toBe(`${named("prod")?.name}-id`);
+    for (const stack of DEFAULT_DEPLOYMENT_STACKS) {
+      const branchChecks = run
+        .ofType("azuredevops:index/checkBranchControl:CheckBranchControl")
+        .filter((c) => c.inputs.targetResourceId === `${named(stack)?.name}-id`);
+      expect(
+        branchChecks.map((c) => c.inputs.allowedBranches),
+        stack,
+      ).toEqual(["refs/heads/main"]);
+    }
+  });
+});
+
 describe("a finished worker build deploys itself to the dev stack", () => {
-  const onWorkerBuild = steps.filter((s) => s.condition === "and(succeeded(), eq(variables['Build.Reason'], 'ResourceTrigger'))");
   const withBuild = '--config-path --config "ray.gpuWorker.image.tag=$(resources.pipeline.worker.runName)"';
 
   it("runs on completion of the face-ocr-worker build definition, for builds of its dev branch", () => {
@@ -198,14 +360,20 @@ describe("a finished worker build deploys itself to the dev stack", () => {
     expect(DEFAULT_BRANCHES).toContain("dev");
   });
 
-  it("previews, then updates WORKER_STACK (dev, a stack with a stack file), naming the build's tag", () => {
+  it("previews, then updates WORKER_STACK (dev, a stack with a stack file) through its Environment, naming the build's tag", () => {
     expect(variable("WORKER_STACK")).toBe("dev");
     expect(fs.existsSync(path.join(PROJECT_DIR, `Pulumi.${variable("WORKER_STACK")}.yaml`))).toBe(true);
-    expect(onWorkerBuild.map((s) => s.script)).toEqual([
-      `pulumi preview --diff --policy-pack policies --policy-pack-config policies/config/$(WORKER_STACK).json --stack $(WORKER_STACK) --non-interactive ${withBuild}`,
-      `pulumi up --yes --policy-pack policies --policy-pack-config policies/config/$(WORKER_STACK).json --stack $(WORKER_STACK) --non-interactive ${withBuild}`,
+    expect(onlyJob("worker_build").environment).toBe(platform.deployments.find((d) => d.stack === variable("WORKER_STACK"))?.environment);
+    expect(scriptsOf("worker_build").map((s) => [s.script, s.env])).toEqual([
+      [
+        `pulumi preview --diff --policy-pack policies --policy-pack-config policies/config/$(WORKER_STACK).json --stack $(WORKER_STACK) --non-interactive ${withBuild}`,
+        STACK_ENV,
+      ],
+      [
+        `pulumi up --yes --policy-pack policies --policy-pack-config policies/config/$(WORKER_STACK).json --stack $(WORKER_STACK) --non-interactive ${withBuild}`,
+        STACK_ENV,
+      ],
     ]);
-    for (const s of onWorkerBuild) expect(s.env).toEqual(upEachStack?.env);
   });
 
   it("names the build by the tag the worker pipeline pushed: its run name is its build number, pushed as a tag", () => {
@@ -215,16 +383,11 @@ describe("a finished worker build deploys itself to the dev stack", () => {
     expect(WORKER_IMAGE_TAGS[0]).toBe("$(Build.BuildNumber)");
   });
 
-  it("the main-branch update of every stack does not also run for a worker build", () => {
-    expect(upEachStack?.condition).toBe(
-      "and(succeeded(), ne(variables['Build.Reason'], 'PullRequest'), ne(variables['Build.Reason'], 'ResourceTrigger'), eq(variables['Build.SourceBranch'], 'refs/heads/main'))",
-    );
-  });
-
-  it("logs in to the stacks' registry before any stack runs, so the program can read the worker's digest", () => {
-    expect(variable("REGISTRY_NAME")).toBe((devStackSection("registry") as { name: string }).name);
-    const login = steps.findIndex((s) => s.script?.includes('az acr login --name "$(REGISTRY_NAME)"'));
-    expect(login).toBeGreaterThan(-1);
-    expect(doc.steps.indexOf(eachStack)).toBeGreaterThan(doc.steps.indexOf(steps[login]));
+  it("is the only stage a worker build runs besides the checks, and the only one that runs for it", () => {
+    const forWorker = doc.stages.filter((s) => s.condition?.includes("eq(variables['Build.Reason'], 'ResourceTrigger')"));
+    expect(forWorker.map((s) => s.stage)).toEqual(["worker_build"]);
+    for (const s of doc.stages.filter((x) => x.stage.startsWith("deploy_"))) {
+      expect(s.condition).toContain("ne(variables['Build.Reason'], 'ResourceTrigger')");
+    }
   });
 });

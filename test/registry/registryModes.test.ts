@@ -53,8 +53,8 @@ describe("a referenced registry (registry.mode reference)", () => {
     ]);
     expect(run.resources.filter((r) => r.type.startsWith("azure-native:"))).toEqual([]);
     expect(run.invokes.filter((i) => i.token.startsWith("azure-native:"))).toEqual([]);
-    // The dev stack's 21 resources less the registry and its AcrPull assignment.
-    expect(run.resources).toHaveLength(19);
+    // The dev stack's 34 resources less the registry and its AcrPull assignment.
+    expect(run.resources).toHaveLength(32);
 
     const rayService = run.one(RAY_SERVICE).inputs as Loose;
     const gpu = rayService.spec.rayClusterConfig.workerGroupSpecs[1].template.spec;

@@ -13,7 +13,8 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as ts from "typescript";
 import { beforeAll, describe, expect, it } from "vitest";
-import { azureDevOpsSchemaPath } from "../../validation/paths";
+import { azureDevOpsChecksSchemaPath, azureDevOpsSchemaPaths } from "../../validation/paths";
+import { mergeSchemaExtracts, readSchemaExtracts, SchemaExtract } from "../../validation/providerSchemaExtracts";
 
 type SdkModule = typeof import("../../sdks/azuredevops");
 
@@ -42,21 +43,20 @@ interface SchemaFunction {
   inputs?: SchemaObject;
   outputs: SchemaObject;
 }
-interface Schema {
+interface Schema extends SchemaExtract {
   resources: Record<string, SchemaResource>;
   functions: Record<string, SchemaFunction>;
   types: Record<string, SchemaObject>;
 }
 
 const SDK_DIR = path.resolve(__dirname, "../../sdks/azuredevops");
-const SHARED_SCHEMA = azureDevOpsSchemaPath();
 
 function readJson<T>(file: string): T {
   return JSON.parse(fs.readFileSync(file, "utf8")) as T;
 }
 
-// The shared extract is the SDK's contract.
-const schema = readJson<Schema>(SHARED_SCHEMA);
+// The shared extracts (the main one and the pipeline checks) are the SDK's contract.
+const schema = mergeSchemaExtracts<Schema>(readSchemaExtracts(azureDevOpsSchemaPaths()));
 const sdkPackage = readJson<{
   name: string;
   version: string;
@@ -229,6 +229,21 @@ describe("@pulumi/azuredevops local SDK", () => {
       name: "azuredevops",
       version: sdkPackage.version,
     });
+  });
+
+  it("reads the pipeline checks' supplement as part of its contract", () => {
+    const checks = readJson<{ resources: Record<string, unknown> }>(azureDevOpsChecksSchemaPath());
+    expect(Object.keys(checks.resources).sort()).toEqual([
+      "azuredevops:index/checkApproval:CheckApproval",
+      "azuredevops:index/checkBranchControl:CheckBranchControl",
+      "azuredevops:index/checkExclusiveLock:CheckExclusiveLock",
+    ]);
+    for (const token of Object.keys(checks.resources)) expect(Object.keys(schema.resources)).toContain(token);
+    expect([sdk.CheckApproval, sdk.CheckBranchControl, sdk.CheckExclusiveLock].map((c) => c.name)).toEqual([
+      "CheckApproval",
+      "CheckBranchControl",
+      "CheckExclusiveLock",
+    ]);
   });
 
   it("exports exactly the schema's resources and functions", () => {
