@@ -20,7 +20,7 @@ import { gitopsCutover } from "./components/gitopsCutover";
 import { ContainerRegistry } from "./components/registry/containerRegistry";
 import { RayCluster } from "./components/ray/rayCluster";
 import { workerImageDigest } from "./components/ray/workerImage";
-import { readSharedStack } from "./components/stacks/sharedStack";
+import { readSharedStack, SharedStackOutputs } from "./components/stacks/sharedStack";
 import { LoadedStackConfig, loadStackConfig } from "./config/load";
 import { REGISTRY_PULL_PASSWORD_KEY } from "./config/secrets";
 
@@ -28,7 +28,9 @@ export = async () => {
   const config = loadStackConfig();
   // The stack's cluster, if its role has one: every Kubernetes resource goes through this provider, bound to its context.
   const cluster = config.cluster ? clusterProvider("cluster", config.cluster) : undefined;
-  const registry = containerRegistry(config, cluster);
+  // An environment stack's registry is the shared stack's: its name, login server and id are that stack's outputs.
+  const shared = config.registry.mode === "shared-stack" ? readSharedStack(config.sharedStack as string) : undefined;
+  const registry = containerRegistry(config, cluster, shared);
   const clusterOutputs = cluster ? clusterObjects(config, cluster, registry) : undefined;
   const pipelineFiles = config.pipelines.enabled ? buildPipelines(config) : [];
 
@@ -36,7 +38,7 @@ export = async () => {
     ...(config.cluster ? { clusterContext: config.cluster.context } : {}),
     rayVersion: config.rayVersion,
     // The shared stack's outputs for the environment stacks (components/stacks/sharedStack.ts), and the operators'.
-    registryName: config.registry.name,
+    registryName: shared?.registryName ?? config.registry.name,
     registryLoginServer: registry.loginServer,
     ...(registry.registry ? { registryId: registry.registry.id } : {}),
     ...clusterOutputs?.outputs,
@@ -48,8 +50,11 @@ export = async () => {
  * The registry: every image and pipeline URL derives from its login server. The stack that manages it owns the
  * Azure resource; an environment stack references the shared stack's and owns only its cluster's pull access.
  */
-function containerRegistry(config: LoadedStackConfig, cluster: k8s.Provider | undefined): ContainerRegistry {
-  const shared = config.registry.mode === "shared-stack" ? readSharedStack(config.sharedStack as string) : undefined;
+function containerRegistry(
+  config: LoadedStackConfig,
+  cluster: k8s.Provider | undefined,
+  shared: SharedStackOutputs | undefined,
+): ContainerRegistry {
   return new ContainerRegistry(
     "registry",
     {

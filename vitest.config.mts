@@ -12,5 +12,8 @@ export default defineConfig({
     // their time waiting on child processes, so a worker per core keeps both busy.
     maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 20000,
+    // Transformed test and source modules are kept between runs, keyed by their content, in .cache/ beside the
+    // compiled commands and validators (outside node_modules, so npm ci keeps them): a fifth of a run's CPU time.
+    experimental: { fsModuleCache: true, fsModuleCachePath: ".cache/vitest" },
   },
 });

@@ -29,17 +29,25 @@ const OPTIONS = {
   help: { type: "boolean", default: false },
 } satisfies NonNullable<ParseArgsConfig["options"]>;
 
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
+/** Where the command writes; the tests run it in process with their own. */
+export interface PlanCliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** The program to plan. @default index.ts, loaded by Node's `require` once the arguments are known to be good */
+  readonly loadProgram?: () => Promise<() => unknown>;
+}
+
+/** The command: parses `argv` (the arguments after `npm run plan --`), plans, prints; resolves to the exit code. */
+export async function runPlanCli(argv: readonly string[], io: PlanCliIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false });
   } catch (err) {
-    process.stderr.write(`${hideSecretArguments((err as Error).message, argv, Object.keys(OPTIONS))}\n${USAGE}\n`);
+    io.stderr(`${hideSecretArguments((err as Error).message, argv, Object.keys(OPTIONS))}\n${USAGE}\n`);
     return EXIT_INVALID_INPUT;
   }
   if (parsed.values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    io.stdout(`${USAGE}\n`);
     return 0;
   }
   const outDir = parsed.values.out;
@@ -55,44 +63,46 @@ async function main(): Promise<number> {
       overrides,
       outDir: path.resolve(projectDir, outDir),
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      program: require("../index") as () => unknown,
+      program: io.loadProgram ? await io.loadProgram() : (require("../index") as () => unknown),
       extraFiles: baseline ? (preview) => [impactFile(baseline, preview)] : undefined,
     });
     if (result.kind === "invalid-config") {
-      process.stderr.write(`${result.message}\n`);
+      io.stderr(`${result.message}\n`);
       return result.exitCode;
     }
     const stackOut = path.resolve(projectDir, outDir, parsed.values.stack);
     // A refused plan writes nothing (planFolder.ts), its comparison included.
     const written = baseline && result.exitCode === 0 ? path.join(stackOut, IMPACT_FILE) : undefined;
     const rayLines = planUpgradeReport(result.preview, baseline, written);
-    process.stdout.write(`${[formatSummary(result, outDir), ...rayLines].join("\n")}\n`);
+    io.stdout(`${[formatSummary(result, outDir), ...rayLines].join("\n")}\n`);
     return result.exitCode;
   } catch (err) {
     if (err instanceof PolicyConfigError) {
-      process.stderr.write(`${err.message}\n`);
+      io.stderr(`${err.message}\n`);
       return EXIT_INVALID_INPUT;
     }
     if (err instanceof PreviewReadError) {
-      process.stderr.write(`--baseline: ${err.message}\n`);
+      io.stderr(`--baseline: ${err.message}\n`);
       return EXIT_INVALID_INPUT;
     }
     if (err instanceof SharedMaterialError) {
-      process.stderr.write(`${err.message}\n`);
+      io.stderr(`${err.message}\n`);
       return EXIT_INVALID_INPUT;
     }
     if (err instanceof PlanInputError) {
-      process.stderr.write(`${err.message}\n${USAGE}\n`);
+      io.stderr(`${err.message}\n${USAGE}\n`);
       return EXIT_INVALID_INPUT;
     }
     throw err;
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`plan failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(70);
-  },
-);
+if (require.main === module) {
+  runPlanCli(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }).then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`plan failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(70);
+    },
+  );
+}

@@ -172,16 +172,22 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   try {
     // A program error is caught inside the stack and rethrown after the run: rejecting the stack's own
     // outputs would only add derived rejections with nobody listening.
-    await pulumi.runtime.runInPulumiStack(() =>
-      withOfflinePlanMarker(!options.asRealRun, async () => {
-        try {
-          return (await options.program()) as pulumi.Inputs | undefined;
-        } catch (err) {
-          failures.unshift(err ?? new Error("the program failed without an error"));
-          return undefined;
-        }
-      }),
-    );
+    await pulumi.runtime
+      .runInPulumiStack(() =>
+        withOfflinePlanMarker(!options.asRealRun, async () => {
+          try {
+            return (await options.program()) as pulumi.Inputs | undefined;
+          } catch (err) {
+            failures.unshift(err ?? new Error("the program failed without an error"));
+            return undefined;
+          }
+        }),
+      )
+      .catch((err: unknown) => {
+        // The stack's outputs rejected (say, a stack reference the mocks cannot answer): the run still drains
+        // below, or the rejections of everything else derived from the failure would land in the next run.
+        failures.push(err ?? new Error("the stack's outputs failed without an error"));
+      });
     // Outputs resolve before every registration has finished; drain the queue, then give the process
     // a turn to report rejections that nothing handled.
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();

@@ -6,11 +6,11 @@
  * compare across runs. Every figure is a median over N rounds (default 5), the rounds interleaved so that a busy
  * spell slows all of them alike. Prints figures only; it asserts nothing.
  *
- *   - `npm run plan` (dev), warm and cold (no .cache/: a fresh clone), and the same started with node directly
+ *   - `npm run plan` (dev), warm and cold (no .cache/js nor .cache/validators: a fresh clone), and the same started with node directly
  *   - `npm run policy` on the dev preview, and on previews 10x, 100x and ~333x (~7,000 resources) its size, built
  *     by scripts/scaledPreview.ts: seconds, milliseconds per resource and peak memory
  *   - the plan at 21, ~60 and ~180 resources (pipelines.additionalApps adds one build definition each)
- *   - the test suite (vitest run), once
+ *   - the test suite (vitest run, with the caches it finds), once: wall time, and CPU time over all its processes
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -21,7 +21,9 @@ import { scaledPreview } from "./scaledPreview";
 
 const root = path.resolve(__dirname, "..");
 const launcher = path.join(root, "scripts", "runCompiled.js");
-const cacheRoot = path.join(root, ".cache");
+/** What a fresh clone lacks that a plan uses: compiled sources and compiled validators (not the tests' caches). */
+const planCaches = [path.join(root, ".cache", "js"), path.join(root, ".cache", "validators")];
+const clearPlanCaches = () => planCaches.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
 
 interface Run {
   readonly seconds: number;
@@ -100,6 +102,21 @@ const ratio = (r: Run, sdk: Run) => `${(r.seconds / sdk.seconds).toFixed(2)}x`;
 const mb = (r: Run, sdk?: Run) =>
   `${r.maxRssMb.toFixed(0)} MB, cpu ${r.cpuSeconds.toFixed(2)} s` + (sdk ? ` = ${(r.cpuSeconds / sdk.cpuSeconds).toFixed(2)}x` : "");
 
+/**
+ * CPU seconds of every child process this one has waited for, their own waited-for children included (Linux's
+ * cutime and cstime in /proc/self/stat): what a run of vitest and its workers cost, beyond its wall time.
+ */
+function childrenCpuSeconds(): number {
+  try {
+    const stat = fs.readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // After the name: state is field 3, so cutime (16) and cstime (17) are at 13 and 14 here.
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 function stepsIn(file: string): number {
   return (JSON.parse(fs.readFileSync(file, "utf8")) as { steps: unknown[] }).steps.length;
 }
@@ -145,16 +162,16 @@ function main(): void {
   const cold = rounds(Math.min(n, 3), {
     sdk: sdkLoad,
     plan: () => {
-      fs.rmSync(cacheRoot, { recursive: true, force: true });
+      clearPlanCaches();
       return planViaNpm(out);
     },
     planDirect: () => {
-      fs.rmSync(cacheRoot, { recursive: true, force: true });
+      clearPlanCaches();
       return planDirect(out);
     },
   });
   print(
-    `npm run plan (dev), cold (no .cache/): ${s(cold.plan.seconds)} = ${ratio(cold.plan, cold.sdk)} of ${s(cold.sdk.seconds)}  target <= 3x`,
+    `npm run plan (dev), cold (no compiled sources or validators): ${s(cold.plan.seconds)} = ${ratio(cold.plan, cold.sdk)} of ${s(cold.sdk.seconds)}  target <= 3x`,
   );
   print(
     `  node scripts/runCompiled.js plan/cli.ts, cold: ${s(cold.planDirect.seconds)} = ${ratio(cold.planDirect, cold.sdk)}, ${mb(cold.planDirect, cold.sdk)}`,
@@ -173,6 +190,13 @@ function main(): void {
     const r = planScale[String(p.resources)];
     print(`plan at ${p.resources} resources: ${s(r.seconds)} = ${ratio(r, planScale.sdk)}, ${mb(r, planScale.sdk)}`);
   }
+  // Linear means the same cost per added resource from the small plan to the middle one as from the middle to the large.
+  const [, middle] = sizes.map((p) => ({ resources: p.resources, run: planScale[String(p.resources)] }));
+  const slope = (a: typeof small, b: typeof small) =>
+    `${(((b.run.cpuSeconds - a.run.cpuSeconds) / (b.resources - a.resources)) * 1000).toFixed(2)} ms cpu`;
+  print(
+    `  per added resource, ${small.resources} to ${middle.resources}: ${slope(small, middle)}; ${middle.resources} to ${large.resources}: ${slope(middle, large)}`,
+  );
   const planSlope = ((large.run.seconds - small.run.seconds) / (large.resources - small.resources)) * 1000;
   const planCpuSlope = ((large.run.cpuSeconds - small.run.cpuSeconds) / (large.resources - small.resources)) * 1000;
   print(
@@ -205,9 +229,16 @@ function main(): void {
   }
 
   if (!values["skip-tests"]) {
+    const before = sdkLoad();
+    const cpuBefore = childrenCpuSeconds();
     const tests = run("tests", path.join(root, "node_modules", ".bin", "vitest"), ["run"]);
+    const cpu = childrenCpuSeconds() - cpuBefore;
     const after = sdkLoad();
-    print(`test suite (vitest run): ${s(tests.seconds)}  target <= 15 s  (bare SDK load just after: ${s(after.seconds)})`);
+    const sdkAround = (before.seconds + after.seconds) / 2;
+    print(
+      `test suite (vitest run): ${s(tests.seconds)} = ${(tests.seconds / sdkAround).toFixed(1)}x the bare SDK load around it ` +
+        `(${s(before.seconds)} before, ${s(after.seconds)} after), cpu ${Number.isNaN(cpu) ? "n/a" : s(cpu)} in all its processes  target <= 15 s`,
+    );
   }
   print(`load average at the end: ${os.loadavg()[0].toFixed(1)}`);
 }

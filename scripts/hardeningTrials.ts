@@ -322,7 +322,8 @@ async function runTrial(trial: Trial, source: string, realShared: string, timeou
       fs.writeFileSync(path.join(project, file), content || fs.readFileSync(path.join(project, "Pulumi.dev.yaml"), "utf8"));
     }
     const shared = path.join(root, "shared");
-    fs.cpSync(realShared, shared, { recursive: true });
+    // dereference: the real shared folder may be a symlink, and a copied symlink would let a fault damage the original.
+    fs.cpSync(realShared, shared, { recursive: true, dereference: true });
     const env = { FACE_OCR_SHARED_DIR: shared, FACE_OCR_CACHE_DIR: SESSION_CACHE };
     const outDir = path.join(root, "out");
     const explicitOut = trial.args.includes("--out");

@@ -30,3 +30,43 @@ export function runCli(entry: string, args: readonly string[], stdin?: string, e
     child.stdin?.end(stdin ?? "");
   });
 }
+
+/** A command's body as the project exports it beside its entry point (`runPlanCli`): arguments and output sinks in, exit code out. */
+export type InProcessCli<Io> = (
+  argv: readonly string[],
+  io: Io & { stdout: (t: string) => void; stderr: (t: string) => void },
+) => Promise<number>;
+
+let inProcessQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs a command in this process, as `runCli` would run it in its own, for tests where the process is not the point:
+ * the same exit code, standard output and standard error, without loading the SDK again. Runs one at a time (a plan
+ * resets the Pulumi runtime, so two cannot overlap), even when a test starts several with `Promise.all`; `env` is set
+ * for the length of the run and restored after it.
+ */
+export function runCliInProcess<Io extends object>(
+  cli: InProcessCli<Io>,
+  args: readonly string[],
+  io: Io,
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliResult> {
+  const run = async (): Promise<CliResult> => {
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    let stdout = "";
+    let stderr = "";
+    try {
+      const code = await cli(args, { ...io, stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t) });
+      return { code, stdout, stderr };
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  };
+  const result = inProcessQueue.then(run);
+  inProcessQueue = result.catch(() => undefined);
+  return result;
+}

@@ -1,6 +1,17 @@
 /**
  * Test harness: run the whole program (or one component) under the mock
  * runtime and get back every registered resource, as the offline plan does.
+ *
+ * How to keep a test file fast (the suite runs on two cores; vitest.config.mts shares one module graph per worker):
+ * - `runStack(options)` plans `index.ts` once per worker for each distinct stack config (the stack file with the
+ *   overrides, the run mode, FACE_OCR_SHARED_DIR) and hands every caller its own deep copy, so a test may change
+ *   what it gets back. Call it where the test needs the run; there is no need to hoist a run into `beforeAll` to
+ *   share it. Runs with `invokes` or `outputs` mocks (functions) are never shared.
+ * - A command-line test checks the command's code in process with `runCliInProcess` (test/cliProcess.ts): the same
+ *   exit code, standard output and standard error as the command, without a node process that loads the SDK
+ *   again. Keep one `runCli` test per command, the one that proves what only a process shows (exit status, the
+ *   launcher, output that reaches the shell).
+ * - A type-level test that needs a TypeScript program builds one for the file, in `beforeAll`, not one per test.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -77,22 +88,43 @@ function withLookups(run: ProgramRun): RecordedRun {
   };
 }
 
+/** Runs of `index.ts` by what they depend on, shared by every test file of a worker (see the header). */
+const stackRuns = new Map<string, Promise<ProgramRun>>();
+
 /** Runs `index.ts` for a stack (default `dev`) with optional overrides, like `npm run plan`. */
 export async function runStack(options: StackRunOptions = {}): Promise<RecordedRun> {
   const { dir, stack } = stackLocation(options);
   const planConfig = buildPlanConfig(dir, stack, overridesFrom(options));
   const program = await loadIndex();
-  const run = await runProgram({
+  const run = async () =>
+    runProgram({
+      stack,
+      config: planConfig.config,
+      secretKeys: planConfig.secretKeys,
+      program,
+      stackOutputs: options.stackOutputs ?? (await referencedStackOutputs(dir, stack, planConfig, program)),
+      invokes: options.invokes,
+      outputs: options.outputs,
+      asRealRun: options.asRealRun,
+    });
+  if (options.invokes || options.outputs) return withLookups(await run());
+  const key = JSON.stringify([
     stack,
-    config: planConfig.config,
-    secretKeys: planConfig.secretKeys,
-    program,
-    stackOutputs: options.stackOutputs ?? (await referencedStackOutputs(dir, stack, planConfig, program)),
-    invokes: options.invokes,
-    outputs: options.outputs,
-    asRealRun: options.asRealRun,
-  });
-  return withLookups(run);
+    dir,
+    planConfig.config,
+    planConfig.secretKeys,
+    options.asRealRun ?? false,
+    process.env.FACE_OCR_SHARED_DIR,
+    options.stackOutputs ?? null,
+  ]);
+  let shared = stackRuns.get(key);
+  if (!shared) {
+    shared = run();
+    stackRuns.set(key, shared);
+    // A run that fails is not kept: the next caller runs it again and gets its own error.
+    shared.catch(() => stackRuns.delete(key));
+  }
+  return withLookups(structuredClone(await shared));
 }
 
 /** Runs an arbitrary function (e.g. constructing one component) under the mock runtime. */

@@ -71,11 +71,18 @@ describe("the dev stack, composed (index.ts)", () => {
       "generatedFiles",
       "rayClientAddress",
       "rayVersion",
+      "registryId",
       "registryLoginServer",
+      "registryName",
     ]);
     expect(run.outputs.clusterContext).toBe("aks-data-ai-dev");
     expect(run.outputs.rayVersion).toBe("2.52.0");
+    expect(run.outputs.registryName).toBe("cybersmartstg");
     expect(run.outputs.registryLoginServer).toBe("cybersmartstg.azurecr.io");
+    // The registry's own id, as the output mock answers it (plan/mocks.ts): its ARM id, in the stack's resource group.
+    expect(run.outputs.registryId).toBe(
+      "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/PLACEHOLDER-resource-group-of-cybersmartstg/providers/Microsoft.ContainerRegistry/registries/cybersmartstg",
+    );
     expect(run.outputs.rayClientAddress).toBe("ray://rayservice-head-svc.ray.svc.cluster.local:10001");
   });
 

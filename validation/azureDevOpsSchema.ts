@@ -8,6 +8,7 @@
 import Ajv, { ValidateFunction } from "ajv";
 import { ajvErrorsToReasons } from "./finding";
 import { azureDevOpsSchemaPaths } from "./paths";
+import { perSharedDir } from "./perSharedDir";
 import { ExtractText, mergeSchemaExtracts, readSchemaExtracts, SchemaExtract } from "./providerSchemaExtracts";
 import { loadCachedValidator, storeValidator } from "./validatorCache";
 
@@ -32,20 +33,27 @@ interface PulumiSchema extends SchemaExtract {
 /** Bump when the conversion below changes, so cached validators are compiled again. */
 const CONVERSION_VERSION = 1;
 
-let extracts: ExtractText[] | undefined;
-let schema: PulumiSchema | undefined;
-let ajv: Ajv | undefined;
-const validators = new Map<string, ValidateFunction>();
+/** Without ajv's optimizing pass over the generated code: half of a compile, and nothing it reports changes. */
+const AJV_OPTIONS = { strict: false, allErrors: true, code: { source: true, optimize: false } } as const;
+
+const loaded = perSharedDir(() => ({
+  extracts: undefined as ExtractText[] | undefined,
+  schema: undefined as PulumiSchema | undefined,
+  ajv: undefined as Ajv | undefined,
+  validators: new Map<string, ValidateFunction>(),
+}));
 
 function azureDevOpsSchemaExtracts(): ExtractText[] {
-  extracts ??= readSchemaExtracts(azureDevOpsSchemaPaths());
-  return extracts;
+  const state = loaded();
+  state.extracts ??= readSchemaExtracts(azureDevOpsSchemaPaths());
+  return state.extracts;
 }
 
 /** The provider schema: the main extract and its supplements (the pipeline checks) as one. */
 export function azureDevOpsSchema(): PulumiSchema {
-  schema ??= mergeSchemaExtracts<PulumiSchema>(azureDevOpsSchemaExtracts());
-  return schema;
+  const state = loaded();
+  state.schema ??= mergeSchemaExtracts<PulumiSchema>(azureDevOpsSchemaExtracts());
+  return state.schema;
 }
 
 function definitionName(ref: string): string {
@@ -86,12 +94,14 @@ function objectSchema(properties: Record<string, PulumiTypeSpec>, required: stri
 }
 
 function compiler(): Ajv {
-  if (ajv) return ajv;
-  ajv = new Ajv({ strict: false, allErrors: true, code: { source: true } });
+  const state = loaded();
+  if (state.ajv) return state.ajv;
+  const ajv = new Ajv(AJV_OPTIONS);
   const definitions = Object.fromEntries(
     Object.entries(azureDevOpsSchema().types).map(([token, spec]) => [definitionName(`#/types/${token}`), convert(spec)]),
   );
   ajv.addSchema({ $id: "azuredevops-types", definitions });
+  state.ajv = ajv;
   return ajv;
 }
 
@@ -115,11 +125,12 @@ export function functionInputSchema(token: string): JsonSchema | undefined {
 
 function validatorFor(token: string, kind: "resource" | "function"): ValidateFunction | undefined {
   const key = `${kind}:${token}`;
+  const { validators } = loaded();
   const existing = validators.get(key);
   if (existing) return existing;
   // Keyed by the schema files themselves: its validators are derived from them alone.
   const name = `azuredevops-${kind}-${token.replace(/[^A-Za-z0-9]+/g, "_")}`;
-  const cacheKey = [CONVERSION_VERSION, key, ...azureDevOpsSchemaExtracts().map((e) => e.text)].join("\n");
+  const cacheKey = [CONVERSION_VERSION, JSON.stringify(AJV_OPTIONS), key, ...azureDevOpsSchemaExtracts().map((e) => e.text)].join("\n");
   let validate = loadCachedValidator(name, cacheKey);
   if (!validate) {
     const s = kind === "resource" ? resourceInputSchema(token) : functionInputSchema(token);

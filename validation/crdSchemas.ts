@@ -11,6 +11,7 @@ import * as path from "path";
 import { celRuleFindings } from "./celRules";
 import { ajvErrorsToReasons } from "./finding";
 import { cacheDir, crdDir } from "./paths";
+import { perSharedDir } from "./perSharedDir";
 import { listSharedDir, parseSharedYaml, readSharedText, SharedMaterialError } from "./sharedMaterial";
 import { loadCachedValidator, storeValidator, writeAtomically } from "./validatorCache";
 
@@ -25,13 +26,19 @@ interface CrdEntry {
   readonly kind: string;
 }
 
-let crdIndex: Map<string, CrdEntry> | undefined;
-const schemaCache = new Map<string, JsonSchema | undefined>();
-const validators = new Map<string, ValidateFunction>();
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { source: true } });
+const loaded = perSharedDir(() => ({
+  crdIndex: undefined as Map<string, CrdEntry> | undefined,
+  schemas: new Map<string, JsonSchema | undefined>(),
+  validators: new Map<string, ValidateFunction>(),
+}));
+// ajv's optimizing pass over the generated code takes half of a compile and changes nothing it reports: a cold
+// plan or test run compiles these schemas, a warm one loads the code from the cache.
+const AJV_OPTIONS = { strict: false, allErrors: true, validateFormats: false, code: { source: true, optimize: false } } as const;
+const ajv = new Ajv(AJV_OPTIONS);
 
 function indexCrds(): Map<string, CrdEntry> {
-  if (crdIndex) return crdIndex;
+  const state = loaded();
+  if (state.crdIndex) return state.crdIndex;
   const index = new Map<string, CrdEntry>();
   for (const name of listSharedDir(crdDir(), "a folder of upstream CustomResourceDefinitions").sort()) {
     if (!name.endsWith(".yaml")) continue;
@@ -50,8 +57,8 @@ function indexCrds(): Map<string, CrdEntry> {
     }
     index.set(`${group}/${kind}`, { file, group, kind });
   }
-  crdIndex = index;
-  return crdIndex;
+  state.crdIndex = index;
+  return index;
 }
 
 /** True when the CRDs folder defines this group and kind. */
@@ -62,10 +69,11 @@ export function hasCrd(group: string, kind: string): boolean {
 /** The strict JSON schema for `group/version` `kind`, or undefined when that version is not served. */
 export function crdSchema(group: string, version: string, kind: string): JsonSchema | undefined {
   const key = `${group}/${version}/${kind}`;
-  if (schemaCache.has(key)) return schemaCache.get(key);
+  const { schemas } = loaded();
+  if (schemas.has(key)) return schemas.get(key);
   const entry = indexCrds().get(`${group}/${kind}`);
   const schema = entry ? loadServedSchema(entry.file, version) : undefined;
-  schemaCache.set(key, schema);
+  schemas.set(key, schema);
   return schema;
 }
 
@@ -174,7 +182,7 @@ export function shareRepeatedSubschemas(root: JsonSchema): JsonSchema {
  * module (keyed by the schema and the ajv version) so later runs only load it.
  */
 function compileCached(name: string, schema: JsonSchema): ValidateFunction {
-  const key = JSON.stringify(schema);
+  const key = `${JSON.stringify(AJV_OPTIONS)}\n${JSON.stringify(schema)}`;
   const cached = loadCachedValidator(name, key);
   if (cached) return cached;
   const validate = ajv.compile(schema);
@@ -197,6 +205,7 @@ export function validateCustomResource(object: { apiVersion?: unknown; kind?: un
   const group = apiVersion.slice(0, slash);
   const version = apiVersion.slice(slash + 1);
   const key = `${group}/${version}/${kind}`;
+  const { validators } = loaded();
   let validate = validators.get(key);
   if (!validate) {
     const schema = crdSchema(group, version, kind);

@@ -233,12 +233,15 @@ export const registryConfigSchema = z
     }
     if (mode === "shared-stack") {
       for (const key of MANAGED_ONLY_KEYS) {
-        refuseKey(key, "registry.mode is shared-stack, so the registry's settings are the shared stack's (Pulumi.shared.yaml)");
+        refuseKey(
+          key,
+          "the registry comes from the shared stack (registry.mode shared-stack), so its settings are set in Pulumi.shared.yaml",
+        );
       }
       for (const key of REFERENCE_ONLY_KEYS) {
         refuseKey(
           key,
-          `registry.mode is shared-stack, so the ${key === "loginServer" ? "login server" : "id"} comes from the shared stack's outputs`,
+          `the registry comes from the shared stack (registry.mode shared-stack), so its ${key === "loginServer" ? "login server" : "id"} is that stack's output`,
         );
       }
       return;

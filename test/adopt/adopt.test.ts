@@ -10,18 +10,24 @@ import { formatAdoption } from "../../adopt/cli";
 import { withReasons } from "../../adopt/improvements";
 import { AdoptInputError, LIVE_FILES } from "../../adopt/liveExport";
 import { sectionsOf } from "../../adopt/stackConfigWriter";
-import { loadIndex, PROJECT_DIR, runStack } from "../harness";
+import { loadIndex, PROJECT_DIR, runStack, SINGLE_STACK_DIR } from "../harness";
 
 const LIVE = path.join(PROJECT_DIR, "test/fixtures/live");
 const ACR_ID =
   "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-example-data-ai/providers/Microsoft.ContainerRegistry/registries/cybersmartstg";
 
-/** A throwaway project folder holding what adopt reads: the project and stack files and the policy config. */
+/**
+ * A throwaway project folder holding what adopt reads: the project and stack files and the policy config. The stack
+ * is the single-stack dev, which owns both the registry and the cluster's objects that the export holds.
+ */
 function projectCopy(stackFileText?: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "adopt-project-"));
   fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), stackFileText ?? fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8"));
-  fs.cpSync(path.join(PROJECT_DIR, "policies/config"), path.join(dir, "policies/config"), { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.dev.yaml"),
+    stackFileText ?? fs.readFileSync(path.join(SINGLE_STACK_DIR, "Pulumi.dev.yaml"), "utf8"),
+  );
+  fs.cpSync(path.join(SINGLE_STACK_DIR, "policies/config"), path.join(dir, "policies/config"), { recursive: true });
   return dir;
 }
 
@@ -41,7 +47,7 @@ function liveCopy(edit: (items: Loose[]) => void): string {
 let result: AdoptResult;
 
 beforeAll(async () => {
-  result = await adopt({ projectDir: PROJECT_DIR, stack: "dev", liveDir: LIVE, program: await loadIndex() });
+  result = await adopt({ projectDir: SINGLE_STACK_DIR, stack: "dev", liveDir: LIVE, program: await loadIndex() });
 });
 
 describe("adopting the fixture export", () => {
@@ -77,7 +83,7 @@ describe("adopting the fixture export", () => {
   });
 
   it("keeps the stack file's comments", () => {
-    const before = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8");
+    const before = fs.readFileSync(path.join(SINGLE_STACK_DIR, "Pulumi.dev.yaml"), "utf8");
     const comments = (text: string) => text.split("\n").filter((l) => l.trim().startsWith("#"));
     expect(comments(result.stackFileText)).toEqual(comments(before));
   });
@@ -232,12 +238,16 @@ describe("the README's adoption section", () => {
   it("exports exactly the files npm run adopt reads, then adopts, cuts over, imports and previews, in that order", () => {
     const exported = [...section.matchAll(/ > live\/([\w.-]+)/g)].map((m) => m[1]);
     expect(exported).toEqual(Object.values(LIVE_FILES));
+    // The shared stack first: dev's AcrPull is scoped to the registry id the shared stack exports.
     const order = [
+      "npm run adopt -- --stack shared --live live",
       "npm run adopt -- --stack dev --live live",
+      "pulumi import --file out/shared/import.json --stack shared",
+      "pulumi preview --diff --stack shared",
       "cutover/dev/README.md",
       "pulumi config set --secret",
       "pulumi import --file out/dev/import.json",
-      "pulumi preview --diff",
+      "pulumi preview --diff --stack dev",
       "pulumi up --stack dev --policy-pack",
     ];
     const positions = order.map((step) => section.indexOf(step));

@@ -9,7 +9,7 @@ import { stackConfigFromStrings } from "../../config/load";
 import { secretKeyNames } from "../../config/secrets";
 import { offlinePlan } from "../../plan/offlinePlan";
 import { buildPlanConfig } from "../../plan/stackConfigFile";
-import { loadIndex, overridesFrom, PROJECT_DIR } from "../harness";
+import { loadIndex, overridesFrom, PROJECT_DIR, SINGLE_STACK_DIR } from "../harness";
 
 const DOC = fs.readFileSync(path.join(PROJECT_DIR, "docs/api.md"), "utf8");
 const PROJECT = "face-ocr-platform";
@@ -72,7 +72,7 @@ describe("docs/api.md", () => {
   it("imports from the file npm run adopt writes: the namespace and the release under the component api", async () => {
     expect(DOC).toContain("`pulumi import --file out/dev/import.json`");
     const adopted = await adopt({
-      projectDir: PROJECT_DIR,
+      projectDir: SINGLE_STACK_DIR,
       stack: "dev",
       liveDir: path.join(PROJECT_DIR, "test/fixtures/live"),
       program: await loadIndex(),

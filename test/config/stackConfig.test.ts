@@ -95,7 +95,7 @@ describe("stack config", () => {
 
   it("rejects an unknown key, listing the keys allowed there", () => {
     expect(problems({ rayVerison: "2.52.0" })).toEqual([
-      "rayVerison: unknown key; allowed keys here: environment, rayVersion, pythonTag, cudaTag, cluster, registry, pipelines, ray, api",
+      "rayVerison: unknown key; allowed keys here: role, sharedStack, environment, rayVersion, pythonTag, cudaTag, cluster, registry, pipelines, ray, api",
     ]);
   });
 

@@ -118,7 +118,10 @@ describe("npm run check-app-repo on the fixture checkouts", () => {
     [["--verbose"], "Unknown option '--verbose'"],
     [[], "give at least one checkout: --worker PATH and/or --api PATH"],
     [["--api", fixture("does-not-exist")], `--api ${fixture("does-not-exist")}: not a directory`],
-    [["--api", fixture("face-ocr-api"), "--stack", "nope"], 'no stack file Pulumi.nope.yaml for stack "nope"; stacks here: dev'],
+    [
+      ["--api", fixture("face-ocr-api"), "--stack", "nope"],
+      'no stack file Pulumi.nope.yaml for stack "nope"; stacks here: dev, prod, shared, uat',
+    ],
     [
       ["--api", fixture("face-ocr-api"), "--config", "rayVersion"],
       '--config "rayVersion": expected KEY=VALUE, e.g. --config rayVersion=2.53.0',

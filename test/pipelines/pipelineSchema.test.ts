@@ -35,6 +35,7 @@ describe("pipeline YAML the program writes or owns, against Microsoft's schema",
     expect(validatePipelineYaml(schema, platformYaml)).toEqual([]);
   });
 
+  // The shared stack owns the build pipelines, so its plan writes their YAML (an environment stack's writes none).
   it("accepts every app pipeline the shared stack's plan writes under out/shared/app-repos", async () => {
     const result = await offlinePlan({ projectDir: PROJECT_DIR, stack: "shared", overrides: [], outDir, program: await loadIndex() });
     expect(result.exitCode).toBe(EXIT_OK);

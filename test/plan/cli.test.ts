@@ -2,11 +2,18 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { PROCESS_TEST_TIMEOUT, runCli } from "../cliProcess";
-import { PROJECT_DIR } from "../harness";
+import { runPlanCli } from "../../plan/cli";
+import { PROCESS_TEST_TIMEOUT, runCli, runCliInProcess } from "../cliProcess";
+import { loadIndex, PROJECT_DIR } from "../harness";
 
+/** The command run in this process: the same code, output and exit code as `npm run plan`, without a node process each. */
 function plan(args: string[], outDir: string, env: NodeJS.ProcessEnv = {}) {
-  return runCli("plan/cli.ts", ["--out", outDir, ...args], undefined, env);
+  return runCliInProcess(runPlanCli, ["--out", outDir, ...args], { loadProgram: loadIndex }, env);
+}
+
+/** The command in its own node process, through the launcher `npm run plan` uses: exit code and output as a shell sees them. */
+function planProcess(args: string[], outDir: string) {
+  return runCli("plan/cli.ts", ["--out", outDir, ...args]);
 }
 
 describe("npm run plan (the command line)", () => {
@@ -35,10 +42,14 @@ describe("npm run plan (the command line)", () => {
   it("rejects unknown flags and stacks with usage and exit code 2", { timeout: PROCESS_TEST_TIMEOUT }, async () => {
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
     try {
-      const [flag, stack] = await Promise.all([plan(["--verbose"], outDir), plan(["--stack", "nope"], outDir)]);
+      const [flag, stack] = await Promise.all([planProcess(["--verbose"], outDir), planProcess(["--stack", "nope"], outDir)]);
       const usage = "usage: npm run plan -- [--stack NAME] [--config KEY=VALUE]... [--secret KEY=VALUE]... [--out DIR] [--baseline DIR]\n";
       expect(flag).toEqual({ code: 2, stdout: "", stderr: `Unknown option '--verbose'\n${usage}` });
-      expect(stack).toEqual({ code: 2, stdout: "", stderr: `no stack file Pulumi.nope.yaml for stack "nope"; stacks here: dev\n${usage}` });
+      expect(stack).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: `no stack file Pulumi.nope.yaml for stack "nope"; stacks here: dev, prod, shared, uat\n${usage}`,
+      });
     } finally {
       fs.rmSync(outDir, { recursive: true, force: true });
     }
@@ -106,7 +117,8 @@ describe("npm run plan (the command line)", () => {
     const outDir = path.join(root, "out");
     const copy = (name: string) => {
       const dir = path.join(root, name);
-      fs.cpSync(path.resolve(PROJECT_DIR, "..", "shared"), dir, { recursive: true });
+      // A real copy even when ../shared is a symbolic link: the cases below delete and damage files of the copy.
+      fs.cpSync(path.resolve(PROJECT_DIR, "..", "shared"), dir, { recursive: true, dereference: true });
       return dir;
     };
     try {
@@ -120,14 +132,20 @@ describe("npm run plan (the command line)", () => {
       const corrupt = copy("corrupt-crd");
       const crd = path.join(corrupt, "crds", "ray.io_rayservices.yaml");
       fs.writeFileSync(crd, "\u0000\u0001 garbage\n");
-      const cases: [string, string][] = [
-        [path.join(root, "missing"), `${path.join(root, "missing")}: missing (expected the shared folder of upstream schemas)`],
-        [noCrds, `${path.join(noCrds, "crds")}: missing (expected a folder of upstream CustomResourceDefinitions)`],
-        [truncated, `${schema}: not valid JSON, truncated or damaged (Unterminated string in JSON at position 5000)`],
-        [sharedFile, `${sharedFile}: a file, not a directory (expected the shared folder of upstream schemas)`],
-        [corrupt, `${crd}: not a CustomResourceDefinition (no kind: CustomResourceDefinition, spec.group and spec.names.kind at its top)`],
+      // The Azure DevOps objects are the shared stack's: its plan is the one that reads their provider schema.
+      const shared = ["--stack", "shared"];
+      const cases: [string, string, string[]][] = [
+        [path.join(root, "missing"), `${path.join(root, "missing")}: missing (expected the shared folder of upstream schemas)`, []],
+        [noCrds, `${path.join(noCrds, "crds")}: missing (expected a folder of upstream CustomResourceDefinitions)`, []],
+        [truncated, `${schema}: not valid JSON, truncated or damaged (Unterminated string in JSON at position 5000)`, shared],
+        [sharedFile, `${sharedFile}: a file, not a directory (expected the shared folder of upstream schemas)`, []],
+        [
+          corrupt,
+          `${crd}: not a CustomResourceDefinition (no kind: CustomResourceDefinition, spec.group and spec.names.kind at its top)`,
+          [],
+        ],
       ];
-      const results = await Promise.all(cases.map(([dir]) => plan([], outDir, { FACE_OCR_SHARED_DIR: dir })));
+      const results = await Promise.all(cases.map(([dir, , args]) => plan(args, outDir, { FACE_OCR_SHARED_DIR: dir })));
       expect(results).toEqual(
         cases.map(([dir, problem]) => ({
           code: 2,

@@ -12,7 +12,7 @@ import { formatSummary } from "../../plan/summary";
 import { loadStackConfig } from "../../config/load";
 import { POLICIES } from "../../policies/pack";
 import { PolicyConfigError } from "../../policies/policyConfig";
-import { loadIndex, PROJECT_DIR } from "../harness";
+import { loadIndex, SINGLE_STACK_DIR } from "../harness";
 
 const FAKE_SECRET = "fake-token-for-tests-0000";
 let outDir: string;
@@ -59,9 +59,10 @@ function smallProgram(rayReplicas: unknown = 1) {
   };
 }
 
+/** The single-stack dev: a stack that reads no other, so the small programs here run alone. */
 function options(overrides: Partial<OfflinePlanOptions> = {}): OfflinePlanOptions {
   return {
-    projectDir: PROJECT_DIR,
+    projectDir: SINGLE_STACK_DIR,
     stack: "dev",
     overrides: [parseOverride(`fakeToken=${FAKE_SECRET}`, true)],
     outDir,
@@ -197,7 +198,7 @@ describe("offline plan output", () => {
   it("refuses a policy config that names a policy the pack does not have, before running anything", async () => {
     const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-project-"));
     try {
-      fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), path.join(projectDir, "Pulumi.dev.yaml"));
+      fs.copyFileSync(path.join(SINGLE_STACK_DIR, "Pulumi.dev.yaml"), path.join(projectDir, "Pulumi.dev.yaml"));
       fs.mkdirSync(path.join(projectDir, "policies", "config"), { recursive: true });
       const file = path.join(projectDir, "policies", "config", "dev.json");
       fs.writeFileSync(file, JSON.stringify({ "no-mutable-image": { environment: "dev" } }));

@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { UnmockedInvokeError } from "../../plan/mocks";
+import { UnknownStackReferenceError, UnmockedInvokeError } from "../../plan/mocks";
+import { runProgram } from "../../plan/runProgram";
 import { SECRET_MASK } from "../../plan/secrets";
 import { runComponent, unwrap } from "../harness";
 
@@ -68,6 +69,21 @@ describe("runProgram (the mock recorder)", () => {
     await expect(attempt).rejects.toThrow(
       'duplicate resource URN urn:pulumi:dev::face-ocr-platform::kubernetes:core/v1:Namespace::same: two resources of type kubernetes:core/v1:Namespace share the logical name "same" under the same parent',
     );
+  });
+
+  it("fails the run on a stack reference the mocks cannot answer, and leaves none of its rejections to the next run", async () => {
+    // Everything derived from the reference rejects, the stack's own outputs too; a run that stopped there would
+    // hand the rest to whatever runs next in this process.
+    const referencing = () => {
+      const shared = new pulumi.StackReference("shared-stack", { name: "shared" });
+      const loginServer = shared.requireOutput("registryLoginServer");
+      for (const name of ["a", "b", "c", "d"]) new k8s.core.v1.ConfigMap(name, { metadata: { name }, data: { loginServer } });
+      return { loginServer };
+    };
+    const attempt = runProgram({ stack: "dev", config: {}, program: referencing, stackOutputs: { other: {} } });
+    await expect(attempt).rejects.toThrow(new UnknownStackReferenceError("shared", ["other"]).message);
+    const next = await runComponent(() => new k8s.core.v1.Namespace("next", { metadata: { name: "next" } }));
+    expect(next.ofType("kubernetes:core/v1:Namespace").map((r) => r.name)).toEqual(["next"]);
   });
 
   it("leaves the process's own unhandled-rejection listeners in place after a run", async () => {

@@ -97,19 +97,27 @@ describe("the base image's tag", () => {
 
 describe("the GPU group in base-image mode (npm run plan -- --config ray.gpuWorker.heavyDependencies.mode=baseImage)", () => {
   let result: Extract<OfflinePlanResult, { kind: "planned" }>;
+  // The shared stack owns the worker's pipelines, so its plan writes the base's files; dev's runs on the base.
+  let shared: Extract<OfflinePlanResult, { kind: "planned" }>;
   let group: Loose;
   const WORKER = "cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev";
 
   beforeAll(async () => {
-    const planned = await offlinePlan({
-      projectDir: PROJECT_DIR,
-      stack: "dev",
-      overrides: [{ key: "ray.gpuWorker.heavyDependencies.mode", value: "baseImage", secret: false }],
-      program: await loadIndex(),
-    });
-    if (planned.kind !== "planned") throw new Error(planned.message);
-    result = planned;
-    const rayService = planned.run.resources.find((r) => r.type === "kubernetes:ray.io/v1:RayService") as { inputs: Loose };
+    const program = await loadIndex();
+    // One at a time: the mock runtime is one per process.
+    const plans: Extract<OfflinePlanResult, { kind: "planned" }>[] = [];
+    for (const stack of ["dev", "shared"]) {
+      const planned = await offlinePlan({
+        projectDir: PROJECT_DIR,
+        stack,
+        overrides: [{ key: "ray.gpuWorker.heavyDependencies.mode", value: "baseImage", secret: false }],
+        program,
+      });
+      if (planned.kind !== "planned") throw new Error(planned.message);
+      plans.push(planned);
+    }
+    [result, shared] = plans;
+    const rayService = result.run.resources.find((r) => r.type === "kubernetes:ray.io/v1:RayService") as { inputs: Loose };
     group = (rayService.inputs.spec.rayClusterConfig.workerGroupSpecs as Loose[]).find((g) => g.groupName === "gpu-worker-group");
   });
 
@@ -137,12 +145,13 @@ describe("the GPU group in base-image mode (npm run plan -- --config ray.gpuWork
     ]);
   });
 
-  it("writes the base's Dockerfile and pipeline into the worker repository's base/", () => {
-    expect(Object.keys(result.generatedFiles).filter((f) => f.startsWith("app-repos/face-ocr-worker/"))).toEqual([
+  it("writes the base's Dockerfile and pipeline into the worker repository's base/, from the shared stack", () => {
+    expect(Object.keys(shared.generatedFiles).filter((f) => f.startsWith("app-repos/face-ocr-worker/"))).toEqual([
       "app-repos/face-ocr-worker/azure-pipelines.yaml",
       "app-repos/face-ocr-worker/base/Dockerfile",
       "app-repos/face-ocr-worker/base/azure-pipelines.yaml",
     ]);
-    expect(result.generatedFiles["app-repos/face-ocr-worker/base/Dockerfile"]).toBe(text);
+    expect(shared.generatedFiles["app-repos/face-ocr-worker/base/Dockerfile"]).toBe(text);
+    expect(Object.keys(result.generatedFiles).filter((f) => f.startsWith("app-repos/"))).toEqual([]);
   });
 });

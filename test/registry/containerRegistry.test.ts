@@ -74,7 +74,9 @@ describe("ContainerRegistry in the dev stack", () => {
       principalId: "11111111-2222-3333-4444-555555555555",
       principalType: "ServicePrincipal",
       roleDefinitionId: ACR_PULL,
-      scope: "registry-acr-id",
+      // The registry's id, as the output mock answers it (plan/mocks.ts): its ARM id, in the stack's resource group.
+      scope:
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/PLACEHOLDER-resource-group-of-cybersmartstg/providers/Microsoft.ContainerRegistry/registries/cybersmartstg",
     });
     expect(assignment.dependencies).toContain(run.one(REGISTRY).urn);
     expect(run.invokes.filter((i) => i.token === "azure-native:authorization:getClientConfig")).toHaveLength(1);

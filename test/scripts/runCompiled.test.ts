@@ -52,6 +52,12 @@ describe("scripts/runCompiled.js", () => {
     },
   );
 
+  it("loads a .ts file that import() names, as TypeScript's CommonJS output does", { timeout: PROCESS_TEST_TIMEOUT }, async () => {
+    writeEntry("lazy.ts", 'export const lazy: string = "loaded";\n');
+    const entry = writeEntry("dynamic.ts", 'import("./lazy").then((m) => console.log(m.lazy));\n');
+    expect(await runCli(entry, [])).toEqual({ code: 0, stdout: "loaded\n", stderr: "" });
+  });
+
   it(
     "compiles an edited file again, even when its modification time is put back, and keeps only the newest compile",
     { timeout: PROCESS_TEST_TIMEOUT },

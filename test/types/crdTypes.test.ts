@@ -1,12 +1,12 @@
 // The hand-written CRD types in types/crds/ must match the upstream CRDs in ../shared/crds/ field for
 // field. Each CRD is parsed once; one TypeScript program over types/crds/ answers for every interface.
 import type * as k8s from "@pulumi/kubernetes";
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
-import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import * as crds from "../../types/crds";
+import { parsedCrd } from "../sharedCrds";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
 const CRD_DIR = path.resolve(PROJECT_DIR, "../shared/crds");
@@ -39,7 +39,7 @@ const crdCache = new Map<string, CrdDocument>();
 function loadCrd(file: string): CrdDocument {
   let doc = crdCache.get(file);
   if (!doc) {
-    doc = parse(readFileSync(path.join(CRD_DIR, file), "utf8")) as CrdDocument;
+    doc = parsedCrd(path.join(CRD_DIR, file)) as CrdDocument;
     crdCache.set(file, doc);
   }
   return doc;

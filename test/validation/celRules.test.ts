@@ -1,7 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
-import * as YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { celRuleFindings, celRulesFor, CelRule, evaluateCelRules } from "../../validation/celRules";
 import { escapeCelFieldName, JsonSchema } from "../../validation/celValues";
@@ -10,6 +9,7 @@ import { crdDir } from "../../validation/paths";
 import { validateResources } from "../../validation/validateResources";
 import { EXIT_SCHEMA, offlinePlan } from "../../plan/offlinePlan";
 import { PROJECT_DIR, runStack } from "../harness";
+import { parsedCrd } from "../sharedCrds";
 import { gitRepository, helmRelease, imagePolicy, rayCluster, rayService, withSpec } from "./fixtures";
 
 interface RuleInFile {
@@ -29,7 +29,7 @@ interface RuleInFile {
 function rulesInCrdFiles(): RuleInFile[] {
   const found: RuleInFile[] = [];
   for (const file of fs.readdirSync(crdDir()).sort()) {
-    const crd = YAML.parse(fs.readFileSync(path.join(crdDir(), file), "utf8"));
+    const crd = parsedCrd(path.join(crdDir(), file));
     for (const version of crd.spec.versions as { name: string; served: boolean; schema: { openAPIV3Schema: JsonSchema } }[]) {
       if (!version.served) continue;
       const walk = (node: unknown, at: string): void => {

@@ -1,14 +1,13 @@
 import { describe, expect, it } from "vitest";
-import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
-import * as YAML from "yaml";
 import { shareRepeatedSubschemas, strictSchema, validateCustomResource } from "../../validation/crdSchemas";
 import { ajvErrorsToReasons } from "../../validation/finding";
 import { crdDir } from "../../validation/paths";
 import { validateCoreObject } from "../../validation/kubernetesSchemas";
 import { validateAzureDevOpsInputs } from "../../validation/azureDevOpsSchema";
 import { validateResources } from "../../validation/validateResources";
+import { parsedCrd } from "../sharedCrds";
 import { helmRelease, podSpec, rayService } from "./fixtures";
 
 describe("custom resources against the served CRD version", () => {
@@ -162,7 +161,7 @@ describe("sharing repeated sub-schemas", () => {
   });
 
   it("reports the same errors at the same paths as the unshared schema, for a broken RayService", () => {
-    const crd = YAML.parse(fs.readFileSync(path.join(crdDir(), "ray.io_rayservices.yaml"), "utf8"));
+    const crd = parsedCrd(path.join(crdDir(), "ray.io_rayservices.yaml"));
     const strict = strictSchema(crd.spec.versions.find((v: { name: string }) => v.name === "v1").schema.openAPIV3Schema);
     const broken = rayService();
     const head = broken.spec.rayClusterConfig.headGroupSpec.template.spec.containers[0] as Record<string, unknown>;
