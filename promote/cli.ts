@@ -61,16 +61,25 @@ function readReleaseFile(name: string): { name: string; text: string } {
   }
 }
 
-async function main(): Promise<number> {
+/** Where the command writes; the tests run it in process with their own. */
+export interface PromoteCliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** The program to plan. @default index.ts, loaded by Node's `require` once a plan runs */
+  readonly loadProgram?: () => Promise<() => unknown>;
+}
+
+/** The command: parses `argv` (the arguments after `npm run promote --`), promotes, prints; resolves to the exit code. */
+export async function runPromoteCli(argv: readonly string[], io: PromoteCliIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: process.argv.slice(2), options: OPTIONS, strict: true, allowPositionals: false });
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false });
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    io.stderr(`${(err as Error).message}\n${USAGE}\n`);
     return EXIT_INVALID_INPUT;
   }
   if (parsed.values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    io.stdout(`${USAGE}\n`);
     return 0;
   }
   const { from, to } = parsed.values;
@@ -79,15 +88,19 @@ async function main(): Promise<number> {
     if (!from || !to) throw new PromoteInputError(`${!from ? "--from" : "--to"} is required`);
     const releaseFile = parsed.values.release === undefined ? undefined : readReleaseFile(parsed.values.release);
     // The program (and its providers' SDKs) loads only once a plan runs, so a refusal before any plan is quick.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const program = () => (require("../index") as () => unknown)();
+    let loaded: (() => unknown) | undefined;
+    const program = async () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      loaded ??= io.loadProgram ? await io.loadProgram() : (require("../index") as () => unknown);
+      return loaded();
+    };
     const promotion = await promote({ projectDir, from, to, releaseFile, program });
     if (!parsed.values["dry-run"]) writePromotion(promotion);
-    process.stdout.write(`${formatPromotion(promotion, path.relative(projectDir, promotion.targetFile), parsed.values["dry-run"])}\n`);
+    io.stdout(`${formatPromotion(promotion, path.relative(projectDir, promotion.targetFile), parsed.values["dry-run"])}\n`);
     return 0;
   } catch (err) {
     if (err instanceof PromoteRefusal) {
-      process.stderr.write(`promote refused: ${err.message}\n`);
+      io.stderr(`promote refused: ${err.message}\n`);
       return EXIT_REFUSED;
     }
     if (
@@ -97,7 +110,7 @@ async function main(): Promise<number> {
       err instanceof PolicyConfigError ||
       err instanceof SharedMaterialError
     ) {
-      process.stderr.write(`${err.message}\n${USAGE}\n`);
+      io.stderr(`${err.message}\n${USAGE}\n`);
       return EXIT_INVALID_INPUT;
     }
     throw err;
@@ -105,7 +118,7 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then(
+  runPromoteCli(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }).then(
     (code) => process.exit(code),
     (err) => {
       process.stderr.write(`promote failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

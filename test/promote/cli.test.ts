@@ -2,7 +2,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
-import { PROCESS_TEST_TIMEOUT, runCli } from "../cliProcess";
+import { runPromoteCli } from "../../promote/cli";
+import { PROCESS_TEST_TIMEOUT, runCli, runCliInProcess } from "../cliProcess";
+import { loadIndex } from "../harness";
 import { DEV_DIGEST, fixtureCopy, fixtureText, readTree } from "./fixture";
 
 const USAGE = "usage: npm run promote -- --from STACK --to STACK [--release FILE] [--dry-run] [--project DIR]\n";
@@ -14,7 +16,8 @@ function project(edits: Readonly<Record<string, string>> = {}): string {
   return dir;
 }
 
-const promoteCli = (args: readonly string[]) => runCli("promote/cli.ts", args);
+/** The command in this process; the launcher and the process's exit code are covered once, by the refusal below. */
+const promoteCli = (args: readonly string[]) => runCliInProcess(runPromoteCli, args, { loadProgram: loadIndex });
 
 afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
@@ -49,16 +52,20 @@ describe("npm run promote (the command line)", () => {
     expect(readTree(dir)).toEqual(before);
   });
 
-  it("refuses a moving worker tag with exit 1 and leaves uat's file as it was", { timeout: PROCESS_TEST_TIMEOUT }, async () => {
-    const moving = fixtureText("Pulumi.dev.yaml").replace(`        digest: ${DEV_DIGEST}\n`, "").replace('tag: "20261130.4"', "tag: dev");
-    const dir = project({ "Pulumi.dev.yaml": moving });
-    const before = readTree(dir);
-    const result = await promoteCli(["--from", "dev", "--to", "uat", "--project", dir]);
-    expect(result.code).toBe(1);
-    expect(result.stdout).toBe("");
-    expect(result.stderr).toMatch(/^promote refused: ray\.gpuWorker\.image of dev is the moving tag "dev" without a digest: .*\n$/);
-    expect(readTree(dir)).toEqual(before);
-  });
+  it(
+    "refuses a moving worker tag with exit 1 and leaves uat's file as it was, as its own process",
+    { timeout: PROCESS_TEST_TIMEOUT },
+    async () => {
+      const moving = fixtureText("Pulumi.dev.yaml").replace(`        digest: ${DEV_DIGEST}\n`, "").replace('tag: "20261130.4"', "tag: dev");
+      const dir = project({ "Pulumi.dev.yaml": moving });
+      const before = readTree(dir);
+      const result = await runCli("promote/cli.ts", ["--from", "dev", "--to", "uat", "--project", dir]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(/^promote refused: ray\.gpuWorker\.image of dev is the moving tag "dev" without a digest: .*\n$/);
+      expect(readTree(dir)).toEqual(before);
+    },
+  );
 
   it(
     "with --dry-run prints the release and the plan diff and writes nothing; without it writes uat's file",
