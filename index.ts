@@ -21,6 +21,7 @@ import { ContainerRegistry } from "./components/registry/containerRegistry";
 import { RayCluster } from "./components/ray/rayCluster";
 import { workerImageDigest } from "./components/ray/workerImage";
 import { readSharedStack, SharedStackOutputs } from "./components/stacks/sharedStack";
+import { stackRelease } from "./components/release";
 import { LoadedStackConfig, loadStackConfig } from "./config/load";
 import { REGISTRY_PULL_PASSWORD_KEY } from "./config/secrets";
 
@@ -123,6 +124,8 @@ function clusterObjects(config: LoadedStackConfig, cluster: k8s.Provider, regist
   return {
     outputs: {
       rayClientAddress: ray.clientAddress,
+      // What `npm run promote -- --release` takes: the release this stack runs, with the worker digest it resolved.
+      release: stackRelease(config, ray.workerImage),
       apiHelmRelease: api.helmReleaseRef,
       apiImagePolicy: api.imagePolicyRef,
     },

@@ -1,5 +1,6 @@
 import * as YAML from "yaml";
 import { describe, expect, it } from "vitest";
+import { fakeDigest } from "../plan/mocks";
 import { runStack } from "./harness";
 
 function countsByType(types: string[]): Record<string, number> {
@@ -74,6 +75,7 @@ describe("the dev stack, composed (index.ts)", () => {
       "registryId",
       "registryLoginServer",
       "registryName",
+      "release",
     ]);
     expect(run.outputs.clusterContext).toBe("aks-data-ai-dev");
     expect(run.outputs.rayVersion).toBe("2.52.0");
@@ -84,6 +86,19 @@ describe("the dev stack, composed (index.ts)", () => {
       "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/PLACEHOLDER-resource-group-of-cybersmartstg/providers/Microsoft.ContainerRegistry/registries/cybersmartstg",
     );
     expect(run.outputs.rayClientAddress).toBe("ray://rayservice-head-svc.ray.svc.cluster.local:10001");
+    // The release it runs, with the digest its moving tag resolved to (offline: the mocks' fake one).
+    expect(run.outputs.release).toEqual({
+      rayVersion: "2.52.0",
+      pythonTag: "py310",
+      cudaTag: "cu121",
+      ray: {
+        gpuWorker: {
+          image: { tag: "dev", digest: fakeDigest("cybersmartstg.azurecr.io/data-ai/face-ocr-worker:dev") },
+          heavyDependencies: { mode: "initContainer", pins: {} },
+        },
+      },
+      api: { imageAutomation: { tagPattern: "^\\d+\\.\\d+\\.\\d+-alpha\\.\\d+$", semverRange: ">=1.0.0-0" } },
+    });
   });
 
   it("generates the app repos' pipelines and the GitOps image-tag file, following a Ray override", async () => {

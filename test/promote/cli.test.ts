@@ -25,7 +25,9 @@ afterAll(() => {
 
 describe("npm run promote (the command line)", () => {
   it("refuses bad arguments with exit 2, the reason and the usage, and writes nothing", { timeout: PROCESS_TEST_TIMEOUT }, async () => {
-    const dir = project({ "Pulumi.prod.yaml": fixtureText("Pulumi.uat.yaml").replace("environment: uat", "environment: prod") });
+    // A prod stack runs the app's production profile (config/stackConfig.ts refuses dev's there).
+    const prod = `${fixtureText("Pulumi.uat.yaml").replace("environment: uat", "environment: prod")}  face-ocr-platform:api:\n    env:\n      ENVIRONMENT: production\n`;
+    const dir = project({ "Pulumi.prod.yaml": prod });
     fs.rmSync(path.join(dir, "Pulumi.uat.yaml"));
     const before = readTree(dir);
     const at = ["--project", dir];
