@@ -13,6 +13,8 @@ function problems(heavyDependencies: unknown, environment = "prod"): string[] | 
     cluster: EXAMPLE_CLUSTER,
     registry: { resourceGroupName: "rg-test" },
     ray: { serve: { applications: [MINIMAL_SERVE_APP] }, gpuWorker: { image: { tag: "20260114.3" }, heavyDependencies } },
+    // A prod stack runs the app's production profile (config/stackConfig.ts).
+    ...(environment === "prod" ? { api: { env: { ENVIRONMENT: "production" } } } : {}),
   });
   return result.ok ? "ok" : result.problems;
 }

@@ -188,7 +188,9 @@ describe("end to end: the program stops with the message", () => {
   });
 
   it("for a moving worker image tag in prod", async () => {
-    expect(await failureOf(runStack({ config: { environment: "prod", "ray.gpuWorker.image.tag": "dev" } }))).toBe(
+    expect(
+      await failureOf(runStack({ config: { environment: "prod", "api.env.ENVIRONMENT": "production", "ray.gpuWorker.image.tag": "dev" } })),
+    ).toBe(
       [
         'Invalid config for stack "dev":',
         '  - ray.gpuWorker.image.tag = "dev": a moving tag (latest, dev, main, master, stable, nightly) is not allowed when environment is "prod"; pin one build with ray.gpuWorker.image.digest (or a tag the pipeline never moves); set it with `pulumi config set --path ray.gpuWorker.image.tag <value>`',

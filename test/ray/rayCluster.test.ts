@@ -290,7 +290,7 @@ describe("the worker image", () => {
 
   it("a digest: pinned to the content, IfNotPresent, accepted in prod", async () => {
     const ray = { ...minimalStackConfig().ray, gpuWorker: { image: { digest: DIGEST } } };
-    const worker = workerOf(await runStack({ config: { environment: "prod", ray } }));
+    const worker = workerOf(await runStack({ config: { environment: "prod", "api.env.ENVIRONMENT": "production", ray } }));
     expect([worker.image, worker.imagePullPolicy]).toEqual([`${WORKER}@${DIGEST}`, "IfNotPresent"]);
   });
 
