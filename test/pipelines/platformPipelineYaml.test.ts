@@ -10,6 +10,7 @@ import {
   WORKER_BUILD_NUMBER_FORMAT,
   WORKER_IMAGE_TAGS,
 } from "../../components/pipelines/pipelineModel";
+import { GET_REGISTRY_IMAGE } from "../../components/registry/imageDigest";
 import { parseStackConfigOrThrow } from "../../config/load";
 import { DEFAULT_DEPLOYMENT_STACKS } from "../../config/sections/deployments";
 import { DEFAULT_BRANCHES, WORKER_APP } from "../../config/sections/pipelines";
@@ -157,6 +158,7 @@ const hasCluster = (stack: string) => {
   }
 };
 const CLUSTER_STACKS = DEFAULT_DEPLOYMENT_STACKS.filter(hasCluster);
+const REGISTRY_LOGIN = "Registry login (the worker's digest)";
 
 /** `$(NAME)` macros replaced as the agent does before a script runs; a macro it does not know stays as written. */
 function resolveMacros(text: string, variables: Readonly<Record<string, string>>): string {
@@ -288,6 +290,9 @@ describe("the platform's own azure-pipelines.yml", () => {
       "AKS_RESOURCE_GROUP_PROD",
       "AKS_CLUSTER_NAME_PROD",
     ]);
+    const docs = fs.readFileSync(path.join(PROJECT_DIR, "docs", "pipelines.md"), "utf8");
+    const prerequisite = /^1\. Variable group `face-ocr-platform-pulumi`[\s\S]*?(?=\n {3}Azure Pipelines does not)/m.exec(docs)?.[0] ?? "";
+    expect([...prerequisite.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1])).toEqual(listedSecrets);
     // One pair per stack with a cluster, none for the shared stack.
     expect(listedSecrets.filter((name) => name.startsWith("AKS_"))).toEqual(
       CLUSTER_STACKS.flatMap((stack) => [clusterVariable("AKS_RESOURCE_GROUP", stack), clusterVariable("AKS_CLUSTER_NAME", stack)]),
@@ -328,9 +333,10 @@ describe("the platform's own azure-pipelines.yml", () => {
       }
     }
     // The setup template's 3 (Pulumi CLI, dependencies, policy pack dependencies), then: checks 2; preview 3 + the
-    // changes step, the login, 3 clusters, its own 2; shared 3 + 1; dev, uat and prod 3 + the login, 1 cluster, 1
-    // each; the worker build 3 + the login, 1 cluster, 2.
-    expect(scripts).toBe(2 + 10 + 4 + 3 * 6 + 7);
+    // changes step, Azure and registry login, the kubeconfig, 3 clusters, its own 2; shared 3 + 1; dev 3 + Azure and
+    // registry login, the kubeconfig, 1 cluster, 1; uat and prod the same without the registry login; the worker
+    // build 3 + Azure and registry login, the kubeconfig, 1 cluster, 2.
+    expect(scripts).toBe(2 + 12 + 4 + 8 + 2 * 7 + 9);
     expect(unmapped).toEqual([]);
   });
 
@@ -449,21 +455,35 @@ describe("the platform's own azure-pipelines.yml", () => {
     expect(doc.stages.filter((s) => s.stage !== "checks").every((s) => reaches(s.stage))).toBe(true);
   });
 
-  it("logs in to Azure and the stacks' registry in every job with a cluster, before its clusters, so the program can read the worker's digest; the shared stack's job calls no Azure CLI", () => {
+  it("logs in to Azure only where a job reaches a cluster or the registry, first; to the registry where a stack may name its worker by tag; the shared stack's job calls no Azure CLI", () => {
     expect(variable("REGISTRY_NAME")).toBe((devStackSection("registry") as { name: string }).name);
     const azureCalls = (job: Job) => stepsOf(job).filter((s) => /(^|\n)\s*az /.test(s.script ?? ""));
-    for (const job of allJobs) {
+    expect(Object.fromEntries(doc.stages.map((s) => [s.stage, azureCalls(onlyJob(s.stage)).map((step) => step.displayName)]))).toEqual({
+      checks: [],
+      preview: [
+        "Azure login",
+        REGISTRY_LOGIN,
+        "Credentials of the dev cluster",
+        "Credentials of the uat cluster",
+        "Credentials of the prod cluster",
+      ],
+      deploy_shared: [],
+      deploy_dev: ["Azure login", REGISTRY_LOGIN, "Credentials of the dev cluster"],
+      deploy_uat: ["Azure login", "Credentials of the uat cluster"],
+      deploy_prod: ["Azure login", "Credentials of the prod cluster"],
+      worker_build: ["Azure login", REGISTRY_LOGIN, "Credentials of the dev cluster"],
+    });
+    expect(setupSteps({ registryLogin: true }).find((s) => s.displayName === REGISTRY_LOGIN)?.script).toBe(
+      'az acr login --name "$(REGISTRY_NAME)"',
+    );
+    // Every cluster step writes the file the program's Kubernetes providers read.
+    for (const job of allJobs.filter((j) => clusterStepsOf(j).length > 0)) {
       const steps = stepsOf(job);
-      const clusters = clusterStepsOf(job);
-      const logins = steps.filter((s) => s.script?.includes('az acr login --name "$(REGISTRY_NAME)"'));
-      expect(logins, job.job ?? job.deployment).toHaveLength(clusters.length === 0 ? 0 : 1);
-      if (clusters.length > 0) expect(steps.indexOf(logins[0])).toBe(steps.indexOf(clusters[0]) - 1);
+      const kubeconfig = steps.findIndex(
+        (s) => s.script === 'echo "##vso[task.setvariable variable=KUBECONFIG]$(Agent.TempDirectory)/kubeconfig"',
+      );
+      expect(kubeconfig).toBe(steps.indexOf(clusterStepsOf(job)[0]) - 1);
     }
-    expect(azureCalls(onlyJob("deploy_shared"))).toEqual([]);
-    expect(azureCalls(onlyJob("deploy_dev")).map((s) => s.displayName)).toEqual([
-      "Azure and registry login",
-      "Credentials of the dev cluster",
-    ]);
   });
 
   it("is valid Azure Pipelines YAML (Microsoft's schema; the each-loop expanded), and so is its setup template", () => {
@@ -475,6 +495,22 @@ describe("the platform's own azure-pipelines.yml", () => {
         if (fromSetup.has(step)) expect(validatePipelineYaml(schema, YAML.stringify({ steps: [step] })), stage.stage).toEqual([]);
       }
     }
+  }, 120_000);
+});
+
+describe("registry logins follow the stacks' plans", () => {
+  it("logs in to the registry in each deployment whose stack's program asks it for the worker's digest, and in no other", async () => {
+    const asks: Record<string, boolean> = {};
+    for (const stack of DEFAULT_DEPLOYMENT_STACKS) {
+      const run = await runStack({ stack });
+      asks[stack] = run.invokes.some((i) => i.token === GET_REGISTRY_IMAGE);
+    }
+    expect(asks).toEqual({ shared: false, dev: true, uat: false, prod: false });
+    const logsIn = (job: Job) => stepsOf(job).some((s) => s.displayName === REGISTRY_LOGIN);
+    expect(Object.fromEntries(DEFAULT_DEPLOYMENT_STACKS.map((stack) => [stack, logsIn(onlyJob(`deploy_${stack}`))]))).toEqual(asks);
+    // A worker build names the worker by its tag: WORKER_STACK's program asks for that tag's digest.
+    const build = await runStack({ stack: variable("WORKER_STACK"), config: { "ray.gpuWorker.image.tag": "20260114.3" } });
+    expect([build.invokes.some((i) => i.token === GET_REGISTRY_IMAGE), logsIn(onlyJob("worker_build"))]).toEqual([true, true]);
   }, 120_000);
 });
 
