@@ -12,6 +12,7 @@ import { offlinePlan } from "../plan/offlinePlan";
 import { PROJECT_NAME } from "../plan/runProgram";
 import { referencedStackOutputs } from "../plan/sharedStackOutputs";
 import { SHARED_STACK_OUTPUTS } from "../components/stacks/sharedStack";
+import { PLACEHOLDER_OBJECT_ID } from "../config/realRun";
 import type { StackRole } from "../config/stackRole";
 import { buildPlanConfig, stackFilePath } from "../plan/stackConfigFile";
 import { ImportPlan, importPlan } from "./importFile";
@@ -128,6 +129,7 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
     todo.push(
       'the Azure DevOps build definitions are not in the export: import them by hand (docs/pipelines.md, "Adopting the live pipelines")',
     );
+    todo.push(...placeholderApprovals(current, options.stack));
   }
   const flux = imports.adopted.filter((a) => a.live.metadata.labels?.["kustomize.toolkit.fluxcd.io/name"] !== undefined);
   if (flux.length > 0) {
@@ -142,6 +144,22 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
     );
   }
   return { stackFile, stackFileText: edit.text, written: edit.written, importPlan: imports, improvements: withReasons(differences), todo };
+}
+
+/**
+ * Approvals still waiting for a real approver: no export holds who approves a deployment, so a person sets it, and a
+ * real run refuses the placeholder until then.
+ */
+function placeholderApprovals(config: StackConfig, stack: string): string[] {
+  return Object.entries(config.pipelines.deployments.approvals).flatMap(([target, approval]) => {
+    const i = approval.approvers.indexOf(PLACEHOLDER_OBJECT_ID);
+    if (i < 0) return [];
+    const key = `pipelines.deployments.approvals.${target}.approvers[${i}]`;
+    return [
+      `the ${target} deployment approval has no real approver yet (${key} is the placeholder ${PLACEHOLDER_OBJECT_ID}, which a real run refuses): ` +
+        `set the approving group's identity id with \`pulumi config set --path '${key}' <identity-id> --stack ${stack}\` (docs/pipelines.md, "add an approver")`,
+    ];
+  });
 }
 
 /** The parts of an export a stack of this role adopts. */

@@ -59,6 +59,35 @@ describe("adopting the running system into the shared and dev stacks", () => {
     expect(shared.todo.some((t) => t.includes("kubeletPrincipalId") || t.includes("databasePassword"))).toBe(false);
   });
 
+  it("lists what a person still does in the shared stack: the admin user, the build definitions, and prod's approvers", () => {
+    expect(shared.todo).toEqual([
+      "the registry's admin user is on (registry.adminUserEnabled true, as live): pull secrets may hold its credentials; " +
+        'move them to the kubelet identity or a token before turning it off (docs/pipelines.md, "Before the first `pulumi up`")',
+      'the Azure DevOps build definitions are not in the export: import them by hand (docs/pipelines.md, "Adopting the live pipelines")',
+      "the prod deployment approval has no real approver yet (pipelines.deployments.approvals.prod.approvers[0] is the placeholder " +
+        "00000000-0000-0000-0000-000000000000, which a real run refuses): set the approving group's identity id with " +
+        "`pulumi config set --path 'pipelines.deployments.approvals.prod.approvers[0]' <identity-id> --stack shared` " +
+        '(docs/pipelines.md, "add an approver")',
+    ]);
+    expect(dev.todo.some((t) => t.includes("approv"))).toBe(false);
+  });
+
+  it("drops the approvers from the list once the shared stack names a real one", async () => {
+    const approved = fs.mkdtempSync(path.join(os.tmpdir(), "adopt-approved-"));
+    try {
+      const doc = YAML.parseDocument(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.shared.yaml"), "utf8"));
+      doc.setIn(
+        ["config", "face-ocr-platform:pipelines", "deployments", "approvals", "prod", "approvers"],
+        ["66666666-7777-8888-9999-aaaaaaaaaaaa"],
+      );
+      fs.writeFileSync(path.join(approved, "Pulumi.shared.yaml"), doc.toString());
+      const result = await adopt({ projectDir: approved, stack: "shared", liveDir: LIVE, program: await loadIndex() });
+      expect(result.todo).toEqual(shared.todo.slice(0, 2));
+    } finally {
+      fs.rmSync(approved, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it("writes dev's kubelet identity and cluster keys, none of the registry's settings, and imports its AcrPull", () => {
     expect(dev.written).toEqual([
       "registry.kubeletPrincipalId",

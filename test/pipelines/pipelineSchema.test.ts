@@ -162,7 +162,7 @@ describe("template expressions", () => {
     ).toEqual({ steps: [{ script: "a" }, { script: "b ${{ s }}" }, { script: "c" }, { script: "d" }] });
     const broken = platformWith("displayName: pulumi preview (${{ stack }})", "displayname: pulumi preview (${{ stack }})");
     expect(validatePipelineYaml(schema, broken)).toEqual([
-      { path: "stages[1].jobs[0].steps[2].displayname", reason: "unknown field (not in the schema)" },
+      { path: "stages[1].jobs[0].steps[1].displayname", reason: "unknown field (not in the schema)" },
     ]);
   });
 

@@ -1,4 +1,6 @@
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -8,12 +10,15 @@ import {
   WORKER_BUILD_NUMBER_FORMAT,
   WORKER_IMAGE_TAGS,
 } from "../../components/pipelines/pipelineModel";
+import { GET_REGISTRY_IMAGE } from "../../components/registry/imageDigest";
 import { parseStackConfigOrThrow } from "../../config/load";
 import { DEFAULT_DEPLOYMENT_STACKS } from "../../config/sections/deployments";
 import { DEFAULT_BRANCHES, WORKER_APP } from "../../config/sections/pipelines";
 import { stackVariable } from "../../scripts/affectedStacks";
+import { stackContext } from "../../scripts/stackContext";
 import { compileAzurePipelinesSchema, expandTemplateInsertions, validatePipelineYaml } from "../../validation/azurePipelinesSchema";
 import { devStackSection, minimalStackConfig, PROJECT_DIR, RecordedRun, runStack } from "../harness";
+import { instantiateSteps } from "./stepTemplate";
 
 interface Step {
   script?: string;
@@ -24,6 +29,7 @@ interface Step {
   fetchDepth?: number;
   task?: string;
   template?: string;
+  parameters?: Record<string, unknown>;
   name?: string;
   [key: string]: unknown;
 }
@@ -55,24 +61,37 @@ const doc = YAML.parse(text) as {
 };
 const SETUP_TEMPLATE = ".ci/stack-job-setup.yml";
 const setupText = fs.readFileSync(path.join(PROJECT_DIR, SETUP_TEMPLATE), "utf8");
-const setupSteps = (YAML.parse(setupText) as { steps: Step[] }).steps;
+const setupTemplate = YAML.parse(setupText) as Parameters<typeof instantiateSteps>[0];
+/** Steps that came from the setup template, as opposed to a job's own. */
+const fromSetup = new WeakSet<Step>();
+const setupSteps = (parameters: Step["parameters"] = {}): Step[] => {
+  const steps = instantiateSteps(setupTemplate, parameters) as Step[];
+  for (const step of steps) fromSetup.add(step);
+  return steps;
+};
 
 const stage = (name: string): Stage => {
   const found = doc.stages.find((s) => s.stage === name);
   if (!found) throw new Error(`no stage ${name}`);
   return found;
 };
-/** A job's steps as the agent runs them: the setup template spliced in, the each-loop expanded once. */
+/** Each job's steps, built once: the tests compare steps by identity. */
+const jobSteps = new WeakMap<Job, Step[]>();
+/** A job's steps as the agent runs them: the setup template instantiated with its parameters, the each-loop expanded once. */
 function stepsOf(job: Job): Step[] {
+  const cached = jobSteps.get(job);
+  if (cached) return cached;
   const own = job.steps ?? job.strategy?.runOnce.deploy.steps ?? [];
-  return (expandTemplateInsertions(own) as Step[]).flatMap((s) => (s.template === SETUP_TEMPLATE ? setupSteps : [s]));
+  const steps = (expandTemplateInsertions(own) as Step[]).flatMap((s) => (s.template === SETUP_TEMPLATE ? setupSteps(s.parameters) : [s]));
+  jobSteps.set(job, steps);
+  return steps;
 }
 const onlyJob = (name: string): Job => {
   const jobs = stage(name).jobs;
   expect(jobs).toHaveLength(1);
   return jobs[0];
 };
-const scriptsOf = (name: string) => stepsOf(onlyJob(name)).filter((s) => s.script !== undefined && !setupSteps.includes(s));
+const scriptsOf = (name: string) => stepsOf(onlyJob(name)).filter((s) => s.script !== undefined && !fromSetup.has(s));
 const variable = (name: string) => doc.variables.find((v): v is { name: string; value: string } => "name" in v && v.name === name)?.value;
 const allJobs = doc.stages.flatMap((s) => s.jobs);
 
@@ -124,6 +143,27 @@ const listedSecrets = (() => {
   const sentence = /#\s*Secret variables:([\s\S]*?)\.\s*\n/.exec(text)?.[1] ?? "";
   return [...sentence.replace(/^\s*#/gm, " ").matchAll(/\b[A-Z][A-Z0-9_]+\b/g)].map((m) => m[0]);
 })();
+
+/** The setup template's step that fetches one stack's cluster credentials, by its display name. */
+const CLUSTER_STEP = /^Credentials of the (\S+) cluster$/;
+const clusterStepsOf = (job: Job) => stepsOf(job).filter((s) => CLUSTER_STEP.test(s.displayName ?? ""));
+/** The variable group's name for one stack's value of NAME: `AKS_CLUSTER_NAME_UAT`. */
+const clusterVariable = (name: string, stack: string) => `${name}_${stack.replace(/-/g, "_").toUpperCase()}`;
+const hasCluster = (stack: string) => {
+  try {
+    stackContext(PROJECT_DIR, stack);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const CLUSTER_STACKS = DEFAULT_DEPLOYMENT_STACKS.filter(hasCluster);
+const REGISTRY_LOGIN = "Registry login (the worker's digest)";
+
+/** `$(NAME)` macros replaced as the agent does before a script runs; a macro it does not know stays as written. */
+function resolveMacros(text: string, variables: Readonly<Record<string, string>>): string {
+  return text.replace(/\$\(([A-Za-z_][A-Za-z0-9_.]*)\)/g, (macro, name: string) => variables[name] ?? macro);
+}
 
 describe("the platform's own azure-pipelines.yml", () => {
   it("is the file the platform build definition points at, triggered by pushes to the protected branch", () => {
@@ -183,7 +223,7 @@ describe("the platform's own azure-pipelines.yml", () => {
     const changes = stepsOf(checks).find((s) => s.name === "changes");
     expect(changes?.script).toBe("npm run --silent affected-stacks -- --pipeline");
     expect(stepsOf(checks).find((s) => s.checkout === "self")?.fetchDepth).toBe(2);
-    expect(setupSteps.find((s) => s.checkout === "self")?.fetchDepth).toBe(2);
+    expect(setupSteps().find((s) => s.checkout === "self")?.fetchDepth).toBe(2);
     const preview = stepsOf(onlyJob("preview"));
     expect(preview.find((s) => s.name === "changes")?.script).toBe(changes?.script);
   });
@@ -206,7 +246,6 @@ describe("the platform's own azure-pipelines.yml", () => {
   it("previews every affected stack with the policy pack and that stack's policy config, and labels its RayService change from the saved preview JSON", () => {
     const affected = `and(succeeded(), eq(variables['changes.${stackVariable("affected", "${{ stack }}")}'], 'true'))`;
     expect(scriptsOf("preview").map((s) => [s.script, s.condition ?? null])).toEqual([
-      ["npm run --silent affected-stacks -- --pipeline", null],
       [
         "pulumi preview --diff --policy-pack policies --policy-pack-config policies/config/${{ stack }}.json --stack ${{ stack }} --non-interactive",
         affected,
@@ -221,13 +260,17 @@ describe("the platform's own azure-pipelines.yml", () => {
         affected,
       ],
     ]);
-    for (const s of scriptsOf("preview").slice(1)) expect(s.env).toEqual(STACK_ENV);
+    for (const s of scriptsOf("preview")) expect(s.env).toEqual(STACK_ENV);
   });
 
   it("takes its credentials from the variable group, mapping secrets into env by reference only", () => {
     expect(doc.variables).toContainEqual({ group: PLATFORM_VARIABLE_GROUP });
-    for (const step of [...allJobs.flatMap(stepsOf), ...setupSteps]) {
-      for (const [name, value] of Object.entries(step.env ?? {})) expect(value, name).toBe(`$(${name})`);
+    for (const step of allJobs.flatMap(stepsOf)) {
+      const stack = CLUSTER_STEP.exec(step.displayName ?? "")?.[1];
+      for (const [name, value] of Object.entries(step.env ?? {})) {
+        // A cluster's step reads that stack's variables under the names its script uses.
+        expect(value, name).toBe(stack !== undefined && name.startsWith("AKS_") ? `$(${clusterVariable(name, stack)})` : `$(${name})`);
+      }
     }
   });
 
@@ -240,9 +283,20 @@ describe("the platform's own azure-pipelines.yml", () => {
       "ARM_SUBSCRIPTION_ID",
       "AZDO_ORG_SERVICE_URL",
       "AZDO_PERSONAL_ACCESS_TOKEN",
-      "AKS_RESOURCE_GROUP",
-      "AKS_CLUSTER_NAME",
+      "AKS_RESOURCE_GROUP_DEV",
+      "AKS_CLUSTER_NAME_DEV",
+      "AKS_RESOURCE_GROUP_UAT",
+      "AKS_CLUSTER_NAME_UAT",
+      "AKS_RESOURCE_GROUP_PROD",
+      "AKS_CLUSTER_NAME_PROD",
     ]);
+    const docs = fs.readFileSync(path.join(PROJECT_DIR, "docs", "pipelines.md"), "utf8");
+    const prerequisite = /^1\. Variable group `face-ocr-platform-pulumi`[\s\S]*?(?=\n {3}Azure Pipelines does not)/m.exec(docs)?.[0] ?? "";
+    expect([...prerequisite.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1])).toEqual(listedSecrets);
+    // One pair per stack with a cluster, none for the shared stack.
+    expect(listedSecrets.filter((name) => name.startsWith("AKS_"))).toEqual(
+      CLUSTER_STACKS.flatMap((stack) => [clusterVariable("AKS_RESOURCE_GROUP", stack), clusterVariable("AKS_CLUSTER_NAME", stack)]),
+    );
   });
 
   it("finds the shell variables a script reads, and those it sets itself", () => {
@@ -278,28 +332,114 @@ describe("the platform's own azure-pipelines.yml", () => {
         fromEarlierSteps.push(...pipelineVariablesSet(script));
       }
     }
-    // checks 2, preview 4 + 3, four deployments 4 + 1 each, the worker build 4 + 2.
-    expect(scripts).toBe(35);
+    // The setup template's 3 (Pulumi CLI, dependencies, policy pack dependencies), then: checks 2; preview 3 + the
+    // changes step, Azure and registry login, the kubeconfig, 3 clusters, its own 2; shared 3 + 1; dev 3 + Azure and
+    // registry login, the kubeconfig, 1 cluster, 1; uat and prod the same without the registry login; the worker
+    // build 3 + Azure and registry login, the kubeconfig, 1 cluster, 2.
+    expect(scripts).toBe(2 + 12 + 4 + 8 + 2 * 7 + 9);
     expect(unmapped).toEqual([]);
   });
 
-  it("reads the cluster's name and resource group from the variable group's secrets", () => {
-    const cluster = setupSteps.find((s) => s.displayName === "Cluster and registry credentials");
-    expect(cluster?.script).toContain("az aks get-credentials");
-    const used = shellVariablesUsed(cluster?.script ?? "");
-    expect(["AKS_RESOURCE_GROUP", "AKS_CLUSTER_NAME"].filter((name) => used.has(name) && listedSecrets.includes(name))).toEqual([
-      "AKS_RESOURCE_GROUP",
-      "AKS_CLUSTER_NAME",
-    ]);
+  it("fetches the clusters of the stacks each job runs and no other: the affected ones on a PR, its own in a deployment, dev's for a worker build", () => {
+    const affected = (stack: string) => `and(succeeded(), eq(variables['changes.${stackVariable("affected", stack)}'], 'true'))`;
+    const clustersOf = (name: string) =>
+      clusterStepsOf(onlyJob(name)).map((s) => [CLUSTER_STEP.exec(s.displayName ?? "")?.[1], s.condition ?? null]);
+    expect(Object.fromEntries(doc.stages.map((s) => [s.stage, clustersOf(s.stage)]))).toEqual({
+      checks: [],
+      preview: [
+        ["dev", affected("dev")],
+        ["uat", affected("uat")],
+        ["prod", affected("prod")],
+      ],
+      deploy_shared: [],
+      deploy_dev: [["dev", null]],
+      deploy_uat: [["uat", null]],
+      deploy_prod: [["prod", null]],
+      worker_build: [["dev", null]],
+    });
+    // The PR may preview any stack of the parameter; each with a cluster gets its credentials.
+    expect(clustersOf("preview").map(([stack]) => stack)).toEqual((doc.parameters[0].default as string[]).filter(hasCluster));
+    expect(clustersOf("worker_build")).toEqual([[variable("WORKER_STACK"), null]]);
+    // The PR asks which stacks are affected before the first of them.
+    const preview = stepsOf(onlyJob("preview"));
+    expect(preview.findIndex((s) => s.name === "changes")).toBeLessThan(preview.indexOf(clusterStepsOf(onlyJob("preview"))[0]));
   });
+
+  it("reads each cluster's resource group and name from that stack's secret variables, and names its context after the stack file's cluster.context", () => {
+    for (const job of allJobs) {
+      for (const step of clusterStepsOf(job)) {
+        const stack = CLUSTER_STEP.exec(step.displayName ?? "")?.[1] as string;
+        expect(step.env).toEqual({
+          AKS_RESOURCE_GROUP: `$(${clusterVariable("AKS_RESOURCE_GROUP", stack)})`,
+          AKS_CLUSTER_NAME: `$(${clusterVariable("AKS_CLUSTER_NAME", stack)})`,
+        });
+        expect(listedSecrets).toEqual(
+          expect.arrayContaining([clusterVariable("AKS_RESOURCE_GROUP", stack), clusterVariable("AKS_CLUSTER_NAME", stack)]),
+        );
+        expect(step.script).toBe(
+          [
+            "set -euo pipefail",
+            `context="$(npm run --silent stack-context -- --stack ${stack})"`,
+            'az aks get-credentials --resource-group "$AKS_RESOURCE_GROUP" --name "$AKS_CLUSTER_NAME" --context "$context" --file "$(Agent.TempDirectory)/kubeconfig" --overwrite-existing',
+            "",
+          ].join("\n"),
+        );
+      }
+    }
+    expect(clusterVariable("AKS_CLUSTER_NAME", "eu-prod")).toBe("AKS_CLUSTER_NAME_EU_PROD");
+  });
+
+  it("runs az with each stack's own cluster and context, merged into one kubeconfig; a stack without a cluster stops the step before az runs", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cluster-credentials-"));
+    try {
+      const log = path.join(dir, "az.log");
+      fs.mkdirSync(path.join(dir, "bin"));
+      fs.writeFileSync(path.join(dir, "bin", "az"), `#!/bin/sh\necho "$*" >> "${log}"\n`, { mode: 0o755 });
+      // Obviously fake values, as the variable group would hold them.
+      const group = Object.fromEntries(
+        ["dev", "uat", "shared"].flatMap((stack) => [
+          [clusterVariable("AKS_RESOURCE_GROUP", stack), `rg-fake-${stack}`],
+          [clusterVariable("AKS_CLUSTER_NAME", stack), `aks-fake-${stack}`],
+        ]),
+      );
+      const macros = { ...group, "Agent.TempDirectory": dir };
+      const run = (step: Step) =>
+        spawnSync("bash", ["-c", resolveMacros(step.script as string, macros)], {
+          cwd: PROJECT_DIR,
+          encoding: "utf8",
+          env: {
+            PATH: `${path.join(dir, "bin")}:${process.env.PATH ?? ""}`,
+            HOME: process.env.HOME ?? dir,
+            ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, resolveMacros(v, macros)])),
+          },
+        });
+      const steps = setupSteps({ clusters: ["dev", "uat"] }).filter((s) => CLUSTER_STEP.test(s.displayName ?? ""));
+      expect(steps.map((s) => run(s).status)).toEqual([0, 0]);
+      expect(fs.readFileSync(log, "utf8").split("\n")).toEqual([
+        `aks get-credentials --resource-group rg-fake-dev --name aks-fake-dev --context aks-data-ai-dev --file ${dir}/kubeconfig --overwrite-existing`,
+        `aks get-credentials --resource-group rg-fake-uat --name aks-fake-uat --context aks-data-ai-uat --file ${dir}/kubeconfig --overwrite-existing`,
+        "",
+      ]);
+      fs.rmSync(log);
+      const [shared] = setupSteps({ clusters: ["shared"] }).filter((s) => CLUSTER_STEP.test(s.displayName ?? ""));
+      const refused = run(shared);
+      expect([refused.status, refused.stderr, fs.existsSync(log)]).toEqual([
+        2,
+        expect.stringContaining('stack-context: stack "shared" has role shared and no cluster'),
+        false,
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it("installs the Pulumi CLI release that matches the pinned SDK in every job that runs it", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { dependencies: Record<string, string> };
     expect(doc.variables).toContainEqual({ name: "PULUMI_VERSION", value: pkg.dependencies["@pulumi/pulumi"] });
-    expect(setupSteps.some((s) => s.script?.includes('get.pulumi.com | sh -s -- --version "$(PULUMI_VERSION)"'))).toBe(true);
+    expect(setupSteps().some((s) => s.script?.includes('get.pulumi.com | sh -s -- --version "$(PULUMI_VERSION)"'))).toBe(true);
     const runsPulumi = allJobs.filter((j) => stepsOf(j).some((s) => /^pulumi /m.test(s.script ?? "") || s.script?.includes("\npulumi ")));
     expect(runsPulumi).toHaveLength(6);
-    for (const job of runsPulumi) expect((job.steps ?? job.strategy?.runOnce.deploy.steps)?.[0]).toEqual({ template: SETUP_TEMPLATE });
+    for (const job of runsPulumi) expect((job.steps ?? job.strategy?.runOnce.deploy.steps)?.[0].template).toBe(SETUP_TEMPLATE);
   });
 
   it("runs npm ci and the tests (the CI script) before anything touches a stack", () => {
@@ -315,16 +455,62 @@ describe("the platform's own azure-pipelines.yml", () => {
     expect(doc.stages.filter((s) => s.stage !== "checks").every((s) => reaches(s.stage))).toBe(true);
   });
 
-  it("logs in to the stacks' registry before any stack runs, so the program can read the worker's digest", () => {
+  it("logs in to Azure only where a job reaches a cluster or the registry, first; to the registry where a stack may name its worker by tag; the shared stack's job calls no Azure CLI", () => {
     expect(variable("REGISTRY_NAME")).toBe((devStackSection("registry") as { name: string }).name);
-    const login = setupSteps.findIndex((s) => s.script?.includes('az acr login --name "$(REGISTRY_NAME)"'));
-    expect(login).toBe(setupSteps.length - 1);
+    const azureCalls = (job: Job) => stepsOf(job).filter((s) => /(^|\n)\s*az /.test(s.script ?? ""));
+    expect(Object.fromEntries(doc.stages.map((s) => [s.stage, azureCalls(onlyJob(s.stage)).map((step) => step.displayName)]))).toEqual({
+      checks: [],
+      preview: [
+        "Azure login",
+        REGISTRY_LOGIN,
+        "Credentials of the dev cluster",
+        "Credentials of the uat cluster",
+        "Credentials of the prod cluster",
+      ],
+      deploy_shared: [],
+      deploy_dev: ["Azure login", REGISTRY_LOGIN, "Credentials of the dev cluster"],
+      deploy_uat: ["Azure login", "Credentials of the uat cluster"],
+      deploy_prod: ["Azure login", "Credentials of the prod cluster"],
+      worker_build: ["Azure login", REGISTRY_LOGIN, "Credentials of the dev cluster"],
+    });
+    expect(setupSteps({ registryLogin: true }).find((s) => s.displayName === REGISTRY_LOGIN)?.script).toBe(
+      'az acr login --name "$(REGISTRY_NAME)"',
+    );
+    // Every cluster step writes the file the program's Kubernetes providers read.
+    for (const job of allJobs.filter((j) => clusterStepsOf(j).length > 0)) {
+      const steps = stepsOf(job);
+      const kubeconfig = steps.findIndex(
+        (s) => s.script === 'echo "##vso[task.setvariable variable=KUBECONFIG]$(Agent.TempDirectory)/kubeconfig"',
+      );
+      expect(kubeconfig).toBe(steps.indexOf(clusterStepsOf(job)[0]) - 1);
+    }
   });
 
   it("is valid Azure Pipelines YAML (Microsoft's schema; the each-loop expanded), and so is its setup template", () => {
     const schema = compileAzurePipelinesSchema();
     expect(validatePipelineYaml(schema, text)).toEqual([]);
     expect(validatePipelineYaml(schema, setupText)).toEqual([]);
+    for (const stage of doc.stages) {
+      for (const step of stepsOf(onlyJob(stage.stage))) {
+        if (fromSetup.has(step)) expect(validatePipelineYaml(schema, YAML.stringify({ steps: [step] })), stage.stage).toEqual([]);
+      }
+    }
+  }, 120_000);
+});
+
+describe("registry logins follow the stacks' plans", () => {
+  it("logs in to the registry in each deployment whose stack's program asks it for the worker's digest, and in no other", async () => {
+    const asks: Record<string, boolean> = {};
+    for (const stack of DEFAULT_DEPLOYMENT_STACKS) {
+      const run = await runStack({ stack });
+      asks[stack] = run.invokes.some((i) => i.token === GET_REGISTRY_IMAGE);
+    }
+    expect(asks).toEqual({ shared: false, dev: true, uat: false, prod: false });
+    const logsIn = (job: Job) => stepsOf(job).some((s) => s.displayName === REGISTRY_LOGIN);
+    expect(Object.fromEntries(DEFAULT_DEPLOYMENT_STACKS.map((stack) => [stack, logsIn(onlyJob(`deploy_${stack}`))]))).toEqual(asks);
+    // A worker build names the worker by its tag: WORKER_STACK's program asks for that tag's digest.
+    const build = await runStack({ stack: variable("WORKER_STACK"), config: { "ray.gpuWorker.image.tag": "20260114.3" } });
+    expect([build.invokes.some((i) => i.token === GET_REGISTRY_IMAGE), logsIn(onlyJob("worker_build"))]).toEqual([true, true]);
   }, 120_000);
 });
 
