@@ -1,7 +1,8 @@
 /**
  * npm run check-app-repo -- [--worker PATH] [--api PATH] [--stack NAME] [--config KEY=VALUE]...
  *
- * Checks app repository checkouts against the stack: the worker Dockerfile's
+ * Checks app repository checkouts against the stack that builds their images (the shared stack by default: it owns
+ * the build pipelines and their RAY_VERSION, docs/stacks.md): the worker Dockerfile's
  * Ray base image (or its ARG RAY_VERSION default), the API's ray[client] pin
  * and each repository's azure-pipelines.yaml. Prints one line per problem as
  * FILE:LINE: message.
@@ -18,6 +19,7 @@ import { heavyDependencies } from "../components/ray/heavyDependencies";
 import { acrLoginServer } from "../components/registry/registrySpec";
 import { API_APP, WORKER_APP } from "../config/sections/pipelines";
 import { isStackConfigError, StackConfigError } from "../config/errors";
+import { DEFAULT_SHARED_STACK } from "../config/stackRole";
 import { configErrorMessage, stackConfigFromStrings } from "../config/load";
 import { StackConfig } from "../config/stackConfig";
 import { PROJECT_NAME } from "../plan/runProgram";
@@ -63,7 +65,7 @@ export function runCheckAppRepo(argv: readonly string[], projectDir: string): Ch
       options: {
         worker: { type: "string" },
         api: { type: "string" },
-        stack: { type: "string", default: "dev" },
+        stack: { type: "string", default: DEFAULT_SHARED_STACK },
         config: { type: "string", multiple: true, default: [] },
         help: { type: "boolean", default: false },
       },
@@ -93,6 +95,16 @@ export function runCheckAppRepo(argv: readonly string[], projectDir: string): Ch
     if (err instanceof PlanInputError) return { exitCode: EXIT_USAGE, stdout: "", stderr: `${err.message}\n${USAGE}\n` };
     if (isStackConfigError(err)) return { exitCode: EXIT_USAGE, stdout: "", stderr: `${err.message}\n` };
     throw err;
+  }
+  // The app repositories build with the pipelines' RAY_VERSION, which the stack that owns the pipelines sets.
+  if (config.role === "environment") {
+    return {
+      exitCode: EXIT_USAGE,
+      stdout: "",
+      stderr:
+        `stack "${values.stack}" is an environment stack: the app repositories' pipelines, and the Ray version their images are built with, ` +
+        `are the shared stack's; check against it: npm run check-app-repo -- --stack ${config.sharedStack ?? DEFAULT_SHARED_STACK} ...\n${USAGE}\n`,
+    };
   }
   const model = pipelinesModel(config);
   const base = workerBaseImage(config, acrLoginServer(config.registry.name));

@@ -24,7 +24,7 @@ const FIXTURES = "test/fixtures/app-repos";
 const fixture = (name: string) => path.join(FIXTURES, name);
 /** The fixtures are written for Ray 2.52.0 (the guide's version); pin it so a bump of the default does not move them. */
 const PIN = ["--config", "rayVersion=2.52.0"];
-const EXPECT: RayExpectation = { stack: "dev", rayVersion: "2.52.0", pythonTag: "py310", cudaTag: "cu121" };
+const EXPECT: RayExpectation = { stack: "shared", rayVersion: "2.52.0", pythonTag: "py310", cudaTag: "cu121" };
 const model = pipelinesModel(parseStackConfigOrThrow(minimalStackConfig(), "dev"));
 const worker = model.apps[0];
 const api = model.apps[1];
@@ -54,7 +54,7 @@ describe("npm run check-app-repo on the fixture checkouts", () => {
     expect(check("--worker", fixture("face-ocr-worker"), "--api", fixture("face-ocr-api"), ...PIN)).toEqual({
       exitCode: 0,
       stdout: [
-        'check-app-repo: stack "dev", Ray 2.52.0 (py310, cu121)',
+        'check-app-repo: stack "shared", Ray 2.52.0 (py310, cu121)',
         `ok   face-ocr-worker (${fixture("face-ocr-worker")})`,
         `ok   face-ocr-api (${fixture("face-ocr-api")})`,
         "",
@@ -74,25 +74,25 @@ describe("npm run check-app-repo on the fixture checkouts", () => {
           "ARG RAY_VERSION=2.52.0\nFROM rayproject/ray:${RAY_VERSION}-py310-cu121",
           "FROM rayproject/ray:2.51.0-py310-cu121",
         ),
-      'Dockerfile:2: FROM rayproject/ray:2.51.0-py310-cu121 uses Ray 2.51.0, but stack "dev" runs Ray 2.52.0; expected FROM rayproject/ray:2.52.0-py310-cu121',
+      'Dockerfile:2: FROM rayproject/ray:2.51.0-py310-cu121 uses Ray 2.51.0, but stack "shared" runs Ray 2.52.0; expected FROM rayproject/ray:2.52.0-py310-cu121',
     ],
     [
       "a Dockerfile ARG RAY_VERSION default on another Ray",
       "--worker",
       () => skewed("face-ocr-worker", "Dockerfile", "ARG RAY_VERSION=2.52.0", "ARG RAY_VERSION=2.51.0"),
-      'Dockerfile:2: ARG RAY_VERSION defaults to "2.51.0", but stack "dev" runs Ray 2.52.0; expected ARG RAY_VERSION=2.52.0',
+      'Dockerfile:2: ARG RAY_VERSION defaults to "2.51.0", but stack "shared" runs Ray 2.52.0; expected ARG RAY_VERSION=2.52.0',
     ],
     [
       "a requirements.txt ray[client] pin on another Ray",
       "--api",
       () => skewed("face-ocr-api", "requirements.txt", "ray[client]==2.52.0", "ray[client]==2.51.0"),
-      'requirements.txt:6: ray[client]==2.51.0 pins Ray 2.51.0, but stack "dev" runs Ray 2.52.0; expected ray[client]==2.52.0',
+      'requirements.txt:6: ray[client]==2.51.0 pins Ray 2.51.0, but stack "shared" runs Ray 2.52.0; expected ray[client]==2.52.0',
     ],
     [
       "a pipeline whose RAY_VERSION is another Ray",
       "--api",
       () => skewed("face-ocr-api", "azure-pipelines.yaml", 'RAY_VERSION: "2.52.0"', 'RAY_VERSION: "2.51.0"'),
-      'azure-pipelines.yaml:9: variables.RAY_VERSION is "2.51.0"; expected "2.52.0" (stack "dev" runs Ray 2.52.0; the build passes it to the Dockerfile as --build-arg)',
+      'azure-pipelines.yaml:9: variables.RAY_VERSION is "2.51.0"; expected "2.52.0" (stack "shared" runs Ray 2.52.0; the build passes it to the Dockerfile as --build-arg)',
     ],
   ])("fails on %s, naming file and line, with exit code 1", (_, flag, checkout, line) => {
     const dir = checkout();
@@ -106,10 +106,10 @@ describe("npm run check-app-repo on the fixture checkouts", () => {
     const result = check("--worker", fixture("face-ocr-worker"), "--api", fixture("face-ocr-api"), "--config", "rayVersion=2.53.0");
     expect(result.exitCode).toBe(1);
     expect(result.stderr.split("\n").filter((l) => l.startsWith("test/"))).toEqual([
-      `${fixture("face-ocr-worker")}/azure-pipelines.yaml:11: variables.RAY_VERSION is "2.52.0"; expected "2.53.0" (stack "dev" runs Ray 2.53.0; the build passes it to the Dockerfile as --build-arg)`,
-      `${fixture("face-ocr-worker")}/Dockerfile:2: ARG RAY_VERSION defaults to "2.52.0", but stack "dev" runs Ray 2.53.0; expected ARG RAY_VERSION=2.53.0`,
-      `${fixture("face-ocr-api")}/azure-pipelines.yaml:9: variables.RAY_VERSION is "2.52.0"; expected "2.53.0" (stack "dev" runs Ray 2.53.0; the build passes it to the Dockerfile as --build-arg)`,
-      `${fixture("face-ocr-api")}/requirements.txt:6: ray[client]==2.52.0 pins Ray 2.52.0, but stack "dev" runs Ray 2.53.0; expected ray[client]==2.53.0`,
+      `${fixture("face-ocr-worker")}/azure-pipelines.yaml:11: variables.RAY_VERSION is "2.52.0"; expected "2.53.0" (stack "shared" runs Ray 2.53.0; the build passes it to the Dockerfile as --build-arg)`,
+      `${fixture("face-ocr-worker")}/Dockerfile:2: ARG RAY_VERSION defaults to "2.52.0", but stack "shared" runs Ray 2.53.0; expected ARG RAY_VERSION=2.53.0`,
+      `${fixture("face-ocr-api")}/azure-pipelines.yaml:9: variables.RAY_VERSION is "2.52.0"; expected "2.53.0" (stack "shared" runs Ray 2.53.0; the build passes it to the Dockerfile as --build-arg)`,
+      `${fixture("face-ocr-api")}/requirements.txt:6: ray[client]==2.52.0 pins Ray 2.52.0, but stack "shared" runs Ray 2.53.0; expected ray[client]==2.53.0`,
     ]);
   });
 
@@ -126,6 +126,11 @@ describe("npm run check-app-repo on the fixture checkouts", () => {
       ["--api", fixture("face-ocr-api"), "--config", "rayVersion"],
       '--config "rayVersion": expected KEY=VALUE, e.g. --config rayVersion=2.53.0',
     ],
+    [
+      ["--api", fixture("face-ocr-api"), "--stack", "uat"],
+      'stack "uat" is an environment stack: the app repositories\' pipelines, and the Ray version their images are built with, ' +
+        "are the shared stack's; check against it: npm run check-app-repo -- --stack shared ...",
+    ],
   ])("exits 2 with usage on bad arguments %j", (args, message) => {
     expect(check(...args)).toEqual({ exitCode: 2, stdout: "", stderr: `${message}\n${USAGE}\n` });
   });
@@ -135,7 +140,7 @@ describe("npm run check-app-repo on the fixture checkouts", () => {
       exitCode: 2,
       stdout: "",
       stderr:
-        'Invalid config for stack "dev":\n  - rayVersion = "latest": expected an exact Ray version MAJOR.MINOR.PATCH, such as "2.52.0"; set it with `pulumi config set rayVersion <value>`\n',
+        'Invalid config for stack "shared":\n  - rayVersion = "latest": expected an exact Ray version MAJOR.MINOR.PATCH, such as "2.52.0"; set it with `pulumi config set rayVersion <value>`\n',
     });
   });
 
@@ -174,7 +179,7 @@ describe("checkWorkerDockerfile", () => {
         file: "Dockerfile",
         line: 1,
         message:
-          'FROM rayproject/ray:2.52.0-py311-cu121 has python/CUDA tags py311-cu121, but stack "dev" uses py310-cu121; expected FROM rayproject/ray:2.52.0-py310-cu121',
+          'FROM rayproject/ray:2.52.0-py311-cu121 has python/CUDA tags py311-cu121, but stack "shared" uses py310-cu121; expected FROM rayproject/ray:2.52.0-py310-cu121',
       },
     ]);
   });
@@ -300,7 +305,7 @@ describe("checkAppRepo", () => {
 });
 
 describe("base-image mode: the worker builds FROM its base and installs no heavy package again", () => {
-  const config = stackConfigFor(PROJECT_DIR, "dev", ["ray.gpuWorker.heavyDependencies.mode=baseImage"]);
+  const config = stackConfigFor(PROJECT_DIR, "shared", ["ray.gpuWorker.heavyDependencies.mode=baseImage"]);
   const base = workerBaseImage(config, "cybersmartstg.azurecr.io");
   if (!base) throw new Error("base-image mode has a base image");
   const heavyPackages = heavyDependencies("cu121").flatMap((s) => s.requirements.map((r) => r.name));
@@ -314,7 +319,7 @@ describe("base-image mode: the worker builds FROM its base and installs no heavy
 
   it("flags a FROM on the Ray image, or on another base tag, naming the expected one", () => {
     const fixtureText = fs.readFileSync(path.join(fixture("face-ocr-worker"), "Dockerfile"), "utf8");
-    const uses = `stack "dev" builds the worker on ${base.image} (ray.gpuWorker.heavyDependencies.mode: baseImage)`;
+    const uses = `stack "shared" builds the worker on ${base.image} (ray.gpuWorker.heavyDependencies.mode: baseImage)`;
     expect(checkWorkerDockerfileOnBase(fixtureText, "Dockerfile", ON_BASE)).toEqual([
       {
         file: "Dockerfile",
@@ -353,7 +358,7 @@ describe("base-image mode: the worker builds FROM its base and installs no heavy
         file: "base/Dockerfile",
         line,
         message:
-          'differs from the base Dockerfile stack "dev" generates (its tag is a hash of that content); copy out/dev/app-repos/face-ocr-worker/base/Dockerfile from `npm run plan` unchanged',
+          'differs from the base Dockerfile stack "shared" generates (its tag is a hash of that content); copy out/shared/app-repos/face-ocr-worker/base/Dockerfile from `npm run plan` unchanged',
       },
     ]);
   });
@@ -395,7 +400,7 @@ describe("check-app-repo reads Dockerfiles and requirements as docker and pip do
         file: "Dockerfile",
         line: 1,
         message:
-          'FROM myacr.azurecr.io/dockerhub/rayproject/ray:2.51.0-py310-cu121 uses Ray 2.51.0, but stack "dev" runs Ray 2.52.0; expected FROM rayproject/ray:2.52.0-py310-cu121',
+          'FROM myacr.azurecr.io/dockerhub/rayproject/ray:2.51.0-py310-cu121 uses Ray 2.51.0, but stack "shared" runs Ray 2.52.0; expected FROM rayproject/ray:2.52.0-py310-cu121',
       },
     ]);
   });
@@ -431,7 +436,7 @@ describe("check-app-repo reads Dockerfiles and requirements as docker and pip do
       {
         file: "api/reqs/ray.txt",
         line: 2,
-        message: 'ray[client]==2.51.0 pins Ray 2.51.0, but stack "dev" runs Ray 2.52.0; expected ray[client]==2.52.0',
+        message: 'ray[client]==2.51.0 pins Ray 2.51.0, but stack "shared" runs Ray 2.52.0; expected ray[client]==2.52.0',
       },
     ]);
     expect(checkApiRequirements("-r reqs/ray.txt\n", "api/requirements.txt", { ...EXPECT, rayVersion: "2.51.0" }, checkout)).toEqual([]);
@@ -453,7 +458,7 @@ describe("check-app-repo reads Dockerfiles and requirements as docker and pip do
       {
         file: "Dockerfile",
         line: 2,
-        message: 'ray[client]==2.40.0 pins Ray 2.40.0, but stack "dev" runs Ray 2.52.0; expected ray[client]==2.52.0',
+        message: 'ray[client]==2.40.0 pins Ray 2.40.0, but stack "shared" runs Ray 2.52.0; expected ray[client]==2.52.0',
       },
     ]);
     expect(checkApiDockerfile('FROM python:3.10-slim\nRUN pip3 install "ray[client]==2.52.0"\n', "Dockerfile", EXPECT)).toEqual([]);

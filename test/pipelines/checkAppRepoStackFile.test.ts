@@ -16,15 +16,15 @@ afterEach(() => {
 
 describe("check-app-repo reads the stack file as the plan does", () => {
   it.each([
-    ["a tab", "config:\n\tface-ocr-platform:environment: dev\n", "Pulumi.dev.yaml:2:1: Tabs are not allowed as indentation"],
-    ["a duplicate key", "config:\n  environment: dev\n  environment: uat\n", "Pulumi.dev.yaml:3:3: Map keys must be unique"],
+    ["a tab", "config:\n\tface-ocr-platform:role: shared\n", "Pulumi.shared.yaml:2:1: Tabs are not allowed as indentation"],
+    ["a duplicate key", "config:\n  environment: dev\n  environment: uat\n", "Pulumi.shared.yaml:3:3: Map keys must be unique"],
     [
       "an alias to nothing",
       "config:\n  environment: *x\n",
-      "Pulumi.dev.yaml:2:16: Unresolved alias (the anchor must be set before the alias): x",
+      "Pulumi.shared.yaml:2:16: Unresolved alias (the anchor must be set before the alias): x",
     ],
   ])("exits 2 with FILE:LINE:COL on %s, not its skew code or a trace", (_, yaml, message) => {
-    fs.writeFileSync(path.join(projectDir, "Pulumi.dev.yaml"), yaml);
+    fs.writeFileSync(path.join(projectDir, "Pulumi.shared.yaml"), yaml);
     const api = path.join(PROJECT_DIR, "test", "fixtures", "app-repos", "face-ocr-api");
     expect(runCheckAppRepo(["--api", api], projectDir)).toEqual({ exitCode: EXIT_USAGE, stdout: "", stderr: `${message}\n${USAGE}\n` });
   });
