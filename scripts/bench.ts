@@ -9,7 +9,8 @@
  *   - `npm run plan` (dev), warm and cold (no .cache/js nor .cache/validators: a fresh clone), and the same started with node directly
  *   - `npm run policy` on the dev preview, and on previews 10x, 100x and ~333x (~7,000 resources) its size, built
  *     by scripts/scaledPreview.ts: seconds, milliseconds per resource and peak memory
- *   - the plan at 21, ~60 and ~180 resources (pipelines.additionalApps adds one build definition each)
+ *   - the plan at 21, ~60 and ~180 resources: the shared stack's, which owns the build pipelines
+ *     (pipelines.additionalApps adds one build definition each)
  *   - the test suite (vitest run, with the caches it finds), once: wall time, and CPU time over all its processes
  */
 import { spawnSync } from "child_process";
@@ -66,8 +67,8 @@ function run(label: string, command: string, args: readonly string[], env: NodeJ
 const node = (label: string, args: readonly string[], env?: NodeJS.ProcessEnv) =>
   run(label, process.execPath, ["--require", probe, ...args], env);
 const sdkLoad = () => node("bare SDK load", ["-e", "require('@pulumi/pulumi')"]);
-const planDirect = (out: string, config: readonly string[] = []) =>
-  node("plan", [launcher, "plan/cli.ts", "--out", out, ...config.flatMap((c) => ["--config", c])]);
+const planDirect = (out: string, config: readonly string[] = [], stack = "dev") =>
+  node("plan", [launcher, "plan/cli.ts", "--stack", stack, "--out", out, ...config.flatMap((c) => ["--config", c])]);
 const planViaNpm = (out: string) => run("npm run plan", "npm", ["run", "--silent", "plan", "--", "--out", out]);
 const policyDirect = (file: string) => node("policy", [launcher, "policies/cli.ts", file]);
 const policyViaNpm = (file: string) => run("npm run policy", "npm", ["run", "--silent", "policy", "--", file]);
@@ -177,12 +178,12 @@ function main(): void {
     `  node scripts/runCompiled.js plan/cli.ts, cold: ${s(cold.planDirect.seconds)} = ${ratio(cold.planDirect, cold.sdk)}, ${mb(cold.planDirect, cold.sdk)}`,
   );
 
-  // Plan cost per resource: one more build definition per additional app.
+  // Plan cost per resource: one more build definition per additional app, in the shared stack that owns them.
   const sizes = [0, 39, 159].map((apps) => {
     const dir = path.join(work, `plan-${apps}`);
     const config = apps === 0 ? [] : [additionalApps(apps)];
-    planDirect(dir, config);
-    return { resources: stepsIn(path.join(dir, "dev", "preview.json")), measure: () => planDirect(dir, config) };
+    planDirect(dir, config, "shared");
+    return { resources: stepsIn(path.join(dir, "shared", "preview.json")), measure: () => planDirect(dir, config, "shared") };
   });
   const planScale = rounds(n, { sdk: sdkLoad, ...Object.fromEntries(sizes.map((p) => [String(p.resources), p.measure])) });
   const [small, , large] = sizes.map((p) => ({ resources: p.resources, run: planScale[String(p.resources)] }));
