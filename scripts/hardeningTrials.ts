@@ -181,7 +181,14 @@ function secretTrials(): Trial[] {
 }
 
 function sharedTrials(): Trial[] {
-  const d = (name: string, damageShared: (dir: string) => void): Trial => ({ kind: "shared", name, args: [], damageShared });
+  const d = (name: string, damageShared: (dir: string) => void, args: string[] = []): Trial => ({
+    kind: "shared",
+    name,
+    args,
+    damageShared,
+  });
+  // The Azure DevOps objects are the shared stack's: its plan is the one that reads their provider schema.
+  const shared = ["--stack", "shared"];
   const truncate = (file: string, keep: number) => fs.writeFileSync(file, fs.readFileSync(file, "utf8").slice(0, keep));
   return [
     d("shared missing", (dir) => fs.rmSync(dir, { recursive: true })),
@@ -194,9 +201,10 @@ function sharedTrials(): Trial[] {
       fs.rmSync(path.join(dir, "crds"), { recursive: true });
       fs.writeFileSync(path.join(dir, "crds"), "not a folder\n");
     }),
-    d("azuredevops schema truncated", (dir) => truncate(path.join(dir, "schemas", "azuredevops.schema.json"), 5000)),
-    d("azuredevops schema empty", (dir) => fs.writeFileSync(path.join(dir, "schemas", "azuredevops.schema.json"), "")),
-    d("azuredevops schema missing", (dir) => fs.rmSync(path.join(dir, "schemas", "azuredevops.schema.json"))),
+    d("azuredevops schema truncated", (dir) => truncate(path.join(dir, "schemas", "azuredevops.schema.json"), 5000), shared),
+    d("azuredevops schema empty", (dir) => fs.writeFileSync(path.join(dir, "schemas", "azuredevops.schema.json"), ""), shared),
+    d("azuredevops schema missing", (dir) => fs.rmSync(path.join(dir, "schemas", "azuredevops.schema.json")), shared),
+    d("azuredevops checks schema truncated", (dir) => truncate(path.join(dir, "schemas", "azuredevops-checks.schema.json"), 5000), shared),
     d("RayService CRD garbage", (dir) => fs.writeFileSync(path.join(dir, "crds", "ray.io_rayservices.yaml"), "\u0000\u0001 garbage\n")),
     d("RayService CRD truncated", (dir) => truncate(path.join(dir, "crds", "ray.io_rayservices.yaml"), 6000)),
     d("HelmRelease CRD without versions", (dir) =>
