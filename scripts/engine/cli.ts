@@ -165,9 +165,31 @@ async function runEngine(run: EngineRun): Promise<void> {
     return r;
   };
 
+  await must(["stack", "init", ENGINE_STACK], "creating the throwaway stack", false);
+  for (const [key, value] of Object.entries(fakeSecrets())) {
+    await must(["config", "set", "--secret", key, value, ...stackArgs], `setting the fake secret ${key}`, false);
+  }
+
+  // Before the shared stack exists, an update of dev stops at its StackReference and changes nothing (docs/stacks.md).
+  const sharedName = sharedStackName(PROJECT_DIR);
+  const early = await cli.run(["up", "--yes", "--skip-preview", ...policyArgs, ...stackArgs], program);
+  // The read-back of the offline plan's objects, which must find none of them.
+  const before = await readBack(cluster.client, run.rendered);
+  const created = run.rendered
+    .map(({ object }) => `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`)
+    .filter((id) => !before.differences.some((d) => d.object === id && d.live === "not found"));
+  if (early.code === 0 || !(early.stdout + early.stderr).includes(sharedName) || created.length > 0) {
+    throw new CheckFailed(
+      `pulumi up before the shared stack exists should fail naming it and create nothing in the cluster: exit ${early.code}, ` +
+        `created: ${created.join(", ") || "nothing"}:\n${tail(early.stdout + early.stderr)}`,
+    );
+  }
+  run.say(
+    `engine: pulumi up before the shared stack exists: refused (exit ${early.code}), none of the ${run.rendered.length} objects created (${elapsed()})`,
+  );
+
   // The shared stack dev reads: its offline outputs, published by a program that exports them, so the engine resolves
   // dev's StackReference against a real stack in the backend.
-  const sharedName = sharedStackName(PROJECT_DIR);
   const shared = sharedStackOutputs(path.join(run.planOut, sharedName, "preview.json"));
   fs.writeFileSync(path.join(cliDir, `Pulumi.${sharedName}.yaml`), "config: {}\n");
   await must(["stack", "init", sharedName], "creating the shared stack", false);
@@ -182,11 +204,6 @@ async function runEngine(run: EngineRun): Promise<void> {
       .map(([k, v]) => `${k}=${v}`)
       .join(", ")} (${elapsed()})`,
   );
-
-  await must(["stack", "init", ENGINE_STACK], "creating the throwaway stack", false);
-  for (const [key, value] of Object.entries(fakeSecrets())) {
-    await must(["config", "set", "--secret", key, value, ...stackArgs], `setting the fake secret ${key}`, false);
-  }
 
   const preview = await must(["preview", "--diff", ...policyArgs, ...stackArgs], "the first preview");
   run.say(`engine: pulumi preview --diff with the policy pack: ${summaryLine(preview.stdout)} (${elapsed()})`);
