@@ -3,7 +3,7 @@
  * `npm run plan -- --stack uat` needs no cloud and sees exactly the outputs the shared stack's config produces.
  */
 import { StackConfigError, isStackConfigError } from "../config/errors";
-import { DEFAULT_SHARED_STACK } from "../config/stackRole";
+import { DEFAULT_SHARED_STACK, withRoleDefaults } from "../config/stackRole";
 import { PlanInputError } from "./planInputError";
 import { PROJECT_NAME, runProgram } from "./runProgram";
 import { buildPlanConfig, PlanConfig } from "./stackConfigFile";
@@ -50,20 +50,21 @@ export async function referencedStackOutputs(
   }
 }
 
-/** The `sharedStack` an environment stack that takes its registry from it references; undefined otherwise. */
-function referencedSharedStack(config: Readonly<Record<string, string>>): string | undefined {
-  if (config[`${PROJECT_NAME}:role`] !== "environment") return undefined;
-  const registry = config[`${PROJECT_NAME}:registry`];
-  if (registry !== undefined) {
-    let mode: unknown;
-    try {
-      mode = (JSON.parse(registry) as { mode?: unknown }).mode;
-    } catch {
-      return undefined; // the program reports the malformed value
-    }
-    if (mode !== undefined && mode !== "shared-stack") return undefined;
+/**
+ * The `sharedStack` a stack's config (as the CLI hands it over) reads its registry from: an environment stack's whose
+ * registry mode, after the role's defaults (config/stackRole.ts), is shared-stack; undefined for any other stack.
+ */
+export function referencedSharedStack(config: Readonly<Record<string, string>>): string | undefined {
+  const registryText = config[`${PROJECT_NAME}:registry`];
+  let registry: unknown;
+  try {
+    registry = registryText === undefined ? undefined : JSON.parse(registryText);
+  } catch {
+    return undefined; // the program reports the malformed value
   }
-  return config[`${PROJECT_NAME}:sharedStack`] ?? DEFAULT_SHARED_STACK;
+  const raw = withRoleDefaults({ role: config[`${PROJECT_NAME}:role`], registry, sharedStack: config[`${PROJECT_NAME}:sharedStack`] });
+  const mode = (raw.registry as { mode?: unknown } | undefined)?.mode;
+  return mode === "shared-stack" && typeof raw.sharedStack === "string" ? raw.sharedStack : undefined;
 }
 
 /** `shared`, `<org>/shared` or `<org>/<project>/shared` to the stack file's name here; another project is not here. */

@@ -10,7 +10,7 @@ import * as YAML from "yaml";
 import { buildPlanConfig, ConfigOverride } from "../../plan/stackConfigFile";
 import { PROJECT_NAME } from "../../plan/runProgram";
 import { SECRET_CONFIG_KEYS } from "../../config/secrets";
-import { DEFAULT_SHARED_STACK } from "../../config/stackRole";
+import { referencedSharedStack } from "../../plan/sharedStackOutputs";
 import { SHARED_STACK_OUTPUTS } from "../../components/stacks/sharedStack";
 
 export const ENGINE_STACK = "engine";
@@ -37,7 +37,9 @@ export function registryWithoutAcrPull(projectDir: string): Record<string, unkno
 
 /** The name dev references its shared stack by, which the engine run creates under that name. */
 export function sharedStackName(projectDir: string): string {
-  return buildPlanConfig(projectDir, SOURCE_STACK, []).config[`${PROJECT_NAME}:sharedStack`] ?? DEFAULT_SHARED_STACK;
+  const name = referencedSharedStack(buildPlanConfig(projectDir, SOURCE_STACK, []).config);
+  if (name === undefined) throw new Error(`stack ${SOURCE_STACK} reads no shared stack (role environment, registry.mode shared-stack)`);
+  return name;
 }
 
 /**
