@@ -4,7 +4,7 @@
  * image tag. The Serve applications come from serveFromLive.ts.
  */
 import type { StackConfig } from "../config/stackConfig";
-import { findLive, LiveExport, LiveObject, requireLive } from "./liveExport";
+import { AdoptInputError, findLive, LiveExport, LiveObject, requireLive } from "./liveExport";
 import { serveApplicationsFromLive } from "./serveFromLive";
 
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -16,9 +16,12 @@ export interface AdoptedKubernetes {
   readonly todo: readonly string[];
 }
 
+/** The quantities the live container sets; one it leaves out is left to the config default, not written as text. */
+const quantities = (q: Loose | undefined) =>
+  Object.fromEntries((["cpu", "memory"] as const).filter((k) => q?.[k] !== undefined).map((k) => [k, String(q?.[k])]));
 const resources = (container: Loose) => ({
-  limits: { cpu: String(container.resources?.limits?.cpu), memory: String(container.resources?.limits?.memory) },
-  requests: { cpu: String(container.resources?.requests?.cpu), memory: String(container.resources?.requests?.memory) },
+  limits: quantities(container.resources?.limits),
+  requests: quantities(container.resources?.requests),
 });
 
 /** `{ configMap, mountPath, name?, readOnly? }` for each ConfigMap volume the pod mounts into its first container. */
@@ -47,7 +50,10 @@ function groupSize(group: Loose) {
 function workerImage(image: string, repositoryUrl: string, where: string): Record<string, string> {
   if (image.startsWith(`${repositoryUrl}@`)) return { digest: image.slice(repositoryUrl.length + 1) };
   if (image.startsWith(`${repositoryUrl}:`)) return { tag: image.slice(repositoryUrl.length + 1) };
-  throw new Error(`${where}: the GPU worker runs ${image}, not an image of ${repositoryUrl}; set registry.workerRepository to match`);
+  throw new AdoptInputError(
+    `${where}: the GPU worker runs ${image}, not an image of ${repositoryUrl}; the stack's registry and registry.workerRepository ` +
+      "must name the live image's repository (the registry's login server comes from the stack that owns it), or the live worker must move to it first",
+  );
 }
 
 export function kubernetesFromLive(live: LiveExport, config: StackConfig, loginServer: string): AdoptedKubernetes {
@@ -59,7 +65,11 @@ export function kubernetesFromLive(live: LiveExport, config: StackConfig, loginS
   const groups = cluster.workerGroupSpecs as Loose[];
   const cpu = groups.find((g) => g.groupName === "default-worker-group");
   const gpu = groups.find((g) => g.groupName === "gpu-worker-group");
-  if (!cpu || !gpu) throw new Error(`${where}: expected the worker groups default-worker-group and gpu-worker-group`);
+  if (!cpu || !gpu) {
+    throw new AdoptInputError(
+      `${where}: expected the worker groups default-worker-group and gpu-worker-group; it has ${groups.map((g) => g.groupName).join(", ") || "none"}`,
+    );
+  }
   const gpuPod = gpu.template.spec as Loose;
 
   const modelVolume = ((gpuPod.volumes ?? []) as Loose[]).find((v) => v.persistentVolumeClaim);

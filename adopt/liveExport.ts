@@ -9,7 +9,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
+import { parseStrictYaml } from "../plan/readStackFile";
 
 export const LIVE_FILES = {
   kubernetes: "kubernetes.yaml",
@@ -84,7 +84,11 @@ export function readLiveExport(dir: string): LiveExport {
         `${kubernetesFile}\``,
     );
   }
-  const list = YAML.parse(fs.readFileSync(kubernetesFile, "utf8")) as { kind?: string; items?: unknown[] } | null;
+  // The strict reader: a YAML mistake is reported at FILE:LINE:COL, like a stack file's.
+  const list = parseStrictYaml(fs.readFileSync(kubernetesFile, "utf8"), kubernetesFile).value as {
+    kind?: string;
+    items?: unknown[];
+  } | null;
   if (!list || list.kind !== "List" || !Array.isArray(list.items)) {
     throw new AdoptInputError(`${kubernetesFile}: expected the \`kind: List\` that \`kubectl get ... -o yaml\` prints`);
   }

@@ -19,29 +19,32 @@ export interface StackFileDocument {
   readonly config: Record<string, unknown>;
 }
 
-function where(file: string, lines: YAML.LineCounter, offset: number): string {
-  const { line, col } = lines.linePos(offset);
-  return `${path.basename(file)}:${line}:${col}`;
-}
-
 function isMapping(value: unknown): value is Record<string, unknown> {
   return !!value && typeof value === "object" && !Array.isArray(value);
 }
 
-export function readStackFile(file: string): StackFileDocument {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    throw new PlanInputError(`${path.basename(file)}: cannot read the stack file (${(err as NodeJS.ErrnoException).code ?? "error"})`);
-  }
+/** A YAML text read the strict way, with where each offset of it is, as `LABEL:LINE:COL`. */
+export interface StrictYaml {
+  readonly value: unknown;
+  readonly doc: YAML.Document;
+  readonly where: (offset: number) => string;
+}
+
+/**
+ * Parses YAML the strict way: unique keys, bounded aliases, and every mistake a {@link PlanInputError} at
+ * `LABEL:LINE:COL` (label: the file as the message should name it).
+ */
+export function parseStrictYaml(text: string, label: string): StrictYaml {
   const lines = new YAML.LineCounter();
+  const where = (offset: number) => {
+    const { line, col } = lines.linePos(offset);
+    return `${label}:${line}:${col}`;
+  };
   const doc = YAML.parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: lines });
   const [error] = doc.errors;
-  if (error) throw new PlanInputError(`${where(file, lines, error.pos[0])}: ${error.message}`);
-  let value: unknown;
+  if (error) throw new PlanInputError(`${where(error.pos[0])}: ${error.message}`);
   try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), doc, where };
   } catch (err) {
     // Only alias expansion fails here; point at the first alias.
     let offset = 0;
@@ -54,14 +57,24 @@ export function readStackFile(file: string): StackFileDocument {
     const reason = /Excessive alias count/.test((err as Error).message)
       ? `aliases expand to more than ${MAX_ALIAS_COUNT} nodes; write the values out instead`
       : (err as Error).message;
-    throw new PlanInputError(`${where(file, lines, offset)}: ${reason}`);
+    throw new PlanInputError(`${where(offset)}: ${reason}`);
   }
+}
+
+export function readStackFile(file: string): StackFileDocument {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new PlanInputError(`${path.basename(file)}: cannot read the stack file (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  const { value, doc, where } = parseStrictYaml(text, path.basename(file));
   if (value === null || value === undefined) return { config: {} };
-  if (!isMapping(value)) throw new PlanInputError(`${where(file, lines, 0)}: expected a mapping with a config: section`);
+  if (!isMapping(value)) throw new PlanInputError(`${where(0)}: expected a mapping with a config: section`);
   const config = value.config ?? {};
   if (!isMapping(config)) {
     const node = doc.get("config", true) as YAML.Node | undefined;
-    throw new PlanInputError(`${where(file, lines, node?.range?.[0] ?? 0)}: config: must be a mapping of KEY: VALUE`);
+    throw new PlanInputError(`${where(node?.range?.[0] ?? 0)}: config: must be a mapping of KEY: VALUE`);
   }
   return { config };
 }

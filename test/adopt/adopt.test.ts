@@ -223,6 +223,41 @@ describe("exports the adoption refuses", () => {
     expect((error as Error).message).not.toContain("fake-smtp-password-not-real");
   });
 
+  it("a live worker from another registry names both images and what must match, as a user error", async () => {
+    const live = liveCopy((items) => {
+      const rs = items.find((o) => o.kind === "RayService") as Loose;
+      const gpu = (rs.spec.rayClusterConfig.workerGroupSpecs as Loose[]).find((g) => g.groupName === "gpu-worker-group") as Loose;
+      gpu.template.spec.containers[0].image = "other.azurecr.io/face-ocr-worker:dev";
+    });
+    await expect(run(live)).rejects.toThrow(
+      new AdoptInputError(
+        "RayService ray/rayservice: the GPU worker runs other.azurecr.io/face-ocr-worker:dev, not an image of cybersmartstg.azurecr.io/data-ai/face-ocr-worker; " +
+          "the stack's registry and registry.workerRepository must name the live image's repository (the registry's login server comes from the stack " +
+          "that owns it), or the live worker must move to it first",
+      ),
+    );
+  });
+
+  it("a YAML mistake in the export is reported at its file, line and column", async () => {
+    const live = liveCopy(() => undefined);
+    const file = path.join(live, "kubernetes.yaml");
+    fs.writeFileSync(file, "apiVersion: v1\nkind: List\nitems:\n\t- a\n");
+    await expect(run(live)).rejects.toThrow(`${file}:4:1: Tabs are not allowed as indentation`);
+  });
+
+  it("a live container without limits leaves them to the config, which then names the field it cannot reproduce", async () => {
+    const live = liveCopy((items) => {
+      const rs = items.find((o) => o.kind === "RayService") as Loose;
+      delete rs.spec.rayClusterConfig.headGroupSpec.template.spec.containers[0].resources.limits;
+    });
+    await expect(run(live)).rejects.toThrow(
+      new AdoptInputError(
+        "no config the adoption can write reproduces these live fields; change the live object or the program first:\n" +
+          '  - RayService ray/rayservice: spec.rayClusterConfig.headGroupSpec.template.spec.containers[0].resources.limits: live (absent), the program renders {"cpu":"2","memory":"8Gi"}',
+      ),
+    );
+  });
+
   it("an export without the Kubernetes objects says how to make it", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "adopt-empty-"));
     await expect(run(dir)).rejects.toThrow(
