@@ -13,9 +13,10 @@
  */
 import * as path from "path";
 import { parseArgs } from "util";
-import { configErrorMessage, stackConfigFromStrings } from "../config/load";
-import { buildPlanConfig, PlanInputError } from "../plan/stackConfigFile";
-import { PROJECT_NAME } from "../plan/runProgram";
+import { isStackConfigError } from "../config/errors";
+import type { StackConfig } from "../config/stackConfig";
+import { PlanInputError } from "../plan/stackConfigFile";
+import { stackConfigFor } from "./checkAppRepo";
 
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;
@@ -29,17 +30,21 @@ export interface StackContextResult {
 
 /** The context a stack's Kubernetes provider is bound to; throws a {@link PlanInputError} saying why there is none. */
 export function stackContext(projectDir: string, stack: string): string {
-  const { config, secretKeys } = buildPlanConfig(projectDir, stack, []);
-  const result = stackConfigFromStrings(config, PROJECT_NAME, secretKeys, stack);
-  if (!result.ok) throw new PlanInputError(configErrorMessage(stack, result.problems));
+  let config: StackConfig;
+  try {
+    config = stackConfigFor(projectDir, stack, []);
+  } catch (err) {
+    if (isStackConfigError(err)) throw new PlanInputError(err.message);
+    throw err;
+  }
   // The schema requires a cluster in every role but shared.
-  if (result.config.cluster === undefined) {
+  if (config.cluster === undefined) {
     throw new PlanInputError(
-      `stack "${stack}" has role ${result.config.role} and no cluster: the shared stack applies nothing to a cluster, ` +
+      `stack "${stack}" has role ${config.role} and no cluster: the shared stack applies nothing to a cluster, ` +
         `so no job needs its credentials; only environment and standalone stacks have cluster.context`,
     );
   }
-  return result.config.cluster.context;
+  return config.cluster.context;
 }
 
 export function runStackContext(argv: readonly string[], projectDir: string): StackContextResult {

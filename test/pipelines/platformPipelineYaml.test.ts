@@ -15,7 +15,7 @@ import { parseStackConfigOrThrow } from "../../config/load";
 import { DEFAULT_DEPLOYMENT_STACKS } from "../../config/sections/deployments";
 import { DEFAULT_BRANCHES, WORKER_APP } from "../../config/sections/pipelines";
 import { stackVariable } from "../../scripts/affectedStacks";
-import { stackContext } from "../../scripts/stackContext";
+import { stackConfigFor } from "../../scripts/checkAppRepo";
 import { compileAzurePipelinesSchema, expandTemplateInsertions, validatePipelineYaml } from "../../validation/azurePipelinesSchema";
 import { devStackSection, minimalStackConfig, PROJECT_DIR, RecordedRun, runStack } from "../harness";
 import { instantiateSteps } from "./stepTemplate";
@@ -149,14 +149,8 @@ const CLUSTER_STEP = /^Credentials of the (\S+) cluster$/;
 const clusterStepsOf = (job: Job) => stepsOf(job).filter((s) => CLUSTER_STEP.test(s.displayName ?? ""));
 /** The variable group's name for one stack's value of NAME: `AKS_CLUSTER_NAME_UAT`. */
 const clusterVariable = (name: string, stack: string) => `${name}_${stack.replace(/-/g, "_").toUpperCase()}`;
-const hasCluster = (stack: string) => {
-  try {
-    stackContext(PROJECT_DIR, stack);
-    return true;
-  } catch {
-    return false;
-  }
-};
+// A stack file the program refuses throws here: it must not quietly drop out of the lists compared below.
+const hasCluster = (stack: string) => stackConfigFor(PROJECT_DIR, stack, []).cluster !== undefined;
 const CLUSTER_STACKS = DEFAULT_DEPLOYMENT_STACKS.filter(hasCluster);
 const REGISTRY_LOGIN = "Registry login (the worker's digest)";
 
@@ -244,7 +238,9 @@ describe("the platform's own azure-pipelines.yml", () => {
   });
 
   it("previews every affected stack with the policy pack and that stack's policy config, and labels its RayService change from the saved preview JSON", () => {
-    const affected = `and(succeeded(), eq(variables['changes.${stackVariable("affected", "${{ stack }}")}'], 'true'))`;
+    // The variable npm run affected-stacks sets has a `_` for each `-` of the stack's name; the template does the same.
+    expect(stackVariable("affected", "eu-prod")).toBe("affected_eu_prod");
+    const affected = "and(succeeded(), eq(variables['changes.affected_${{ replace(stack, '-', '_') }}'], 'true'))";
     expect(scriptsOf("preview").map((s) => [s.script, s.condition ?? null])).toEqual([
       [
         "pulumi preview --diff --policy-pack policies --policy-pack-config policies/config/${{ stack }}.json --stack ${{ stack }} --non-interactive",
