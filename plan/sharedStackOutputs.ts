@@ -68,7 +68,7 @@ export function referencedSharedStack(config: Readonly<Record<string, string>>):
 }
 
 /** `shared`, `<org>/shared` or `<org>/<project>/shared` to the stack file's name here; another project is not here. */
-function offlineStackName(name: string, stack: string): string {
+export function offlineStackName(name: string, stack: string): string {
   const parts = name.split("/");
   if (parts.length === 3 && parts[1] !== PROJECT_NAME) {
     throw new PlanInputError(

@@ -18,12 +18,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
+import { cacheDir } from "../validation/paths";
 import { scaledPreview } from "./scaledPreview";
 
 const root = path.resolve(__dirname, "..");
 const launcher = path.join(root, "scripts", "runCompiled.js");
 /** What a fresh clone lacks that a plan uses: compiled sources and compiled validators (not the tests' caches). */
-const planCaches = [path.join(root, ".cache", "js"), path.join(root, ".cache", "validators")];
+const planCaches = [path.join(root, ".cache", "js"), cacheDir()];
 const clearPlanCaches = () => planCaches.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
 
 interface Run {

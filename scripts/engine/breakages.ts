@@ -42,10 +42,6 @@ export const BREAKAGES: readonly Breakage[] = [
   },
 ];
 
-export function findBreakage(name: string): Breakage | undefined {
-  return BREAKAGES.find((b) => b.name === name);
-}
-
 /** The program, with `breakage` applied to every resource of its type. */
 export function withBreakage(program: () => unknown, breakage: Breakage): () => unknown {
   return () => {

@@ -22,7 +22,16 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { BREAKAGES, withBreakage } from "./breakages";
-import { ENGINE_STACK, engineOverrides, fakeSecrets, sharedStackName, sharedStackOutputs, writeEngineStackFile } from "./engineStack";
+import {
+  ENGINE_STACK,
+  EngineOverride,
+  engineOverrides,
+  fakeSecrets,
+  sharedStackName,
+  sharedStackOutputs,
+  writeEngineStackFile,
+} from "./engineStack";
+import { crdDir } from "../../validation/paths";
 import { applyCrds, createNamespaces, createStorageClasses, LocalCluster, startLocalCluster, ENGINE_CONTEXT } from "./localCluster";
 import { runningProcesses, stopAll } from "./processes";
 import { writePolicyPackLauncher } from "./policyPackLauncher";
@@ -34,7 +43,6 @@ import { PROJECT_NAME } from "../../plan/runProgram";
 
 const USAGE = "usage: npm run engine [-- --keep]";
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
-const CRD_DIR = path.resolve(PROJECT_DIR, "..", "shared", "crds");
 const POLICY_CONFIG = "policies/config/dev.json";
 
 class CheckFailed extends Error {}
@@ -107,7 +115,8 @@ async function main(): Promise<number> {
     for (const o of overrides) say(`  differs from dev: ${o.key}=${o.value} (${o.reason})`);
 
     const cluster = await startLocalCluster(binDir, runDir);
-    const crds = await applyCrds(cluster.client, CRD_DIR);
+    // The CRDs the offline plan validates against (FACE_OCR_SHARED_DIR or ../shared), so both sides check the same rules.
+    const crds = await applyCrds(cluster.client, crdDir());
     const namespaces = namespacesExpectedToExist(rendered);
     await createNamespaces(cluster.client, namespaces);
     const storageClasses = storageClassesExpectedToExist(rendered);
@@ -117,7 +126,7 @@ async function main(): Promise<number> {
         `storage classes: ${storageClasses.join(", ")} (${elapsed()})`,
     );
 
-    await runEngine({ binDir, runDir, cluster, rendered, planOut, log, say, elapsed });
+    await runEngine({ binDir, runDir, cluster, rendered, planOut, overrides, log, say, elapsed });
   } catch (err) {
     failed = true;
     if (err instanceof CheckFailed) process.stderr.write(`engine: FAILED: ${err.message}\n`);
@@ -141,6 +150,8 @@ interface EngineRun {
   readonly cluster: LocalCluster;
   readonly rendered: ReturnType<typeof readRenderedObjects>;
   readonly planOut: string;
+  /** What the engine stack differs from dev in (engineStack.ts), for the local cluster's context. */
+  readonly overrides: readonly EngineOverride[];
   readonly log: (text: string) => void;
   readonly say: (text: string) => void;
   readonly elapsed: () => string;
@@ -154,7 +165,7 @@ async function runEngine(run: EngineRun): Promise<void> {
   fs.mkdirSync(cliDir);
   fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(cliDir, "Pulumi.yaml"));
   const cli = new PulumiCli({ binDir: run.binDir, projectDir: cliDir, runDir, kubeconfig: cluster.kubeconfig, log: run.log });
-  writeEngineStackFile(path.join(cliDir, `Pulumi.${ENGINE_STACK}.yaml`), PROJECT_DIR, engineOverrides(PROJECT_DIR, cluster.context));
+  writeEngineStackFile(path.join(cliDir, `Pulumi.${ENGINE_STACK}.yaml`), PROJECT_DIR, run.overrides);
   const stackArgs = ["--stack", ENGINE_STACK];
   const policyPack = writePolicyPackLauncher(runDir, path.join(PROJECT_DIR, "policies"));
   const policyArgs = ["--policy-pack", policyPack, "--policy-pack-config", path.join(PROJECT_DIR, POLICY_CONFIG)];
@@ -178,9 +189,11 @@ async function runEngine(run: EngineRun): Promise<void> {
   const created = run.rendered
     .map(({ object }) => `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`)
     .filter((id) => !before.differences.some((d) => d.object === id && d.live === "not found"));
-  if (early.code === 0 || !(early.stdout + early.stderr).includes(sharedName) || created.length > 0) {
+  // The engine's own words for a StackReference to a stack that is not there, naming it.
+  const refused = (early.stdout + early.stderr).includes(`error: unknown stack "${sharedName}"`);
+  if (early.code === 0 || !refused || created.length > 0) {
     throw new CheckFailed(
-      `pulumi up before the shared stack exists should fail naming it and create nothing in the cluster: exit ${early.code}, ` +
+      `pulumi up before the shared stack exists should fail with 'unknown stack "${sharedName}"' and create nothing in the cluster: exit ${early.code}, ` +
         `created: ${created.join(", ") || "nothing"}:\n${tail(early.stdout + early.stderr)}`,
     );
   }

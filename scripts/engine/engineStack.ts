@@ -10,7 +10,7 @@ import * as YAML from "yaml";
 import { buildPlanConfig, ConfigOverride } from "../../plan/stackConfigFile";
 import { PROJECT_NAME } from "../../plan/runProgram";
 import { SECRET_CONFIG_KEYS } from "../../config/secrets";
-import { referencedSharedStack } from "../../plan/sharedStackOutputs";
+import { offlineStackName, referencedSharedStack } from "../../plan/sharedStackOutputs";
 import { SHARED_STACK_OUTPUTS } from "../../components/stacks/sharedStack";
 
 export const ENGINE_STACK = "engine";
@@ -35,11 +35,17 @@ export function registryWithoutAcrPull(projectDir: string): Record<string, unkno
   return { ...kept, kubeletAcrPull: false };
 }
 
-/** The name dev references its shared stack by, which the engine run creates under that name. */
+/** The shared stack dev reads, as it names it and as its stack file here is named (the engine run creates that one). */
+function sharedStackOf(projectDir: string): { reference: string; stack: string } {
+  const reference = referencedSharedStack(buildPlanConfig(projectDir, SOURCE_STACK, []).config);
+  if (reference === undefined)
+    throw new Error(`stack ${SOURCE_STACK} reads no shared stack (role environment, registry.mode shared-stack)`);
+  return { reference, stack: offlineStackName(reference, SOURCE_STACK) };
+}
+
+/** The shared stack's name in this project (`Pulumi.<name>.yaml`), which the engine run plans and creates. */
 export function sharedStackName(projectDir: string): string {
-  const name = referencedSharedStack(buildPlanConfig(projectDir, SOURCE_STACK, []).config);
-  if (name === undefined) throw new Error(`stack ${SOURCE_STACK} reads no shared stack (role environment, registry.mode shared-stack)`);
-  return name;
+  return sharedStackOf(projectDir).stack;
 }
 
 /**
@@ -85,8 +91,14 @@ export function engineOverrides(projectDir: string, context: string): EngineOver
         ),
       ]
     : [];
+  const shared = sharedStackOf(projectDir);
+  const sharedStack =
+    shared.reference === shared.stack
+      ? []
+      : [o("sharedStack", shared.stack, "the engine's local backend holds the shared stack as a stack of this project, by its own name")];
   return [
     o("cluster.context", context, "the local API server's kubeconfig context"),
+    ...sharedStack,
     o(
       "registry",
       JSON.stringify(registryWithoutAcrPull(projectDir)),

@@ -22,7 +22,6 @@ describe("the engine stack's worker image", () => {
   const overrides = engineOverrides(PROJECT_DIR, CONTEXT);
 
   it("pins a fake digest beside dev's tag, saying why", () => {
-    expect(ENGINE_WORKER_DIGEST).toBe("sha256:deadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeef");
     expect(overrides.filter((o) => o.key.startsWith("ray."))).toEqual([
       {
         key: "ray.gpuWorker.image.digest",
