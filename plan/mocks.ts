@@ -20,6 +20,9 @@ export function fakeDigest(image: string): string {
   return `sha256:${"0".repeat(48)}${createHash("sha256").update(image).digest("hex").slice(0, 16)}`;
 }
 
+/** The shape of {@link fakeDigest}'s answers: a sha256 digest starting with 48 zeros is not a thing a registry makes. */
+export const FAKE_DIGEST_PATTERN = /^sha256:0{48}[0-9a-f]{16}$/;
+
 /** Answers for the invokes the program makes; fake, obviously so. */
 export const DEFAULT_INVOKE_MOCKS: Readonly<Record<string, InvokeMock>> = {
   "azure-native:authorization:getClientConfig": () => ({

@@ -14,7 +14,6 @@ import { policyConfigPath } from "../policies/policyConfig";
 import { offlinePlan, OfflinePlanResult } from "../plan/offlinePlan";
 import { PROJECT_NAME } from "../plan/runProgram";
 import { buildPlanConfig, stackFilePath } from "../plan/stackConfigFile";
-import { formatFinding } from "../validation/finding";
 import { PromoteInputError, PromoteRefusal } from "./errors";
 import { diffPlans, ResourceChange } from "./planDiff";
 import { changesBeyondRelease, RELEASE_FIELDS, ReleaseField } from "./releaseFields";
@@ -92,10 +91,7 @@ function validatedConfig(projectDir: string, stack: string, why: string): StackC
 
 /** The schema findings and every policy violation (advisory ones too: a clean plan has none). */
 function findingsOf(plan: Planned): string[] {
-  return [
-    ...plan.schema.findings.map((f) => `schema: ${formatFinding(f)}`),
-    ...plan.policy.violations.map((v) => `[${v.enforcementLevel}] ${v.policyName}: ${v.message}`),
-  ];
+  return plan.preview.diagnostics.map((d) => d.message);
 }
 
 /** The plan, or a refusal that says whose plan failed and how. */

@@ -8,13 +8,8 @@ import { IMAGE_DIGEST_PATTERN, isMutableImageRef } from "../config/imageRef";
 import { PLACEHOLDER_DIGEST } from "../config/realRun";
 import { Release, RELEASE_KEYS, releaseOf, valueAtKey, WORKER_IMAGE_KEY } from "../config/release";
 import type { StackConfig } from "../config/stackConfig";
+import { FAKE_DIGEST_PATTERN } from "../plan/mocks";
 import { PromoteInputError, PromoteRefusal } from "./errors";
-
-/**
- * The shape of plan/mocks.ts `fakeDigest`: 48 zeros, then 16 hex digits of a hash of the image name. A registry
- * digest starting with 48 zeros is, for sha256, not a thing that happens.
- */
-export const OFFLINE_FAKE_DIGEST = /^sha256:0{48}[0-9a-f]{16}$/;
 
 export interface ReleaseSource {
   /** The source stack's name, e.g. `dev`. */
@@ -65,7 +60,7 @@ function digestFromReleaseFile(source: ReleaseSource, file: { name: string; text
     mismatches.push(`${WORKER_IMAGE_KEY}.digest is ${show(digest)} there, ${show(configImage.digest)} in ${source.stackFile}`);
   }
   if (mismatches.length === 0 && !isDeepStrictEqual(parsed, releaseOf(source.config, digest as string))) {
-    mismatches.push(`it holds keys that are not release keys (${RELEASE_KEYS.join(", ")})`);
+    mismatches.push(...releaseDifferences(parsed, releaseOf(source.config, digest as string), "", source.stackFile));
   }
   if (mismatches.length > 0) {
     throw new PromoteInputError(
@@ -98,11 +93,26 @@ export function releaseToPromote(source: ReleaseSource): Release {
         `promote one into ${source.stack} first, then test it there`,
     );
   }
-  if (OFFLINE_FAKE_DIGEST.test(image.digest)) {
+  if (FAKE_DIGEST_PATTERN.test(image.digest)) {
     throw new PromoteRefusal(
       `${WORKER_IMAGE_KEY}.digest ${image.digest} ${where} is the offline plan's fake digest (plan/mocks.ts), not a build in the registry; ` +
         `take the release from ${source.stack}'s real run: \`pulumi stack output release --json --stack ${source.stack} > release.json\`, then \`--release release.json\``,
     );
   }
   return release;
+}
+
+/** Where a release file differs from the release of the config: a key that is no release key, or another value. */
+function releaseDifferences(actual: unknown, expected: unknown, at: string, stackFile: string): string[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (isObject(actual) && isObject(expected)) {
+    return [...new Set([...Object.keys(actual), ...Object.keys(expected)])].sort().flatMap((key) => {
+      const path = at ? `${at}.${key}` : key;
+      if (!(key in expected)) return [`${path} is not a release key (those are ${RELEASE_KEYS.join(", ")}); remove it`];
+      return releaseDifferences(actual[key], expected[key], path, stackFile);
+    });
+  }
+  return isDeepStrictEqual(actual, expected)
+    ? []
+    : [`${at} is ${JSON.stringify(actual) ?? "missing"} there, ${JSON.stringify(expected)} in ${stackFile}`];
 }

@@ -121,7 +121,13 @@ describe("releaseToPromote with --release FILE", () => {
       `  - ray.gpuWorker.image.digest is "${other}" there, "${DEV_DIGEST}" in Pulumi.dev.yaml\n`,
     );
     expect(() => releaseToPromote(source({ tag: "dev" }, { ...output(DEV_DIGEST), registry: { name: "x" } }))).toThrow(
-      "  - it holds keys that are not release keys (rayVersion, pythonTag, cudaTag, ray.gpuWorker.image, ray.gpuWorker.heavyDependencies, api.imageAutomation.tagPattern, api.imageAutomation.semverRange)\n",
+      "  - registry is not a release key (those are rayVersion, pythonTag, cudaTag, ray.gpuWorker.image, ray.gpuWorker.heavyDependencies, api.imageAutomation.tagPattern, api.imageAutomation.semverRange); remove it\n",
+    );
+    // A key below a release section is named by its path.
+    const extra = output(DEV_DIGEST) as { ray: { gpuWorker: Record<string, unknown> } };
+    extra.ray.gpuWorker.maxReplicas = 3;
+    expect(() => releaseToPromote(source({ tag: "dev" }, extra))).toThrow(
+      "  - ray.gpuWorker.maxReplicas is not a release key (those are rayVersion, pythonTag, cudaTag, ray.gpuWorker.image, ray.gpuWorker.heavyDependencies, api.imageAutomation.tagPattern, api.imageAutomation.semverRange); remove it\n",
     );
   });
 
