@@ -1,6 +1,6 @@
 // Written from ../shared/crds/helm.toolkit.fluxcd.io_helmreleases.yaml, version v2
 // (fluxcd/helm-controller @ 0f61a86): `openAPIV3Schema.properties.spec`. Status is not typed.
-import type * as k8s from "@pulumi/kubernetes";
+import type * as input from "@pulumi/kubernetes/types/input";
 import type { FluxDuration, FluxLocalObjectReference, FluxSecretKeyReference } from "./fluxMeta";
 
 export const HELM_RELEASE = {
@@ -12,7 +12,7 @@ export const HELM_RELEASE = {
 export interface HelmReleaseObject {
   readonly apiVersion: typeof HELM_RELEASE.apiVersion;
   readonly kind: typeof HELM_RELEASE.kind;
-  readonly metadata: k8s.types.input.meta.v1.ObjectMeta;
+  readonly metadata: input.meta.v1.ObjectMeta;
   readonly spec: HelmReleaseSpec;
 }
 

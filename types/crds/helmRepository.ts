@@ -1,6 +1,6 @@
 // Written from ../shared/crds/source.toolkit.fluxcd.io_helmrepositories.yaml, version v1
 // (fluxcd/source-controller @ 39b711b): `openAPIV3Schema.properties.spec`. Status is not typed.
-import type * as k8s from "@pulumi/kubernetes";
+import type * as input from "@pulumi/kubernetes/types/input";
 import type { FluxAccessFrom, FluxDuration, FluxLocalObjectReference } from "./fluxMeta";
 
 export const HELM_REPOSITORY = {
@@ -12,7 +12,7 @@ export const HELM_REPOSITORY = {
 export interface HelmRepositoryObject {
   readonly apiVersion: typeof HELM_REPOSITORY.apiVersion;
   readonly kind: typeof HELM_REPOSITORY.kind;
-  readonly metadata: k8s.types.input.meta.v1.ObjectMeta;
+  readonly metadata: input.meta.v1.ObjectMeta;
   readonly spec: HelmRepositorySpec;
 }
 

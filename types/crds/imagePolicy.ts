@@ -1,6 +1,6 @@
 // Written from ../shared/crds/image.toolkit.fluxcd.io_imagepolicies.yaml, version v1
 // (fluxcd/image-reflector-controller @ debe2aa): `openAPIV3Schema.properties.spec`. Status is not typed.
-import type * as k8s from "@pulumi/kubernetes";
+import type * as input from "@pulumi/kubernetes/types/input";
 import type { FluxDuration, FluxNamespacedObjectReference } from "./fluxMeta";
 
 export const IMAGE_POLICY = {
@@ -12,7 +12,7 @@ export const IMAGE_POLICY = {
 export interface ImagePolicyObject {
   readonly apiVersion: typeof IMAGE_POLICY.apiVersion;
   readonly kind: typeof IMAGE_POLICY.kind;
-  readonly metadata: k8s.types.input.meta.v1.ObjectMeta;
+  readonly metadata: input.meta.v1.ObjectMeta;
   readonly spec: ImagePolicySpec;
 }
 

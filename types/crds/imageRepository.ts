@@ -1,6 +1,6 @@
 // Written from ../shared/crds/image.toolkit.fluxcd.io_imagerepositories.yaml, version v1
 // (fluxcd/image-reflector-controller @ debe2aa): `openAPIV3Schema.properties.spec`. Status is not typed.
-import type * as k8s from "@pulumi/kubernetes";
+import type * as input from "@pulumi/kubernetes/types/input";
 import type { FluxAccessFrom, FluxDuration, FluxLocalObjectReference } from "./fluxMeta";
 
 export const IMAGE_REPOSITORY = {
@@ -12,7 +12,7 @@ export const IMAGE_REPOSITORY = {
 export interface ImageRepositoryObject {
   readonly apiVersion: typeof IMAGE_REPOSITORY.apiVersion;
   readonly kind: typeof IMAGE_REPOSITORY.kind;
-  readonly metadata: k8s.types.input.meta.v1.ObjectMeta;
+  readonly metadata: input.meta.v1.ObjectMeta;
   readonly spec: ImageRepositorySpec;
 }
 

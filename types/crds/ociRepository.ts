@@ -1,6 +1,6 @@
 // Written from ../shared/crds/source.toolkit.fluxcd.io_ocirepositories.yaml, version v1
 // (fluxcd/source-controller @ 39b711b): `openAPIV3Schema.properties.spec`. Status is not typed.
-import type * as k8s from "@pulumi/kubernetes";
+import type * as input from "@pulumi/kubernetes/types/input";
 import type { FluxDuration, FluxLocalObjectReference } from "./fluxMeta";
 
 export const OCI_REPOSITORY = {
@@ -12,7 +12,7 @@ export const OCI_REPOSITORY = {
 export interface OCIRepositoryObject {
   readonly apiVersion: typeof OCI_REPOSITORY.apiVersion;
   readonly kind: typeof OCI_REPOSITORY.kind;
-  readonly metadata: k8s.types.input.meta.v1.ObjectMeta;
+  readonly metadata: input.meta.v1.ObjectMeta;
   readonly spec: OCIRepositorySpec;
 }
 

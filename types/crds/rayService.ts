@@ -3,7 +3,8 @@
 // `rayClusterConfig` is identical to `spec` in ../shared/crds/ray.io_rayclusters.yaml, so RayClusterSpec
 // serves both kinds. The KubeRay CRDs carry no descriptions; the JSDoc below follows the Go doc
 // comments of ray-operator/apis/ray/v1.
-import type * as k8s from "@pulumi/kubernetes";
+import type * as enums from "@pulumi/kubernetes/types/enums";
+import type * as input from "@pulumi/kubernetes/types/input";
 
 export const RAY_SERVICE = {
   apiVersion: "ray.io/v1",
@@ -18,7 +19,7 @@ export const RAY_CLUSTER = {
 export interface RayServiceObject {
   readonly apiVersion: typeof RAY_SERVICE.apiVersion;
   readonly kind: typeof RAY_SERVICE.kind;
-  readonly metadata: k8s.types.input.meta.v1.ObjectMeta;
+  readonly metadata: input.meta.v1.ObjectMeta;
   readonly spec: RayServiceSpec;
 }
 
@@ -26,7 +27,7 @@ export interface RayServiceObject {
 export interface RayClusterObject {
   readonly apiVersion: typeof RAY_CLUSTER.apiVersion;
   readonly kind: typeof RAY_CLUSTER.kind;
-  readonly metadata: k8s.types.input.meta.v1.ObjectMeta;
+  readonly metadata: input.meta.v1.ObjectMeta;
   readonly spec: RayClusterSpec;
 }
 
@@ -57,7 +58,7 @@ export interface RayServiceSpec {
   /** Ray Serve applications and deployments, as a YAML multi-line string (Serve config file format). */
   readonly serveConfigV2?: string;
   /** Kubernetes Service in front of the head and workers that run a healthy Serve proxy. */
-  readonly serveService?: k8s.types.input.core.v1.Service;
+  readonly serveService?: input.core.v1.Service;
   /** @deprecated No longer read by the operator (kuberay#1685). */
   readonly serviceUnhealthySecondThreshold?: number;
   /** Suspend the RayService. */
@@ -115,9 +116,9 @@ export interface AutoscalerOptions {
   /** Overrides the default command of the autoscaler container. */
   readonly command?: string[];
   /** Environment variables for the autoscaler container. */
-  readonly env?: k8s.types.input.core.v1.EnvVar[];
+  readonly env?: input.core.v1.EnvVar[];
   /** Sources to populate environment variables in the autoscaler container. */
-  readonly envFrom?: k8s.types.input.core.v1.EnvFromSource[];
+  readonly envFrom?: input.core.v1.EnvFromSource[];
   /** Seconds before an idle worker (no Ray resources in use) is scaled down; Ray defaults it to 60. */
   readonly idleTimeoutSeconds?: number;
   /** Overrides the autoscaler's container image (for testing and development). */
@@ -125,15 +126,15 @@ export interface AutoscalerOptions {
   /** Overrides the autoscaler container's image pull policy. */
   readonly imagePullPolicy?: PullPolicy;
   /** Resource overrides for the autoscaler container (default 500m CPU, 512Mi memory). */
-  readonly resources?: k8s.types.input.core.v1.ResourceRequirements;
+  readonly resources?: input.core.v1.ResourceRequirements;
   /** Security context of the autoscaler container. */
-  readonly securityContext?: k8s.types.input.core.v1.SecurityContext;
+  readonly securityContext?: input.core.v1.SecurityContext;
   /** Conservative rate-limits upscaling; Default and Aggressive do not. Read by the Ray autoscaler. */
   readonly upscalingMode?: "Default" | "Aggressive" | "Conservative";
   /** Autoscaler version; when unset the Ray version decides (v2 from Ray 2.47.0). */
   readonly version?: "v1" | "v2";
   /** Volume mounts for the autoscaler container (needed for TLS). */
-  readonly volumeMounts?: k8s.types.input.core.v1.VolumeMount[];
+  readonly volumeMounts?: input.core.v1.VolumeMount[];
 }
 
 /** GCS fault tolerance: where the head persists GCS metadata (external Redis or embedded RocksDB). */
@@ -165,8 +166,8 @@ export interface RedisCredential {
  * @pulumi/kubernetes 4.25.0 types predate.
  */
 export interface RedisCredentialSource {
-  readonly configMapKeyRef?: k8s.types.input.core.v1.ConfigMapKeySelector;
-  readonly fieldRef?: k8s.types.input.core.v1.ObjectFieldSelector;
+  readonly configMapKeyRef?: input.core.v1.ConfigMapKeySelector;
+  readonly fieldRef?: input.core.v1.ObjectFieldSelector;
   /** A key of an env file in a volume of the pod. */
   readonly fileKeyRef?: {
     readonly key: string;
@@ -174,8 +175,8 @@ export interface RedisCredentialSource {
     readonly path: string;
     readonly volumeName: string;
   };
-  readonly resourceFieldRef?: k8s.types.input.core.v1.ResourceFieldSelector;
-  readonly secretKeyRef?: k8s.types.input.core.v1.SecretKeySelector;
+  readonly resourceFieldRef?: input.core.v1.ResourceFieldSelector;
+  readonly secretKeyRef?: input.core.v1.SecretKeySelector;
 }
 
 /** PVC backing the embedded RocksDB GCS store; RocksDB allows one writer at a time. */
@@ -199,7 +200,7 @@ export interface HeadGroupSpec {
   /** Whether the operator creates an Ingress for the head service. */
   readonly enableIngress?: boolean;
   /** Overrides for the Kubernetes Service of the head Pod. */
-  readonly headService?: k8s.types.input.core.v1.Service;
+  readonly headService?: input.core.v1.Service;
   /** Host, path and TLS of the Ingress generated for the head service. */
   readonly ingressOptions?: IngressOptions;
   /** Ray node labels for the head; also added to the Pod, overriding `--labels` in rayStartParams. */
@@ -209,9 +210,9 @@ export interface HeadGroupSpec {
   /** Ray logical resources of the head; override rayStartParams, not the container resources. */
   readonly resources?: Record<string, string>;
   /** Kubernetes Service type of the head service (ClusterIP, NodePort, LoadBalancer). */
-  readonly serviceType?: k8s.types.enums.core.v1.ServiceSpecType;
+  readonly serviceType?: enums.core.v1.ServiceSpecType;
   /** Pod template of the head. */
-  readonly template: k8s.types.input.core.v1.PodTemplateSpec;
+  readonly template: input.core.v1.PodTemplateSpec;
 }
 
 /** Host, path and TLS of the Ingress generated for the head service. */
@@ -223,7 +224,7 @@ export interface IngressOptions {
   /** Path matching mode; the operator defaults it to "Prefix". */
   readonly pathType?: "Exact" | "Prefix" | "ImplementationSpecific";
   /** TLS termination for the generated Ingress. */
-  readonly tls?: k8s.types.input.networking.v1.IngressTLS[];
+  readonly tls?: input.networking.v1.IngressTLS[];
 }
 
 /** Ray history server configuration. */
@@ -235,13 +236,13 @@ export interface HistoryServerOptions {
 /** Settings of the history server collector sidecar. */
 export interface CollectorOptions {
   /** Environment variables for the collector container. */
-  readonly env?: k8s.types.input.core.v1.EnvVar[];
+  readonly env?: input.core.v1.EnvVar[];
   /** Collector container image. */
   readonly image?: string;
   /** Pull policy of the collector image. */
   readonly imagePullPolicy?: PullPolicy;
   /** Resource requirements of the collector container. */
-  readonly resources?: k8s.types.input.core.v1.ResourceRequirements;
+  readonly resources?: input.core.v1.ResourceRequirements;
 }
 
 /** Network isolation of the Ray Pods; intra-cluster Pod-to-Pod traffic is always allowed, DNS egress is not. */
@@ -259,9 +260,9 @@ export interface NetworkPolicyConfig {
 /** Custom NetworkPolicy rules appended to the base policy. */
 export interface NetworkPolicyRules {
   /** Egress rules appended to the base policy; under DenyAll/DenyAllEgress add DNS here. */
-  readonly egressRules?: k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
+  readonly egressRules?: input.networking.v1.NetworkPolicyEgressRule[];
   /** Ingress rules appended to the base policy (DenyAll or DenyAllIngress). */
-  readonly ingressRules?: k8s.types.input.networking.v1.NetworkPolicyIngressRule[];
+  readonly ingressRules?: input.networking.v1.NetworkPolicyIngressRule[];
 }
 
 /** NetworkPolicy rules bound to one worker group. */
@@ -309,7 +310,7 @@ export interface WorkerGroupSpec {
   /** Suspend the group (all its Pods are deleted); used by RayJob DeletionStrategy, not a user-facing API. */
   readonly suspend?: boolean;
   /** Pod template of the workers. */
-  readonly template: k8s.types.input.core.v1.PodTemplateSpec;
+  readonly template: input.core.v1.PodTemplateSpec;
 }
 
 /** Which worker Pods to remove when scaling down. */
