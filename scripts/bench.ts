@@ -6,7 +6,7 @@
  * compare across runs. Every figure is a median over N rounds (default 5), the rounds interleaved so that a busy
  * spell slows all of them alike. Prints figures only; it asserts nothing.
  *
- *   - `npm run plan` (dev), warm and cold (no .cache/js nor .cache/validators: a fresh clone), and the same started with node directly
+ *   - `npm run plan` (dev), warm and cold (no .cache/js, .cache/launcher nor .cache/validators: a fresh clone), and the same started with node directly
  *   - `npm run policy` on the dev preview, and on previews 10x, 100x and ~333x (~7,000 resources) its size, built
  *     by scripts/scaledPreview.ts: seconds, milliseconds per resource and peak memory
  *   - the plan at 21, ~60 and ~180 resources: the shared stack's, which owns the build pipelines
@@ -23,8 +23,8 @@ import { scaledPreview } from "./scaledPreview";
 
 const root = path.resolve(__dirname, "..");
 const launcher = path.join(root, "scripts", "runCompiled.js");
-/** What a fresh clone lacks that a plan uses: compiled sources and compiled validators (not the tests' caches). */
-const planCaches = [path.join(root, ".cache", "js"), cacheDir()];
+/** What a fresh clone lacks that a plan uses: compiled sources, the launcher's code and resolutions, compiled validators (not the tests' caches). */
+const planCaches = [path.join(root, ".cache", "js"), path.join(root, ".cache", "launcher"), cacheDir()];
 const clearPlanCaches = () => planCaches.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
 
 interface Run {

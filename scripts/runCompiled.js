@@ -21,6 +21,8 @@ const crypto = require("crypto");
 const fs = require("fs");
 const Module = require("module");
 const path = require("path");
+const { installResolutionCache } = require("./resolutionCache");
+const { installCodeCache } = require("./v8CodeCache");
 
 const ROOT = path.resolve(__dirname, "..");
 const CACHE_DIR = path.join(ROOT, ".cache", "js");
@@ -112,6 +114,8 @@ function store(prefix, file, code) {
 }
 
 let fingerprint;
+/** scripts/v8CodeCache.js, installed by main(). */
+let codeCache;
 
 function loadTs(module, filename) {
   const source = fs.readFileSync(filename, "utf8");
@@ -125,7 +129,7 @@ function loadTs(module, filename) {
     code = compile(source, filename);
     store(prefix, file, code);
   }
-  module._compile(code, filename);
+  codeCache.runModule(module, code, filename);
 }
 
 /**
@@ -166,12 +170,32 @@ function lazyModule(loadReal) {
   });
 }
 
+/** Folders made for another Node are never read again. */
+function removeOtherFolders(folder) {
+  const parent = path.dirname(folder);
+  let names = [];
+  try {
+    names = fs.readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name !== path.basename(folder)) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+  }
+}
+
 function main() {
   const entry = process.argv[2];
   if (!entry || !entry.endsWith(".ts")) {
     process.stderr.write("usage: node scripts/runCompiled.js ENTRY.ts [ARGS...]\n");
     process.exit(2);
   }
+  // What the entry point resolved and V8 compiled on its last run, kept per Node build (another Node's are removed).
+  const launchDir = path.join(ROOT, ".cache", "launcher", `${process.version}-${process.arch}`);
+  if (!fs.existsSync(launchDir)) removeOtherFolders(launchDir);
+  const entryName = cacheFile(path.resolve(entry), "").prefix.slice(0, -1);
+  installResolutionCache({ projectDir: ROOT, file: path.join(launchDir, `${entryName}.resolved.json`) });
+  codeCache = installCodeCache({ packFile: path.join(launchDir, `${entryName}.code`) });
   require.extensions[".ts"] = loadTs;
   deferTypeScriptForPulumi();
   // The entry runs as the main module, with the arguments after it, as `node ENTRY.js ARGS...` would.

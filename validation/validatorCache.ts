@@ -10,13 +10,14 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import { createRequire } from "module";
 import * as path from "path";
+import * as vm from "vm";
 import { cacheDir } from "./paths";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const AJV_VERSION = (require("ajv/package.json") as { version: string }).version;
 
 /** Writes through a temporary file, so a concurrent reader sees the old entry or the new one, never half of one. */
-export function writeAtomically(file: string, content: string): void {
+export function writeAtomically(file: string, content: string | Uint8Array): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
@@ -50,13 +51,49 @@ export function cachedStandalone<T>(name: string, key: string, compile: () => { 
   return compiled;
 }
 
-function loadEntry<T>(file: string): T | undefined {
-  if (!fs.existsSync(file)) return undefined;
+/** Entries compiled this run without V8's code for them; the code is kept as the process exits (see loadEntry). */
+const uncachedScripts: { readonly script: vm.Script; readonly file: string }[] = [];
+
+function keepCompiledCode(): void {
+  for (const { script, file } of uncachedScripts.splice(0)) writeAtomically(file, script.createCachedData());
+}
+
+function readOptional(file: string): Buffer | undefined {
   try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs an entry's module code. A large validator is megabytes of JavaScript, so V8's compiled code for it is kept
+ * beside it (`.v8`, as scripts/v8CodeCache.js keeps it for modules): written when the process exits, so it holds
+ * the validator functions that ran, and refused by V8 itself when made by another V8 (then it is made again).
+ */
+function loadEntry<T>(file: string): T | undefined {
+  let code: string;
+  try {
+    code = fs.readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  try {
+    const codeFile = file.replace(/\.js$/, ".v8");
+    const cachedData = readOptional(codeFile);
+    const script = new vm.Script(`(function (require, module, exports) {${code}\n})`, { filename: file, cachedData });
+    if (cachedData === undefined || script.cachedDataRejected) {
+      if (uncachedScripts.length === 0) process.once("exit", keepCompiledCode);
+      uncachedScripts.push({ script, file: codeFile });
+    }
     // The generated code requires ajv's runtime helpers (`ajv/dist/runtime/...`). Resolve them from here, not from
     // the entry's folder: FACE_OCR_CACHE_DIR may point outside the project, where no node_modules is found.
     const entry = { exports: {} as unknown };
-    new Function("require", "module", "exports", fs.readFileSync(file, "utf8"))(createRequire(__filename), entry, entry.exports);
+    (script.runInThisContext() as (require: NodeJS.Require, module: object, exports: unknown) => void)(
+      createRequire(__filename),
+      entry,
+      entry.exports,
+    );
     return entry.exports as T;
   } catch {
     return undefined; // a damaged entry: the caller compiles and stores it again

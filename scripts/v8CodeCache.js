@@ -1,0 +1,153 @@
+/**
+ * A V8 code cache for the modules that scripts/runCompiled.js runs. Node 20 compiles every CommonJS module from
+ * its source text on every run (the compile cache of Node 22, `module.enableCompileCache`, is not in 20); a plan
+ * loads a thousand modules, and compiling them was a third of its time. Here a module is compiled as a `vm.Script`
+ * given the code V8 made for the same text on an earlier run of the same entry point.
+ *
+ * Each entry point has one pack file: the code of every module that entry point ran, each under a hash of the
+ * module's path and text, as V8 had compiled it by the end of the run (the functions that ran, not only each file's
+ * top level). One file, because writing a thousand small ones took longer than compiling the modules. When a run
+ * compiled any module without code from the pack, the pack is written again as the process exits, holding exactly
+ * the modules that run used: an edited file's old code goes with it.
+ *
+ * Code is used only for the text it was made from (the hash), and V8 itself refuses code made by another V8 or
+ * under other flags (`cachedDataRejected`); a refused, damaged or missing pack only costs compiling from source.
+ * The compiled project files and the files under node_modules go through it; Node compiles any other file.
+ */
+"use strict";
+const crypto = require("crypto");
+const fs = require("fs");
+const Module = require("module");
+const path = require("path");
+const vm = require("vm");
+
+const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
+const MAGIC = "face-ocr v8 pack 1\n";
+
+/** A pack's entries: digest to V8's code. Empty when the file is missing or not a pack this version wrote. */
+function readPack(file) {
+  let data;
+  try {
+    data = fs.readFileSync(file);
+  } catch {
+    return new Map();
+  }
+  try {
+    if (data.toString("latin1", 0, MAGIC.length) !== MAGIC) return new Map();
+    const indexLength = data.readUInt32LE(MAGIC.length);
+    const start = MAGIC.length + 4 + indexLength;
+    const index = JSON.parse(data.toString("utf8", MAGIC.length + 4, start));
+    const entries = new Map();
+    for (const [digest, offset, length] of index) entries.set(digest, data.subarray(start + offset, start + offset + length));
+    return entries;
+  } catch {
+    return new Map(); // damaged: every module compiles from source and the pack is written again
+  }
+}
+
+/** Writes through a temporary file: a concurrent reader sees the old pack or the new one, never half of one. */
+function writePack(file, entries) {
+  const index = [];
+  let offset = 0;
+  for (const [digest, code] of entries) {
+    index.push([digest, offset, code.length]);
+    offset += code.length;
+  }
+  const indexBytes = Buffer.from(JSON.stringify(index));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(indexBytes.length);
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, Buffer.concat([Buffer.from(MAGIC, "latin1"), length, indexBytes, ...entries.values()]));
+    fs.renameSync(tmp, file);
+  } catch {
+    // A read-only tree only loses the cache: the modules are compiled from source next time.
+  }
+}
+
+/** `require` as Node gives it to a module (lib/internal/modules/helpers.js `makeRequireFunction`). */
+function makeRequire(mod) {
+  const require = function require(id) {
+    return mod.require(id);
+  };
+  const checked = (request) => {
+    if (typeof request !== "string") throw new TypeError(`The "request" argument must be of type string. Received ${typeof request}`);
+    return request;
+  };
+  const resolve = (request, options) => Module._resolveFilename(checked(request), mod, false, options);
+  resolve.paths = (request) => Module._resolveLookupPaths(checked(request), mod);
+  require.resolve = resolve;
+  require.main = process.mainModule;
+  require.extensions = Module._extensions;
+  require.cache = Module._cache;
+  return require;
+}
+
+/**
+ * Installs the cache kept in `packFile`: files under node_modules go through it from now on, and the launcher runs
+ * each project file it compiled through `runModule`.
+ */
+function installCodeCache({ packFile }) {
+  const known = readPack(packFile);
+  /** What this run compiled: the pack's code, or the script whose code is to be added. */
+  const used = new Map();
+  let added = false;
+
+  /** The module's code compiled, with its code from the pack when V8 accepts it; a SyntaxError is thrown as V8 throws it. */
+  function compileScript(content, filename) {
+    const digest = crypto.createHash("sha1").update(filename).update("\0").update(content).digest("hex");
+    const cachedData = known.get(digest);
+    // V8 reads a hashbang only at the very start of a script; inside the module wrapper it becomes a comment.
+    const body = content.startsWith("#!") ? `//${content.slice(2)}` : content;
+    const script = new vm.Script(Module.wrap(body), {
+      filename,
+      cachedData,
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    });
+    if (cachedData === undefined || script.cachedDataRejected) {
+      used.set(digest, script);
+      added = true;
+    } else {
+      used.set(digest, cachedData);
+    }
+    return script;
+  }
+
+  function run(mod, script, filename) {
+    const wrapper = script.runInThisContext({ displayErrors: true });
+    const exports = mod.exports;
+    return Reflect.apply(wrapper, exports, [exports, makeRequire(mod), mod, filename, path.dirname(filename)]);
+  }
+
+  /** Runs a project file the launcher compiled to CommonJS. */
+  function runModule(mod, content, filename) {
+    return run(mod, compileScript(content, filename), filename);
+  }
+
+  const compile = Module.prototype._compile;
+  Module.prototype._compile = function (content, filename, format) {
+    // Node loads a file it knows to be an ES module (`format` "module") its own way.
+    if (format === "module" || !filename.includes(NODE_MODULES)) return compile.apply(this, arguments);
+    let script;
+    try {
+      script = compileScript(content, filename);
+    } catch (err) {
+      // Not CommonJS: Node tells ES module syntax in a .js file apart from a mistake, and reports either.
+      if (err instanceof SyntaxError) return compile.apply(this, arguments);
+      throw err;
+    }
+    return run(this, script, filename);
+  };
+
+  process.on("exit", () => {
+    if (!added) return;
+    const entries = new Map();
+    for (const [digest, code] of used) entries.set(digest, code instanceof vm.Script ? code.createCachedData() : code);
+    writePack(packFile, entries);
+  });
+
+  return { runModule };
+}
+
+module.exports = { installCodeCache, readPack };
