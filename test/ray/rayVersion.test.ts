@@ -1,13 +1,14 @@
 // One Ray version: a per-stack rayVersion override moves every Ray image of the RayService and
 // rayClusterConfig.rayVersion, and nothing else. Likewise one CUDA tag: the initContainer's image and PyTorch's wheels.
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as YAML from "yaml";
 import { fakeDigest } from "../../plan/mocks";
-import { PROJECT_DIR, runStack } from "../harness";
+import { runPlanCli } from "../../plan/cli";
+import { runCliInProcess } from "../cliProcess";
+import { loadIndex, runStack } from "../harness";
 import { imagesIn, Loose, rayServiceOf, withoutImagesAndRayVersion } from "./fixtures";
 
 let current: Loose;
@@ -70,13 +71,11 @@ describe("npm run plan -- --config rayVersion=2.53.0", () => {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-plan-"));
   afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
-  it("plans cleanly and renders no 2.52.0 anywhere in the RayService", () => {
-    const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--config", "rayVersion=2.53.0", "--out", outDir], {
-      cwd: PROJECT_DIR,
-      encoding: "utf8",
-    });
-    expect(result.stderr.replace(/^npm warn .*\n/gm, "")).toBe("");
-    expect(result.status).toBe(0);
+  // The command's own code (plan/cli.ts), run in this process: test/plan/cli.test.ts starts it as a process.
+  it("plans cleanly and renders no 2.52.0 anywhere in the RayService", async () => {
+    const result = await runCliInProcess(runPlanCli, ["--config", "rayVersion=2.53.0", "--out", outDir], { loadProgram: loadIndex });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
 
     const manifest = fs.readFileSync(path.join(outDir, "dev", "manifests", "ray", "rayservice-rayservice.yaml"), "utf8");
     expect(manifest).not.toContain("2.52.0");
