@@ -117,19 +117,91 @@ let fingerprint;
 /** scripts/v8CodeCache.js, installed by main(). */
 let codeCache;
 
-function loadTs(module, filename) {
-  const source = fs.readFileSync(filename, "utf8");
+/** Where the compile of `source` (the text of `filename`) is kept. */
+function compiledFile(filename, source) {
   fingerprint ??= compilerFingerprint();
   const digest = crypto.createHash("sha1").update(fingerprint).update(filename).update("\n").update(source).digest("hex");
-  const { prefix, file } = cacheFile(filename, digest);
-  let code;
+  return cacheFile(filename, digest);
+}
+
+function readCompiled(file) {
   try {
-    code = fs.readFileSync(file, "utf8");
+    return fs.readFileSync(file, "utf8");
   } catch {
+    return undefined;
+  }
+}
+
+function loadTs(module, filename) {
+  const source = fs.readFileSync(filename, "utf8");
+  const { prefix, file } = compiledFile(filename, source);
+  let code = readCompiled(file);
+  if (code === undefined && !projectCompiled && filename.startsWith(REAL_ROOT + path.sep)) {
+    compileProject();
+    code = readCompiled(file);
+  }
+  if (code === undefined) {
     code = compile(source, filename);
     store(prefix, file, code);
   }
   codeCache.runModule(module, code, filename);
+}
+
+/** Folders of the project that hold no source a command runs: tests (vitest compiles those), output, dependencies. */
+const NOT_SOURCES = new Set(["node_modules", "out", "bin", "test"]);
+const REAL_ROOT = fs.realpathSync(ROOT);
+let projectCompiled = false;
+
+function projectSources(dir, found = []) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.name.startsWith(".")) continue;
+    if (entry.isDirectory()) {
+      if (!NOT_SOURCES.has(entry.name)) projectSources(full, found);
+    } else if (entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {
+      found.push(full);
+    }
+  }
+  return found;
+}
+
+/**
+ * A run that finds nothing compiled (a fresh clone, or esbuild or tsconfig.json changed) would compile file after
+ * file, each a round trip to esbuild's process. So the first project file a run finds uncompiled has every project
+ * source without a compile compiled at once, in one esbuild build, and kept. esbuild reads the files itself: a file
+ * whose text is no longer the text its compile is named after is not kept (it is compiled alone when it loads). If
+ * any file does not parse, nothing is kept: each file is then compiled as it loads, and a broken one that loads is
+ * reported as tsc would.
+ */
+function compileProject() {
+  projectCompiled = true;
+  const missing = [];
+  for (const filename of projectSources(REAL_ROOT)) {
+    const source = fs.readFileSync(filename, "utf8");
+    const { prefix, file } = compiledFile(filename, source);
+    if (!fs.existsSync(file)) missing.push({ filename, source, prefix, file });
+  }
+  if (missing.length < 2) return;
+  const { loader: _loader, ...options } = TRANSFORM_OPTIONS;
+  let outputs;
+  try {
+    outputs = require("esbuild").buildSync({
+      ...options,
+      entryPoints: missing.map((m) => m.filename),
+      outdir: REAL_ROOT,
+      outbase: REAL_ROOT,
+      write: false,
+      tsconfigRaw: projectTsconfig(),
+      logLevel: "silent",
+    }).outputFiles;
+  } catch {
+    return;
+  }
+  const compiled = new Map(outputs.map((o) => [o.path, o.text]));
+  for (const { filename, source, prefix, file } of missing) {
+    const code = compiled.get(filename.replace(/\.ts$/, ".js"));
+    if (code !== undefined && fs.readFileSync(filename, "utf8") === source) store(prefix, file, code);
+  }
 }
 
 /**

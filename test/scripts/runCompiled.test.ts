@@ -1,3 +1,4 @@
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -85,4 +86,58 @@ describe("scripts/runCompiled.js", () => {
       expect(entriesFor(entry)).toEqual([]);
     },
   );
+});
+
+describe("scripts/runCompiled.js in a checkout with nothing compiled", () => {
+  /** A project of its own: the launcher, tsconfig.json and node_modules, with sources, tests and a type declaration. */
+  function freshProject(name: string, files: Record<string, string>): string {
+    const project = path.join(tmp, name);
+    fs.mkdirSync(path.join(project, "scripts"), { recursive: true });
+    for (const f of ["runCompiled.js", "v8CodeCache.js", "resolutionCache.js"]) {
+      fs.copyFileSync(path.join(PROJECT_DIR, "scripts", f), path.join(project, "scripts", f));
+    }
+    fs.copyFileSync(path.join(PROJECT_DIR, "tsconfig.json"), path.join(project, "tsconfig.json"));
+    fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(project, "node_modules"));
+    for (const [file, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
+      fs.writeFileSync(path.join(project, file), text);
+    }
+    return project;
+  }
+  const run = (project: string, entry: string) =>
+    spawnSync(process.execPath, [path.join(project, "scripts", "runCompiled.js"), entry], { cwd: project, encoding: "utf8" });
+  const compiled = (project: string) =>
+    fs
+      .readdirSync(path.join(project, ".cache", "js"))
+      .map((f) => f.replace(/-[0-9a-f]{40}\.js$/, ""))
+      .sort();
+  const SOURCES = {
+    "app/main.ts": 'import { greeting } from "../lib/greeting";\nconsole.log(greeting);\n',
+    "lib/greeting.ts": 'export const greeting: string = "hello";\n',
+    "lib/unused.ts": "export const unused: number = 1;\n",
+    "lib/shapes.d.ts": "declare const shape: string;\n",
+    "test/main.test.ts": "export const t: number = 1;\n",
+    ".hidden/h.ts": "export const h: number = 1;\n",
+  };
+
+  it("compiles every source it lacks at its first file, tests, declarations and hidden folders aside, and runs as before", () => {
+    const project = freshProject("fresh", SOURCES);
+    expect(run(project, "app/main.ts")).toMatchObject({ status: 0, stdout: "hello\n", stderr: "" });
+    expect(compiled(project)).toEqual(["app-main", "lib-greeting", "lib-unused"]);
+    const again = run(project, "app/main.ts");
+    expect([again.status, again.stdout]).toEqual([0, "hello\n"]);
+    expect(compiled(project)).toEqual(["app-main", "lib-greeting", "lib-unused"]);
+  });
+
+  it("compiles file by file when a source does not parse, and stops only on a broken file that loads", () => {
+    const project = freshProject("broken", { ...SOURCES, "lib/broken.ts": "const x: number = ;\n" });
+    expect(run(project, "app/main.ts")).toMatchObject({ status: 0, stdout: "hello\n", stderr: "" });
+    expect(compiled(project)).toEqual(["app-main", "lib-greeting"]);
+    fs.writeFileSync(path.join(project, "app", "main.ts"), 'import "../lib/broken";\n');
+    expect(run(project, "app/main.ts")).toMatchObject({
+      status: 1,
+      stdout: "",
+      stderr: "lib/broken.ts(1,19): error TS1109: Expression expected.\n",
+    });
+  });
 });
