@@ -6,10 +6,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { registryLoginServer } from "../components/registry/registrySpec";
-import { stackConfigFromStrings } from "../config/load";
+import { stackConfigFromStrings } from "../config/parse";
 import type { StackConfig } from "../config/stackConfig";
 import { offlinePlan } from "../plan/offlinePlan";
-import { PROJECT_NAME } from "../plan/runProgram";
+import { PROJECT_NAME } from "../config/projectName";
 import { referencedStackOutputs } from "../plan/sharedStackOutputs";
 import { SHARED_STACK_OUTPUTS } from "../components/stacks/sharedStack";
 import { PLACEHOLDER_OBJECT_ID } from "../config/realRun";

@@ -4,11 +4,11 @@
  * `npm run plan` and the tests.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { PROJECT_NAME } from "../config/projectName";
 import { withOfflinePlanMarker } from "../config/runMode";
 import { MockOptions, PlanMocks, RecordedInvoke } from "./mocks";
 import { maskSecrets, revealSecrets } from "./secrets";
 
-export const PROJECT_NAME = "face-ocr-platform";
 
 export interface RecordedResource {
   readonly urn: string;

@@ -5,7 +5,8 @@
 import { StackConfigError, isStackConfigError } from "../config/errors";
 import { DEFAULT_SHARED_STACK, withRoleDefaults } from "../config/stackRole";
 import { PlanInputError } from "./planInputError";
-import { PROJECT_NAME, runProgram } from "./runProgram";
+import { PROJECT_NAME } from "../config/projectName";
+import { runProgram } from "./runProgram";
 import { buildPlanConfig, PlanConfig } from "./stackConfigFile";
 
 /** Referenced stack name to its outputs, for {@link MockOptions.stackOutputs}; empty when the stack reads none. */

@@ -10,7 +10,7 @@ import { requiredSecretKeyNames } from "../config/secrets";
 import { roleOf } from "../config/stackRole";
 import { PlanInputError } from "./planInputError";
 import { readStackFile } from "./readStackFile";
-import { PROJECT_NAME } from "./runProgram";
+import { PROJECT_NAME } from "../config/projectName";
 
 /** Stands in for a secret the offline plan cannot know. */
 export const OFFLINE_SECRET_PLACEHOLDER = "offline-placeholder";

@@ -6,13 +6,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { stackConfigFromStrings } from "../config/load";
+import { stackConfigFromStrings } from "../config/parse";
 import type { Release, ReleaseKey } from "../config/release";
 import { Environment, ENVIRONMENTS, StackConfig } from "../config/stackConfig";
 import type { StackRole } from "../config/stackRole";
 import { policyConfigPath } from "../policies/policyConfig";
 import { offlinePlan, OfflinePlanResult } from "../plan/offlinePlan";
-import { PROJECT_NAME } from "../plan/runProgram";
+import { PROJECT_NAME } from "../config/projectName";
 import { buildPlanConfig, stackFilePath } from "../plan/stackConfigFile";
 import { PromoteInputError, PromoteRefusal } from "./errors";
 import { diffPlans, ResourceChange } from "./planDiff";

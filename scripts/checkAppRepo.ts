@@ -20,9 +20,9 @@ import { acrLoginServer } from "../components/registry/registrySpec";
 import { API_APP, WORKER_APP } from "../config/sections/pipelines";
 import { isStackConfigError, StackConfigError } from "../config/errors";
 import { DEFAULT_SHARED_STACK } from "../config/stackRole";
-import { configErrorMessage, stackConfigFromStrings } from "../config/load";
+import { configErrorMessage, stackConfigFromStrings } from "../config/parse";
 import { StackConfig } from "../config/stackConfig";
-import { PROJECT_NAME } from "../plan/runProgram";
+import { PROJECT_NAME } from "../config/projectName";
 import { buildPlanConfig, parseOverride, PlanInputError } from "../plan/stackConfigFile";
 
 export const EXIT_OK = 0;

@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGE_REPOSITORY_PATTERN } from "../../config/imageRef";
 import { StackConfigError } from "../../config/errors";
-import { configErrorMessage } from "../../config/load";
+import { configErrorMessage } from "../../config/parse";
 import { registryDigest, registryReaderArgs } from "./imageDigest";
 import type { RegistryConfig, RegistryMode, RegistrySku } from "../../config/sections/registry";
 import {

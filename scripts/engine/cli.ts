@@ -39,7 +39,7 @@ import { PulumiCli } from "./pulumiCli";
 import { namespacesExpectedToExist, readBack, readRenderedObjects, storageClassesExpectedToExist } from "./readBack";
 import { buildTools, ToolBuildError } from "./tools";
 import { rehearseStateMove, RehearsalFailed } from "./stateMoveRehearsal";
-import { PROJECT_NAME } from "../../plan/runProgram";
+import { PROJECT_NAME } from "../../config/projectName";
 
 const USAGE = "usage: npm run engine [-- --keep]";
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as YAML from "yaml";
 import { buildPlanConfig, ConfigOverride } from "../../plan/stackConfigFile";
-import { PROJECT_NAME } from "../../plan/runProgram";
+import { PROJECT_NAME } from "../../config/projectName";
 import { SECRET_CONFIG_KEYS } from "../../config/secrets";
 import { offlineStackName, referencedSharedStack } from "../../plan/sharedStackOutputs";
 import { SHARED_STACK_OUTPUTS } from "../../components/stacks/sharedStack";

@@ -2,7 +2,7 @@
 // pure builders behind it (no Pulumi runtime needed for those).
 import { describe, expect, it } from "vitest";
 import { apiNames, childNames, databaseUrl, FaceOcrApi, helmReleaseObject, helmRepositorySpec, plainEnv } from "../../components/api";
-import { parseStackConfigOrThrow } from "../../config/load";
+import { parseStackConfigOrThrow } from "../../config/parse";
 import { ApiConfig } from "../../config/sections/api";
 import { runComponent } from "../harness";
 import { apiResources, TYPES, MINIMAL_STACK_CONFIG } from "./fixtures";

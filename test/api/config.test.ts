@@ -1,7 +1,7 @@
 // The `api` config section: documented defaults, and one clear message per mistake, naming the key, the
 // value given and what is allowed.
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../config/load";
+import { parseStackConfig } from "../../config/parse";
 import { offlinePlan } from "../../plan/offlinePlan";
 import { inputsOf, TYPES, MINIMAL_STACK_CONFIG } from "./fixtures";
 import { loadIndex, overridesFrom, PROJECT_DIR, runStack } from "../harness";

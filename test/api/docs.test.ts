@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
 import { adopt } from "../../adopt/adopt";
-import { stackConfigFromStrings } from "../../config/load";
+import { stackConfigFromStrings } from "../../config/parse";
 import { secretKeyNames } from "../../config/secrets";
 import { offlinePlan } from "../../plan/offlinePlan";
 import { buildPlanConfig } from "../../plan/stackConfigFile";

@@ -5,7 +5,7 @@ import * as semver from "semver";
 import * as YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { apiImageTagFile, apiNames, imageTagFilePath } from "../../components/api";
-import { parseStackConfigOrThrow } from "../../config/load";
+import { parseStackConfigOrThrow } from "../../config/parse";
 import { validateCoreObject } from "../../validation/kubernetesSchemas";
 import { validateResources } from "../../validation/validateResources";
 import { RecordedRun, runStack, kubeletOnlyRegistry } from "../harness";

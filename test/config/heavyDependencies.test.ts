@@ -1,7 +1,7 @@
 // ray.gpuWorker.heavyDependencies: the mode and the stack's exact pins, and what each mode refuses.
 import { describe, expect, it } from "vitest";
 import { heavyDependencies, pinnedSteps, requirementSpec } from "../../components/ray/heavyDependencies";
-import { parseStackConfig } from "../../config/load";
+import { parseStackConfig } from "../../config/parse";
 import { heavyDependencyPinIssues } from "../../config/sections/heavyDependencies";
 import { EXAMPLE_CLUSTER, MINIMAL_SERVE_APP, minimalStackConfig } from "../harness";
 

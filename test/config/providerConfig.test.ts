@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { stackConfigFromStrings } from "../../config/load";
+import { stackConfigFromStrings } from "../../config/parse";
 import { PROVIDER_CONFIG } from "../../config/providerConfig";
 import { minimalStackConfig } from "../harness";
 

@@ -1,6 +1,6 @@
 // Paths in config are relative, normalised and stay inside their repository; two generated files never share a path.
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../config/load";
+import { parseStackConfig } from "../../config/parse";
 import { generatedFiles } from "../../components/generatedFiles";
 import { minimalStackConfig } from "../harness";
 

@@ -2,7 +2,7 @@
 // template pastes into scripts as $(name)) are refused in config unless they match their grammar, with the key,
 // the value and the allowed form in the message.
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../config/load";
+import { parseStackConfig } from "../../config/parse";
 import { minimalStackConfig } from "../harness";
 
 function problemsFor(extra: Record<string, unknown>): string[] {

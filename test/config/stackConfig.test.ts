@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { StackConfigError } from "../../config/errors";
-import { configErrorMessage, parseStackConfig, parseStackConfigOrThrow } from "../../config/load";
+import { configErrorMessage, parseStackConfig, parseStackConfigOrThrow } from "../../config/parse";
 import { RAY_VERSION } from "../../config/rayVersion";
 import { runStack, minimalStackConfig } from "../harness";
 
@@ -174,5 +174,15 @@ describe("secret config keys", () => {
   it("accepts the declared secret keys set as secrets", async () => {
     const run = await runStack({ secrets: { databasePassword: "fake-db-4", chromaToken: "fake-chroma-5", dosashopKey: "fake-dosa-6" } });
     expect(JSON.stringify([run.outputs, ...run.resources.map((r) => r.inputs)])).not.toMatch(/fake-(db|chroma|dosa)-\d/);
+  });
+});
+
+describe("StackConfigError", () => {
+  // The engine prints a RunError's message alone, without a stack trace: the class must be the SDK's own RunError,
+  // though config/errors.ts takes it from the SDK's errors module rather than its index.
+  it("is a pulumi.RunError, so pulumi preview and up print only its message", async () => {
+    const pulumi = await import("@pulumi/pulumi");
+    const err = new StackConfigError('Invalid config for stack "dev":\n  - rayVersion: bad');
+    expect([err instanceof pulumi.RunError, pulumi.RunError.isInstance(err), err.name]).toEqual([true, true, "StackConfigError"]);
   });
 });

@@ -2,7 +2,7 @@
 // it fills in, and what each role needs (a cluster, Serve applications, a worker image, its kind of registry, secrets).
 import { describe, expect, it } from "vitest";
 import { REMOVE_KEY } from "../../config/issues";
-import { parseStackConfig, stackConfigFromStrings } from "../../config/load";
+import { parseStackConfig, stackConfigFromStrings } from "../../config/parse";
 import { requiredSecretKeyNames, SECRET_CONFIG_KEYS } from "../../config/secrets";
 import { EMPTY_SERVE_MESSAGE, MISSING_WORKER_IMAGE_MESSAGE } from "../../config/sections/ray";
 import { aStack, DEFAULT_SHARED_STACK, roleKeyProblems, roleOf, withRoleDefaults } from "../../config/stackRole";

@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_NAME } from "../../plan/runProgram";
+import { PROJECT_NAME } from "../../config/projectName";
 import { movedUrns } from "../../scripts/engine/stateMoveRehearsal";
 import { PROJECT_DIR, runStack } from "../harness";
 

@@ -6,7 +6,7 @@ import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GITOPS_CUTOVER_FOLDER } from "../../components/generatedFiles";
 import { gitopsCutover, inventoryId } from "../../components/gitopsCutover";
-import { parseStackConfigOrThrow } from "../../config/load";
+import { parseStackConfigOrThrow } from "../../config/parse";
 import { minimalStackConfig, runStack } from "../harness";
 
 let files: Record<string, string>;

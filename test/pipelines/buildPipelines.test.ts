@@ -4,7 +4,7 @@ import { BuildPipelines } from "../../components/pipelines/buildPipelines";
 import { buildDefinitionNumber, previewExpiry, prValidationPolicyArgs } from "../../components/pipelines/buildDefinitionSpec";
 import { pipelinesModel } from "../../components/pipelines/pipelineModel";
 import { pipelineYamlFiles } from "../../components/pipelines/pipelineYaml";
-import { parseStackConfigOrThrow } from "../../config/load";
+import { parseStackConfigOrThrow } from "../../config/parse";
 import { DEFAULT_OUTPUT_MOCKS } from "../../plan/mocks";
 import { stackConfigFor } from "../../scripts/checkAppRepo";
 import { validateAzureDevOpsInputs } from "../../validation/azureDevOpsSchema";

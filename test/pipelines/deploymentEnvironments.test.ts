@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { BuildPipelines } from "../../components/pipelines/buildPipelines";
 import { approvalArgs, branchControlArgs, environmentArgs, exclusiveLockArgs } from "../../components/pipelines/deploymentEnvironmentSpec";
 import { pipelinesModel } from "../../components/pipelines/pipelineModel";
-import { parseStackConfig, parseStackConfigOrThrow } from "../../config/load";
+import { parseStackConfig, parseStackConfigOrThrow } from "../../config/parse";
 import { validateAzureDevOpsInputs } from "../../validation/azureDevOpsSchema";
 import { minimalStackConfig, RecordedRun, runComponent, runStack } from "../harness";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pipelinesModel } from "../../components/pipelines/pipelineModel";
-import { parseStackConfig, parseStackConfigOrThrow } from "../../config/load";
+import { parseStackConfig, parseStackConfigOrThrow } from "../../config/parse";
 import { devStackSection, EXAMPLE_CLUSTER } from "../harness";
 
 const REGISTRY = { resourceGroupName: "rg-example" };

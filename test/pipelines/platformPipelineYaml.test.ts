@@ -11,7 +11,7 @@ import {
   WORKER_IMAGE_TAGS,
 } from "../../components/pipelines/pipelineModel";
 import { GET_REGISTRY_IMAGE } from "../../components/registry/imageDigest";
-import { parseStackConfigOrThrow } from "../../config/load";
+import { parseStackConfigOrThrow } from "../../config/parse";
 import { DEFAULT_DEPLOYMENT_STACKS } from "../../config/sections/deployments";
 import { DEFAULT_BRANCHES, WORKER_APP } from "../../config/sections/pipelines";
 import { stackVariable } from "../../scripts/affectedStacks";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../config/load";
+import { parseStackConfig } from "../../config/parse";
 import { INSTALL_CONTAINER_RESOURCES, RAY_GROUP_CONFIG_KEYS } from "../../policies/lib/hints";
 import { EXAMPLE_CLUSTER, MINIMAL_SERVE_APP, runStack } from "../harness";
 

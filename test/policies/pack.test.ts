@@ -3,7 +3,7 @@ import * as path from "path";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_ENFORCEMENT_LEVEL, POLICIES, POLICY_PACK_NAME, PROGRAM_PROJECT } from "../../policies/pack";
-import { PROJECT_NAME } from "../../plan/runProgram";
+import { PROJECT_NAME } from "../../config/projectName";
 
 const POLICIES_DIR = path.resolve(__dirname, "../../policies");
 

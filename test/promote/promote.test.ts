@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stackConfigFromStrings } from "../../config/load";
+import { stackConfigFromStrings } from "../../config/parse";
 import { RELEASE_KEYS, releaseOf } from "../../config/release";
 import type { Environment, StackConfig } from "../../config/stackConfig";
 import type { StackRole } from "../../config/stackRole";

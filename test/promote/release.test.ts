@@ -1,7 +1,7 @@
 // The release of a stack (config/release.ts) and its stack output (components/release.ts).
 import { describe, expect, it } from "vitest";
 import { releaseFromWorkerImage, stackRelease } from "../../components/release";
-import { parseStackConfig } from "../../config/load";
+import { parseStackConfig } from "../../config/parse";
 import { RELEASE_KEYS, releaseOf, valueAtKey } from "../../config/release";
 import type { StackConfig } from "../../config/stackConfig";
 import { FAKE_DIGEST_PATTERN, fakeDigest } from "../../plan/mocks";

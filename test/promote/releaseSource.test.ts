@@ -1,6 +1,6 @@
 // Which release a promotion moves, and the ones it refuses before planning anything (promote/releaseSource.ts).
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../config/load";
+import { parseStackConfig } from "../../config/parse";
 import { releaseOf } from "../../config/release";
 import type { StackConfig } from "../../config/stackConfig";
 import { fakeDigest } from "../../plan/mocks";

@@ -1,7 +1,7 @@
 // Writing a release into a stack file through the yaml document API (promote/stackFileRelease.ts).
 import * as YAML from "yaml";
 import { describe, expect, it } from "vitest";
-import { stackConfigFromStrings } from "../../config/load";
+import { stackConfigFromStrings } from "../../config/parse";
 import { Release, RELEASE_KEYS, releaseKeyPath, releaseOf, valueAtKey } from "../../config/release";
 import { buildPlanConfig } from "../../plan/stackConfigFile";
 import { StackFileLayoutError, writeRelease } from "../../promote/stackFileRelease";

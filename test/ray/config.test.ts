@@ -1,7 +1,7 @@
 // The `ray` config section: defaults, merging, and the exact message for each invalid input (key, value,
 // what is allowed), both from the schema alone and end to end through the program.
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../config/load";
+import { parseStackConfig } from "../../config/parse";
 import { devStackSection, EXAMPLE_CLUSTER, MINIMAL_SERVE_APP, runStack } from "../harness";
 
 const BASE = { cluster: EXAMPLE_CLUSTER, registry: { resourceGroupName: "rg-test" } };

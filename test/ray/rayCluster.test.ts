@@ -2,7 +2,7 @@
 // derived (not retyped), and the rules on the worker image.
 import { beforeAll, describe, expect, it } from "vitest";
 import { RayCluster } from "../../components/ray/rayCluster";
-import { parseStackConfig } from "../../config/load";
+import { parseStackConfig } from "../../config/parse";
 import { fakeDigest } from "../../plan/mocks";
 import { validateResources } from "../../validation/validateResources";
 import { EXAMPLE_CLUSTER, minimalStackConfig, RecordedRun, runComponent, runStack, unwrap } from "../harness";

@@ -1,7 +1,7 @@
 // `ray.serve`, `ray.upgrade` and `ray.autoscaling`: the exact message for each refused value, and the dev stack's
 // Serve applications with what they need from the pods.
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../config/load";
+import { parseStackConfig } from "../../config/parse";
 import { devStackSection, EXAMPLE_CLUSTER, MINIMAL_SERVE_APP, minimalStackConfig, runStack } from "../harness";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

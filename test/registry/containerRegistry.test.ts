@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ContainerRegistry } from "../../components/registry/containerRegistry";
 import { pipelineYamlFiles } from "../../components/pipelines/pipelineYaml";
-import { parseStackConfigOrThrow } from "../../config/load";
+import { parseStackConfigOrThrow } from "../../config/parse";
 import { SECRET_MASK } from "../../plan/secrets";
 import { devStackSection, EXAMPLE_CLUSTER, kubeletOnlyRegistry, runComponent, runStack, unwrap } from "../harness";
 import * as YAML from "yaml";

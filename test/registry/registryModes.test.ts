@@ -2,7 +2,7 @@
 // image URL comes from.
 import * as YAML from "yaml";
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../config/load";
+import { parseStackConfig } from "../../config/parse";
 import { fakeDigest } from "../../plan/mocks";
 import { devStackSection, EXAMPLE_CLUSTER, runStack } from "../harness";
 

@@ -10,7 +10,7 @@ import {
   RegistrySettingsError,
   registrySpec,
 } from "../../components/registry/registrySpec";
-import { parseStackConfig } from "../../config/load";
+import { parseStackConfig } from "../../config/parse";
 import { devStackSection, EXAMPLE_CLUSTER } from "../harness";
 
 const PRINCIPAL = "11111111-2222-3333-4444-555555555555";

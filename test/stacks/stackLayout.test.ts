@@ -7,12 +7,12 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { StackConfigError } from "../../config/errors";
-import { parseStackConfig, stackConfigFromStrings } from "../../config/load";
+import { parseStackConfig, stackConfigFromStrings } from "../../config/parse";
 import { PLACEHOLDER_DIGEST } from "../../config/realRun";
 import type { StackConfig } from "../../config/stackConfig";
 import { fakeDigest, PlanMocks, STACK_REFERENCE_TYPE, UnknownStackReferenceError } from "../../plan/mocks";
 import { offlinePlan, OfflinePlanResult } from "../../plan/offlinePlan";
-import { PROJECT_NAME } from "../../plan/runProgram";
+import { PROJECT_NAME } from "../../config/projectName";
 import { PlanInputError } from "../../plan/stackConfigFile";
 import { PROCESS_TEST_TIMEOUT, runCli } from "../cliProcess";
 import {
