@@ -6,7 +6,6 @@
  */
 import * as fs from "fs";
 import * as YAML from "yaml";
-import { readCoreYaml } from "./coreYaml";
 import { sharedDir } from "./paths";
 
 export class SharedMaterialError extends Error {
@@ -68,9 +67,6 @@ export function parseSharedJson(file: string, text: string): unknown {
 }
 
 export function parseSharedYaml(file: string, text: string): unknown {
-  // The CRDs are megabytes of machine-written YAML: read fast where that reader is sure to agree with `yaml`.
-  const fast = readCoreYaml(text);
-  if (fast) return fast.value;
   const lines = new YAML.LineCounter();
   const doc = YAML.parseDocument(text, { prettyErrors: false, lineCounter: lines });
   const [error] = doc.errors;
