@@ -6,9 +6,11 @@
  * Only answers that land in node_modules are kept, so a project file added, moved or removed is always resolved
  * afresh. The answers are valid for one installed tree: the file records what it was made under (node_modules'
  * .package-lock.json, which npm rewrites whenever it changes node_modules, Node's version and the options that change
- * resolution) and is dropped when any of those differ. An answer whose file has gone is resolved again. Each entry
- * point has its own file, written again as the process exits when the run resolved anything afresh, holding exactly
- * the answers that run used.
+ * resolution) and is dropped when any of those differ. Each answer also records the size and time of the
+ * package.json of the package it lands in: an answer is resolved again when its file has gone or that package.json
+ * has changed (a hand edit of "main" or "exports", a package replaced by other means than npm). Each entry point has
+ * its own file, which names the entry point on its first line, written again as the process exits when the run
+ * resolved anything afresh, holding exactly the answers that run used.
  */
 "use strict";
 const fs = require("fs");
@@ -17,7 +19,7 @@ const path = require("path");
 
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 /** Bump when what an entry means changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** What the answers depend on besides the request and where it is made. */
 function installedTree(projectDir) {
@@ -26,7 +28,7 @@ function installedTree(projectDir) {
     const stat = fs.statSync(path.join(projectDir, "node_modules", ".package-lock.json"));
     installed = `${stat.size}:${stat.mtimeMs}`;
   } catch {
-    // not installed by npm: answers are still checked to exist before use
+    // not installed by npm: each answer is still checked against its package.json
   }
   return JSON.stringify([
     FORMAT,
@@ -38,16 +40,44 @@ function installedTree(projectDir) {
   ]);
 }
 
-function installResolutionCache({ projectDir, file }) {
+/** The package.json of the package `file` belongs to: the folder after the last node_modules (two for a scope). */
+function packageJsonOf(file) {
+  const at = file.lastIndexOf(NODE_MODULES);
+  const parts = file.slice(at + NODE_MODULES.length).split(path.sep);
+  const name = parts[0].startsWith("@") ? parts.slice(0, 2) : parts.slice(0, 1);
+  return path.join(file.slice(0, at + NODE_MODULES.length), ...name, "package.json");
+}
+
+/** The size and time of a file, or "none". */
+function stamp(file) {
+  try {
+    const stat = fs.statSync(file);
+    return `${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return "none";
+  }
+}
+
+/** The file's entry point (its first line) and answers, or undefined when it is not such a file. */
+function readAnswers(file) {
+  try {
+    const text = fs.readFileSync(file, "utf8");
+    const lineEnd = text.indexOf("\n");
+    return { entry: JSON.parse(text.slice(0, lineEnd)), saved: JSON.parse(text.slice(lineEnd + 1)) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Installs the cache kept in `file` for the entry point `entry` (its path), for a project installed in `projectDir`. */
+function installResolutionCache({ projectDir, file, entry }) {
   const tree = installedTree(projectDir);
   const answers = Object.create(null);
-  try {
-    const saved = JSON.parse(fs.readFileSync(file, "utf8"));
-    if (saved.tree === tree && saved.answers && typeof saved.answers === "object") Object.assign(answers, saved.answers);
-  } catch {
-    // none yet, or damaged: start empty
+  const read = readAnswers(file);
+  if (read && read.saved.tree === tree && read.saved.answers && typeof read.saved.answers === "object") {
+    Object.assign(answers, read.saved.answers);
   }
-  /** The answers this run used. */
+  /** The answers this run used: key to [file, stamp of its package.json]. */
   const used = Object.create(null);
   let added = false;
 
@@ -59,10 +89,13 @@ function installResolutionCache({ projectDir, file }) {
     }
     const key = `${parent.path}\0${request}`;
     const known = answers[key];
-    if (known !== undefined && fs.existsSync(known)) return (used[key] = known);
+    if (Array.isArray(known) && known[1] === stamp(packageJsonOf(known[0])) && fs.existsSync(known[0])) {
+      used[key] = known;
+      return known[0];
+    }
     const resolved = resolve.apply(this, arguments);
     if (resolved.includes(NODE_MODULES)) {
-      used[key] = resolved;
+      used[key] = [resolved, stamp(packageJsonOf(resolved))];
       added = true;
     }
     return resolved;
@@ -73,7 +106,7 @@ function installResolutionCache({ projectDir, file }) {
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify({ tree, answers: used }));
+      fs.writeFileSync(tmp, `${JSON.stringify(entry)}\n${JSON.stringify({ tree, answers: used })}`);
       fs.renameSync(tmp, file);
     } catch {
       // A read-only tree only loses the cache.
@@ -81,4 +114,9 @@ function installResolutionCache({ projectDir, file }) {
   });
 }
 
-module.exports = { installResolutionCache };
+/** The entry point a file of answers was written for, or undefined when it is not such a file. */
+function answersEntry(file) {
+  return readAnswers(file)?.entry;
+}
+
+module.exports = { installResolutionCache, answersEntry, packageJsonOf };

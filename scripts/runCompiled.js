@@ -21,8 +21,8 @@ const crypto = require("crypto");
 const fs = require("fs");
 const Module = require("module");
 const path = require("path");
-const { installResolutionCache } = require("./resolutionCache");
-const { installCodeCache } = require("./v8CodeCache");
+const { answersEntry, installResolutionCache } = require("./resolutionCache");
+const { installCodeCache, packEntry } = require("./v8CodeCache");
 
 const ROOT = path.resolve(__dirname, "..");
 const CACHE_DIR = path.join(ROOT, ".cache", "js");
@@ -242,6 +242,22 @@ function lazyModule(loadReal) {
   });
 }
 
+/** A run that wrote its pack also removes what is kept for entry points that no longer exist (scratch files, say). */
+function removeGoneEntryPoints(launchDir) {
+  let names = [];
+  try {
+    names = fs.readdirSync(launchDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const file = path.join(launchDir, name);
+    const entry = name.endsWith(".code") ? packEntry(file) : name.endsWith(".resolved.json") ? answersEntry(file) : null;
+    if (entry === null) continue;
+    if (typeof entry !== "string" || !fs.existsSync(entry)) fs.rmSync(file, { force: true });
+  }
+}
+
 /** Folders made for another Node are never read again. */
 function removeOtherFolders(folder) {
   const parent = path.dirname(folder);
@@ -265,9 +281,13 @@ function main() {
   // What the entry point resolved and V8 compiled on its last run, kept per Node build (another Node's are removed).
   const launchDir = path.join(ROOT, ".cache", "launcher", `${process.version}-${process.arch}`);
   if (!fs.existsSync(launchDir)) removeOtherFolders(launchDir);
-  const entryName = cacheFile(path.resolve(entry), "").prefix.slice(0, -1);
-  installResolutionCache({ projectDir: ROOT, file: path.join(launchDir, `${entryName}.resolved.json`) });
-  codeCache = installCodeCache({ packFile: path.join(launchDir, `${entryName}.code`) });
+  const entryPath = path.resolve(entry);
+  const entryName = `${cacheFile(entryPath, "").prefix}${crypto.createHash("sha1").update(entryPath).digest("hex").slice(0, 8)}`;
+  installResolutionCache({ projectDir: ROOT, file: path.join(launchDir, `${entryName}.resolved.json`), entry: entryPath });
+  codeCache = installCodeCache({ packFile: path.join(launchDir, `${entryName}.code`), entry: entryPath });
+  process.on("exit", () => {
+    if (codeCache.written()) removeGoneEntryPoints(launchDir);
+  });
   require.extensions[".ts"] = loadTs;
   deferTypeScriptForPulumi();
   // The entry runs as the main module, with the arguments after it, as `node ENTRY.js ARGS...` would.

@@ -8,11 +8,19 @@
  * module's path and text, as V8 had compiled it by the end of the run (the functions that ran, not only each file's
  * top level). One file, because writing a thousand small ones took longer than compiling the modules. When a run
  * compiled any module without code from the pack, the pack is written again as the process exits, holding exactly
- * the modules that run used: an edited file's old code goes with it.
+ * the modules that run used: an edited file's old code goes with it. The pack names its entry point, so the launcher
+ * can remove the packs of entry points that are gone.
  *
  * Code is used only for the text it was made from (the hash), and V8 itself refuses code made by another V8 or
  * under other flags (`cachedDataRejected`); a refused, damaged or missing pack only costs compiling from source.
- * The compiled project files and the files under node_modules go through it; Node compiles any other file.
+ *
+ * What goes through it: the compiled project files and the files under node_modules. Node compiles, its own way:
+ *   - any other file, and a file Node knows to be an ES module;
+ *   - a file with an `import(` in it: Node gives each module's dynamic imports their resolution, which a
+ *     `vm.Script` compiled from cached code cannot carry;
+ *   - every file when source maps are on (`--enable-source-maps`): Node maps a module's stack traces only when it
+ *     compiles the module itself.
+ * Line and column numbers in stack traces are the file's own (the module wrapper's first-line offset is taken off).
  */
 "use strict";
 const crypto = require("crypto");
@@ -22,7 +30,34 @@ const path = require("path");
 const vm = require("vm");
 
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
-const MAGIC = "face-ocr v8 pack 1\n";
+const MAGIC = "face-ocr v8 pack 2\n";
+/** `import(` as code may write it: such a module is left to Node. */
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
+/** How far Node's module wrapper moves the first line's columns: where a module's text starts inside it. */
+const WRAPPER_COLUMNS = Module.wrap("\0").indexOf("\0");
+
+/** Where a pack's entry-point line ends, or -1 when `data` does not start as a pack. */
+function entryLineEnd(data) {
+  if (data.toString("latin1", 0, MAGIC.length) !== MAGIC) return -1;
+  return data.indexOf(10, MAGIC.length);
+}
+
+/** The entry point a pack was written for, or undefined when the file is not a pack. */
+function packEntry(file) {
+  try {
+    const fd = fs.openSync(file, "r");
+    try {
+      const head = Buffer.alloc(8192);
+      const data = head.subarray(0, fs.readSync(fd, head, 0, head.length, 0));
+      const end = entryLineEnd(data);
+      return end < 0 ? undefined : JSON.parse(data.toString("utf8", MAGIC.length, end));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
 
 /** A pack's entries: digest to V8's code. Empty when the file is missing or not a pack this version wrote. */
 function readPack(file) {
@@ -33,12 +68,16 @@ function readPack(file) {
     return new Map();
   }
   try {
-    if (data.toString("latin1", 0, MAGIC.length) !== MAGIC) return new Map();
-    const indexLength = data.readUInt32LE(MAGIC.length);
-    const start = MAGIC.length + 4 + indexLength;
-    const index = JSON.parse(data.toString("utf8", MAGIC.length + 4, start));
+    const lineEnd = entryLineEnd(data);
+    if (lineEnd < 0) return new Map();
+    const indexLength = data.readUInt32LE(lineEnd + 1);
+    const start = lineEnd + 5 + indexLength;
+    const index = JSON.parse(data.toString("utf8", lineEnd + 5, start));
     const entries = new Map();
-    for (const [digest, offset, length] of index) entries.set(digest, data.subarray(start + offset, start + offset + length));
+    for (const [digest, offset, length] of index) {
+      if (start + offset + length > data.length) return new Map(); // cut short
+      entries.set(digest, data.subarray(start + offset, start + offset + length));
+    }
     return entries;
   } catch {
     return new Map(); // damaged: every module compiles from source and the pack is written again
@@ -46,7 +85,7 @@ function readPack(file) {
 }
 
 /** Writes through a temporary file: a concurrent reader sees the old pack or the new one, never half of one. */
-function writePack(file, entries) {
+function writePack(file, entry, entries) {
   const index = [];
   let offset = 0;
   for (const [digest, code] of entries) {
@@ -56,10 +95,11 @@ function writePack(file, entries) {
   const indexBytes = Buffer.from(JSON.stringify(index));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(indexBytes.length);
+  const head = Buffer.from(`${MAGIC}${JSON.stringify(entry)}\n`, "utf8");
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, Buffer.concat([Buffer.from(MAGIC, "latin1"), length, indexBytes, ...entries.values()]));
+    fs.writeFileSync(tmp, Buffer.concat([head, length, indexBytes, ...entries.values()]));
     fs.renameSync(tmp, file);
   } catch {
     // A read-only tree only loses the cache: the modules are compiled from source next time.
@@ -72,8 +112,10 @@ function makeRequire(mod) {
     return mod.require(id);
   };
   const checked = (request) => {
-    if (typeof request !== "string") throw new TypeError(`The "request" argument must be of type string. Received ${typeof request}`);
-    return request;
+    if (typeof request === "string") return request;
+    const err = new TypeError(`The "request" argument must be of type string. Received ${typeof request}`);
+    err.code = "ERR_INVALID_ARG_TYPE";
+    throw err;
   };
   const resolve = (request, options) => Module._resolveFilename(checked(request), mod, false, options);
   resolve.paths = (request) => Module._resolveLookupPaths(checked(request), mod);
@@ -85,14 +127,19 @@ function makeRequire(mod) {
 }
 
 /**
- * Installs the cache kept in `packFile`: files under node_modules go through it from now on, and the launcher runs
- * each project file it compiled through `runModule`.
+ * Installs the cache kept in `packFile` for the entry point `entry` (its path): files under node_modules go through
+ * it from now on, and the launcher runs each project file it compiled through `runModule`. `written()` says whether
+ * this run wrote the pack (known once the process exits).
  */
-function installCodeCache({ packFile }) {
+function installCodeCache({ packFile, entry }) {
+  if (process.sourceMapsEnabled) {
+    return { runModule: (mod, content, filename) => mod._compile(content, filename), written: () => false };
+  }
   const known = readPack(packFile);
   /** What this run compiled: the pack's code, or the script whose code is to be added. */
   const used = new Map();
   let added = false;
+  let written = false;
 
   /** The module's code compiled, with its code from the pack when V8 accepts it; a SyntaxError is thrown as V8 throws it. */
   function compileScript(content, filename) {
@@ -100,11 +147,7 @@ function installCodeCache({ packFile }) {
     const cachedData = known.get(digest);
     // V8 reads a hashbang only at the very start of a script; inside the module wrapper it becomes a comment.
     const body = content.startsWith("#!") ? `//${content.slice(2)}` : content;
-    const script = new vm.Script(Module.wrap(body), {
-      filename,
-      cachedData,
-      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-    });
+    const script = new vm.Script(Module.wrap(body), { filename, cachedData, columnOffset: -WRAPPER_COLUMNS });
     if (cachedData === undefined || script.cachedDataRejected) {
       used.set(digest, script);
       added = true;
@@ -120,15 +163,18 @@ function installCodeCache({ packFile }) {
     return Reflect.apply(wrapper, exports, [exports, makeRequire(mod), mod, filename, path.dirname(filename)]);
   }
 
+  const compile = Module.prototype._compile;
+
   /** Runs a project file the launcher compiled to CommonJS. */
   function runModule(mod, content, filename) {
+    if (DYNAMIC_IMPORT.test(content)) return compile.call(mod, content, filename);
     return run(mod, compileScript(content, filename), filename);
   }
 
-  const compile = Module.prototype._compile;
   Module.prototype._compile = function (content, filename, format) {
-    // Node loads a file it knows to be an ES module (`format` "module") its own way.
-    if (format === "module" || !filename.includes(NODE_MODULES)) return compile.apply(this, arguments);
+    if (format === "module" || !filename.includes(NODE_MODULES) || DYNAMIC_IMPORT.test(content)) {
+      return compile.apply(this, arguments);
+    }
     let script;
     try {
       script = compileScript(content, filename);
@@ -144,10 +190,11 @@ function installCodeCache({ packFile }) {
     if (!added) return;
     const entries = new Map();
     for (const [digest, code] of used) entries.set(digest, code instanceof vm.Script ? code.createCachedData() : code);
-    writePack(packFile, entries);
+    writePack(packFile, entry, entries);
+    written = true;
   });
 
-  return { runModule };
+  return { runModule, written: () => written };
 }
 
-module.exports = { installCodeCache, readPack };
+module.exports = { installCodeCache, readPack, packEntry };

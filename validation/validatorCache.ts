@@ -51,25 +51,34 @@ export function cachedStandalone<T>(name: string, key: string, compile: () => { 
   return compiled;
 }
 
+/** An entry's code runs as this function's body (the first line's columns are the file's own). */
+const ENTRY_WRAPPER = "(function (require, module, exports) {";
+
 /** Entries compiled this run without V8's code for them; the code is kept as the process exits (see loadEntry). */
-const uncachedScripts: { readonly script: vm.Script; readonly file: string }[] = [];
+const uncachedScripts: { readonly script: vm.Script; readonly file: string; readonly digest: Buffer }[] = [];
 
 function keepCompiledCode(): void {
-  for (const { script, file } of uncachedScripts.splice(0)) writeAtomically(file, script.createCachedData());
+  for (const { script, file, digest } of uncachedScripts.splice(0)) {
+    writeAtomically(file, Buffer.concat([digest, script.createCachedData()]));
+  }
 }
 
-function readOptional(file: string): Buffer | undefined {
+/** V8's code kept for an entry whose text hashes to `digest`, or undefined when there is none for that text. */
+function keptCode(file: string, digest: Buffer): Buffer | undefined {
+  let kept: Buffer;
   try {
-    return fs.readFileSync(file);
+    kept = fs.readFileSync(file);
   } catch {
     return undefined;
   }
+  return kept.length > digest.length && kept.subarray(0, digest.length).equals(digest) ? kept.subarray(digest.length) : undefined;
 }
 
 /**
  * Runs an entry's module code. A large validator is megabytes of JavaScript, so V8's compiled code for it is kept
- * beside it (`.v8`, as scripts/v8CodeCache.js keeps it for modules): written when the process exits, so it holds
- * the validator functions that ran, and refused by V8 itself when made by another V8 (then it is made again).
+ * beside it (`.v8`, as scripts/v8CodeCache.js keeps it for modules), headed by the hash of the text it was made
+ * from: written when the process exits, so it holds the validator functions that ran; used only for that text, and
+ * refused by V8 itself when made by another V8 (then it is made again).
  */
 function loadEntry<T>(file: string): T | undefined {
   let code: string;
@@ -80,11 +89,12 @@ function loadEntry<T>(file: string): T | undefined {
   }
   try {
     const codeFile = file.replace(/\.js$/, ".v8");
-    const cachedData = readOptional(codeFile);
-    const script = new vm.Script(`(function (require, module, exports) {${code}\n})`, { filename: file, cachedData });
+    const digest = createHash("sha1").update(code).digest();
+    const cachedData = keptCode(codeFile, digest);
+    const script = new vm.Script(`${ENTRY_WRAPPER}${code}\n})`, { filename: file, cachedData, columnOffset: -ENTRY_WRAPPER.length });
     if (cachedData === undefined || script.cachedDataRejected) {
       if (uncachedScripts.length === 0) process.once("exit", keepCompiledCode);
-      uncachedScripts.push({ script, file: codeFile });
+      uncachedScripts.push({ script, file: codeFile, digest });
     }
     // The generated code requires ajv's runtime helpers (`ajv/dist/runtime/...`). Resolve them from here, not from
     // the entry's folder: FACE_OCR_CACHE_DIR may point outside the project, where no node_modules is found.

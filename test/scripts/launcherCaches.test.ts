@@ -1,6 +1,7 @@
 // What scripts/runCompiled.js keeps between runs of an entry point besides its compiles: V8's code for every
 // module it ran (scripts/v8CodeCache.js) and where each require into node_modules resolved (scripts/resolutionCache.js).
 import { execFileSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import { createRequire } from "module";
 import * as os from "os";
@@ -16,25 +17,38 @@ const { readPack } = createRequire(__filename)("../../scripts/v8CodeCache.js") a
 const LAUNCH_DIR = path.join(PROJECT_DIR, ".cache", "launcher", `${process.version}-${process.arch}`);
 const JS_CACHE = path.join(PROJECT_DIR, ".cache", "js");
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "launcher-caches-")));
-/** The launcher names what it keeps for an entry point after the entry's path from the project root. */
+/** The launcher names what it keeps for an entry point after the entry's path from the project root, and its hash. */
 const entryName = (file: string) =>
-  path
+  `${path
     .relative(PROJECT_DIR, file)
     .replace(/\.ts$/, "")
-    .replace(/[\\/.]+/g, "-");
+    .replace(/[\\/.]+/g, "-")}-${createHash("sha1").update(file).digest("hex").slice(0, 8)}`;
 const packOf = (entry: string) => path.join(LAUNCH_DIR, `${entryName(entry)}.code`);
 const answersOf = (entry: string) => path.join(LAUNCH_DIR, `${entryName(entry)}.resolved.json`);
+/** The answers of an entry point's resolution file: its first line names the entry point, the rest is JSON. */
+const answersIn = (file: string) => JSON.parse(fs.readFileSync(file, "utf8").split("\n")[1]).answers as Record<string, [string, string]>;
 const PAST = new Date("2020-01-01T00:00:00Z");
 
 afterAll(() => {
-  const prefixes = fs.readdirSync(tmp, { recursive: true, encoding: "utf8" }).map((f) => `${entryName(path.join(tmp, f))}`);
-  for (const dir of [LAUNCH_DIR, JS_CACHE]) {
-    for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
-      if (prefixes.some((p) => name.startsWith(`${p}.`) || name.startsWith(`${p}-`))) fs.rmSync(path.join(dir, name));
-    }
+  // The launcher removes what it kept for entry points that are gone, the next time it writes a pack; the compiles
+  // of .cache/js are removed here.
+  const prefixes = fs.readdirSync(tmp, { recursive: true, encoding: "utf8" }).map((f) => cacheBase(path.join(tmp, f)));
+  for (const name of fs.existsSync(JS_CACHE) ? fs.readdirSync(JS_CACHE) : []) {
+    if (prefixes.some((p) => name.startsWith(`${p}-`))) fs.rmSync(path.join(JS_CACHE, name));
   }
   fs.rmSync(tmp, { recursive: true, force: true });
+  for (const name of fs.existsSync(LAUNCH_DIR) ? fs.readdirSync(LAUNCH_DIR) : []) {
+    if (name.includes("tmp-launcher-caches-")) fs.rmSync(path.join(LAUNCH_DIR, name));
+  }
 });
+
+/** .cache/js names a compile after the file's path from the project root. */
+function cacheBase(file: string): string {
+  return path
+    .relative(PROJECT_DIR, file)
+    .replace(/\.ts$/, "")
+    .replace(/[\\/.]+/g, "-");
+}
 
 function write(relative: string, text: string): string {
   const file = path.join(tmp, relative);
@@ -98,10 +112,14 @@ describe("the code cache", () => {
   });
 
   it(
-    "gives modules Node's require, and leaves ES module syntax and hashbang lines to load as Node loads them",
+    "gives modules Node's require, dynamic imports and stack trace columns, and leaves ES module syntax and hashbang lines to load as Node loads them",
     { timeout: PROCESS_TEST_TIMEOUT },
     async () => {
       write("node-semantics/node_modules/esm/index.js", 'export const kind = "esm";\n');
+      write("node-semantics/node_modules/dyn/index.js", 'module.exports = import("./kind.mjs").then((m) => m.kind);\n');
+      write("node-semantics/node_modules/dyn/kind.mjs", 'export const kind = "imported";\n');
+      const oneLine = 'module.exports = () => { throw new Error("one line"); };\n';
+      write("node-semantics/node_modules/one-line/index.js", oneLine);
       write("node-semantics/node_modules/bin/index.js", '#!/usr/bin/env node\nmodule.exports = "hashbang";\n');
       write(
         "node-semantics/node_modules/probe/index.js",
@@ -118,7 +136,14 @@ describe("the code cache", () => {
       );
       const entry = write(
         "node-semantics/main.ts",
-        'console.log(JSON.stringify([require("esm").kind, require("bin"), require("probe"), require.main === module]));\n',
+        [
+          "let column = 0;",
+          'try { require("one-line")(); } catch (err) { column = Number(/one-line.index\\.js:1:(\\d+)/.exec((err as Error).stack ?? "")?.[1]); }',
+          'require("dyn").then((imported: string) =>',
+          '  console.log(JSON.stringify([require("esm").kind, require("bin"), require("probe"), require.main === module, imported, column])),',
+          ");",
+          "",
+        ].join("\n"),
       );
       const modules = path.join(tmp, "node-semantics", "node_modules");
       const expected = JSON.stringify([
@@ -132,8 +157,54 @@ describe("the code cache", () => {
           dir: path.join(modules, "probe"),
         },
         true,
+        "imported",
+        // Where V8 puts a throw on a file's first line when Node compiles the file: the `new`.
+        oneLine.indexOf("new Error") + 1,
       ]);
       for (let run = 0; run < 2; run++) expect(await runCli(entry, [])).toEqual({ code: 0, stdout: `${expected}\n`, stderr: "" });
+    },
+  );
+});
+
+describe("the code cache, and what Node must do itself", () => {
+  it(
+    "leaves every module to Node when source maps are on, so stack traces name the TypeScript lines",
+    { timeout: PROCESS_TEST_TIMEOUT },
+    async () => {
+      const entry = write(
+        "source-maps/main.ts",
+        [
+          "interface Shape {",
+          "  readonly side: number;",
+          "}",
+          "const shape: Shape = { side: 1 };",
+          "function fail(): never {",
+          "  throw new Error(`side ${shape.side}`);",
+          "}",
+          "fail();",
+          "",
+        ].join("\n"),
+      );
+      for (let run = 0; run < 2; run++) {
+        const result = await runCli(entry, [], undefined, { NODE_OPTIONS: "--enable-source-maps" });
+        expect([result.code, result.stderr.includes(`at fail (${entry}:6:9)`)]).toEqual([1, true]);
+      }
+      expect(fs.existsSync(packOf(entry))).toBe(false);
+    },
+  );
+
+  it(
+    "removes what it kept for an entry point that is gone, the next time any entry point writes its pack",
+    { timeout: PROCESS_TEST_TIMEOUT },
+    async () => {
+      write("gone/node_modules/word/index.js", 'module.exports = "gone";\n');
+      const gone = write("gone/main.ts", 'console.log(require("word"));\n');
+      expect((await runCli(gone, [])).stdout).toBe("gone\n");
+      expect([fs.existsSync(packOf(gone)), fs.existsSync(answersOf(gone))]).toEqual([true, true]);
+      fs.rmSync(gone);
+      const other = write("gone/other.ts", 'console.log(require("word"));\n');
+      expect((await runCli(other, [])).stdout).toBe("gone\n");
+      expect([fs.existsSync(packOf(gone)), fs.existsSync(answersOf(gone)), fs.existsSync(packOf(other))]).toEqual([false, false, true]);
     },
   );
 });
@@ -144,37 +215,54 @@ describe("the resolution cache", () => {
     const first = write("moved/node_modules/word/a.js", 'module.exports = "a";\n');
     const entry = write("moved/main.ts", 'console.log(require("word"));\n');
     expect((await runCli(entry, [])).stdout).toBe("a\n");
-    expect(JSON.parse(fs.readFileSync(answersOf(entry), "utf8")).answers[`${path.dirname(entry)}\0word`]).toBe(first);
+    expect(answersIn(answersOf(entry))[`${path.dirname(entry)}\0word`][0]).toBe(first);
     write("moved/node_modules/word/package.json", '{ "name": "word", "main": "b.js" }\n');
     write("moved/node_modules/word/b.js", 'module.exports = "b";\n');
     fs.rmSync(first);
     expect((await runCli(entry, [])).stdout).toBe("b\n");
   });
 
-  it("keeps only answers that land in node_modules, and drops them all when npm has changed node_modules", () => {
-    const project = path.join(tmp, "tree");
-    write("tree/node_modules/.package-lock.json", "{}\n");
-    write("tree/node_modules/word/package.json", '{ "name": "word", "main": "a.js" }\n');
-    write("tree/node_modules/word/a.js", 'module.exports = "a";\n');
-    write("tree/node_modules/word/b.js", 'module.exports = "b";\n');
-    write("tree/local.js", 'module.exports = "local";\n');
+  /** A node process resolving `word` and `./local` from `project` with the cache installed, as the launcher would. */
+  function resolver(project: string) {
     const answers = path.join(project, "answers.json");
     const probe = [
       `require(${JSON.stringify(path.join(PROJECT_DIR, "scripts", "resolutionCache.js"))}).installResolutionCache(`,
-      `  { projectDir: ${JSON.stringify(project)}, file: ${JSON.stringify(answers)} });`,
+      `  { projectDir: ${JSON.stringify(project)}, file: ${JSON.stringify(answers)}, entry: "probe" });`,
       `const m = new (require("module"))(${JSON.stringify(path.join(project, "probe.js"))});`,
       `m.filename = ${JSON.stringify(path.join(project, "probe.js"))}; m.paths = require("module")._nodeModulePaths(${JSON.stringify(project)});`,
       'console.log(m.require("word"), m.require("./local"));',
     ].join("\n");
-    const run = () => execFileSync(process.execPath, ["-e", probe], { encoding: "utf8" });
-    expect(run()).toBe("a local\n");
-    expect(Object.values(JSON.parse(fs.readFileSync(answers, "utf8")).answers)).toEqual([
-      path.join(project, "node_modules", "word", "a.js"),
-    ]);
-    // npm rewrites node_modules/.package-lock.json whenever it changes node_modules.
-    write("tree/node_modules/word/package.json", '{ "name": "word", "main": "b.js" }\n');
-    expect(run()).toBe("a local\n");
+    return { answers, run: () => execFileSync(process.execPath, ["-e", probe], { encoding: "utf8" }) };
+  }
+
+  it("keeps only answers that land in node_modules, and drops them all when npm has changed node_modules", () => {
+    const project = path.join(tmp, "tree");
+    write("tree/node_modules/.package-lock.json", "{}\n");
+    write("tree/node_modules/word/package.json", '{ "name": "word", "main": "lib" }\n');
+    write("tree/node_modules/word/lib.js", 'module.exports = "lib.js";\n');
+    write("tree/local.js", 'module.exports = "local";\n');
+    const { answers, run } = resolver(project);
+    expect(run()).toBe("lib.js local\n");
+    expect(Object.values(answersIn(answers)).map(([file]) => file)).toEqual([path.join(project, "node_modules", "word", "lib.js")]);
+    // A file named exactly as "main" comes before lib.js for Node; the answer stands while the installed tree is
+    // the same (npm rewrites node_modules/.package-lock.json whenever it changes node_modules).
+    write("tree/node_modules/word/lib", 'module.exports = "lib";\n');
+    expect(run()).toBe("lib.js local\n");
     write("tree/node_modules/.package-lock.json", '{ "changed": true }\n');
+    expect(run()).toBe("lib local\n");
+  });
+
+  it("resolves again an answer whose package.json has changed, though its file is still there", () => {
+    const project = path.join(tmp, "edited-main");
+    write("edited-main/node_modules/word/package.json", '{ "name": "word", "main": "a.js" }\n');
+    write("edited-main/node_modules/word/a.js", 'module.exports = "a";\n');
+    write("edited-main/node_modules/word/b.js", 'module.exports = "b";\n');
+    write("edited-main/local.js", 'module.exports = "local";\n');
+    const { run } = resolver(project);
+    expect(run()).toBe("a local\n");
+    expect(run()).toBe("a local\n");
+    // A hand edit, not npm's: node_modules/.package-lock.json is as it was (here: absent).
+    write("edited-main/node_modules/word/package.json", '{ "name": "word", "main": "b.js", "version": "2" }\n');
     expect(run()).toBe("b local\n");
   });
 });
@@ -220,6 +308,12 @@ describe("V8's code for a compiled validator (validation/validatorCache.ts)", ()
       fs.writeFileSync(v8, "not V8's code");
       expect(await run()).toEqual(ran(false));
       expect(fs.readFileSync(v8).toString("latin1")).not.toBe("not V8's code");
+      // The validator's text edited to other text of the same length: V8 alone would run the code kept for the old.
+      const validator = path.join(cache, fs.readdirSync(cache).find((f) => f.endsWith(".js")) as string);
+      const text = fs.readFileSync(validator, "utf8");
+      expect(text).toContain('!== "string"');
+      fs.writeFileSync(validator, text.replace('!== "string"', '!== "number"'));
+      expect(await run()).toEqual({ code: 0, stdout: `${JSON.stringify({ compiled: false, valid: [true, false] })}\n`, stderr: "" });
     },
   );
 });

@@ -70,7 +70,11 @@ build_kubernetes() {
   # The provider's main package embeds schema-embed.json, which its release process generates with the package's own
   # generate.go; the published module lacks it. Copy the package beside this module, generate, build.
   local dir src version
+  # `go list -m` names the module's folder only once the module is in the module cache: on a fresh machine it is not.
+  go mod download github.com/pulumi/pulumi-kubernetes/provider/v4
   dir="$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)"
+  [ -n "$dir" ] && [ -d "$dir/cmd/pulumi-resource-kubernetes" ] ||
+    fail "the module github.com/pulumi/pulumi-kubernetes/provider/v4 has no cmd/pulumi-resource-kubernetes folder in the module cache (${dir:-not downloaded})"
   # The version the provider reports is the @pulumi/kubernetes pin, whose release commit go.mod pins.
   version="$(node -p "require('$here/../../package.json').dependencies['@pulumi/kubernetes']")"
   src="$here/kubernetes/cmd/pulumi-resource-kubernetes"
