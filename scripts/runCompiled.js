@@ -282,7 +282,7 @@ function main() {
   const launchDir = path.join(ROOT, ".cache", "launcher", `${process.version}-${process.arch}`);
   if (!fs.existsSync(launchDir)) removeOtherFolders(launchDir);
   const entryPath = path.resolve(entry);
-  const entryName = `${cacheFile(entryPath, "").prefix}${crypto.createHash("sha1").update(entryPath).digest("hex").slice(0, 8)}`;
+  const entryName = `${cacheFile(entryPath, "").prefix.replace(/^-+/, "")}${crypto.createHash("sha1").update(entryPath).digest("hex").slice(0, 8)}`;
   installResolutionCache({ projectDir: ROOT, file: path.join(launchDir, `${entryName}.resolved.json`), entry: entryPath });
   codeCache = installCodeCache({ packFile: path.join(launchDir, `${entryName}.code`), entry: entryPath });
   process.on("exit", () => {

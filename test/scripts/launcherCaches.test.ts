@@ -22,7 +22,8 @@ const entryName = (file: string) =>
   `${path
     .relative(PROJECT_DIR, file)
     .replace(/\.ts$/, "")
-    .replace(/[\\/.]+/g, "-")}-${createHash("sha1").update(file).digest("hex").slice(0, 8)}`;
+    .replace(/[\\/.]+/g, "-")
+    .replace(/^-+/, "")}-${createHash("sha1").update(file).digest("hex").slice(0, 8)}`;
 const packOf = (entry: string) => path.join(LAUNCH_DIR, `${entryName(entry)}.code`);
 const answersOf = (entry: string) => path.join(LAUNCH_DIR, `${entryName(entry)}.resolved.json`);
 /** The answers of an entry point's resolution file: its first line names the entry point, the rest is JSON. */
