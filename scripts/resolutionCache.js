@@ -6,7 +6,7 @@
  * Only answers that land in node_modules are kept, so a project file added, moved or removed is always resolved
  * afresh. The answers are valid for one installed tree: the file records what it was made under (node_modules'
  * .package-lock.json, which npm rewrites whenever it changes node_modules, Node's version and the options that change
- * resolution) and is dropped when any of those differ. Each answer also records the size and time of the
+ * resolution, such as `--conditions`) and is dropped when any of those differ. Each answer also records the size and time of the
  * package.json of the package it lands in: an answer is resolved again when its file has gone or that package.json
  * has changed (a hand edit of "main" or "exports", a package replaced by other means than npm). Each entry point has
  * its own file, which names the entry point on its first line, written again as the process exits when the run
@@ -30,14 +30,23 @@ function installedTree(projectDir) {
   } catch {
     // not installed by npm: each answer is still checked against its package.json
   }
-  return JSON.stringify([
-    FORMAT,
-    process.version,
-    installed,
-    process.execArgv,
-    process.env.NODE_OPTIONS ?? "",
-    process.env.NODE_PATH ?? "",
-  ]);
+  return JSON.stringify([FORMAT, process.version, installed, resolutionOptions(), process.env.NODE_PATH ?? ""]);
+}
+
+/**
+ * The options of this node process (its command line and NODE_OPTIONS) that change how `require` resolves: export
+ * conditions, symlink handling, module-format switches, policies. Others (a preloaded `--require` file, memory,
+ * profiling) leave the answers as they are, so runs with and without them share one file.
+ */
+function resolutionOptions() {
+  const words = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/).filter(Boolean)];
+  const kept = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    if (/^(-C|--conditions)$/.test(word)) kept.push(word, words[++i]);
+    else if (/^(-C|--conditions=|--preserve-symlinks|--experimental-|--no-experimental-|--policy|--input-type)/.test(word)) kept.push(word);
+  }
+  return kept;
 }
 
 /** The package.json of the package `file` belongs to: the folder after the last node_modules (two for a scope). */

@@ -233,7 +233,10 @@ describe("the resolution cache", () => {
       `m.filename = ${JSON.stringify(path.join(project, "probe.js"))}; m.paths = require("module")._nodeModulePaths(${JSON.stringify(project)});`,
       'console.log(m.require("word"), m.require("./local"));',
     ].join("\n");
-    return { answers, run: () => execFileSync(process.execPath, ["-e", probe], { encoding: "utf8" }) };
+    return {
+      answers,
+      run: (...nodeOptions: string[]) => execFileSync(process.execPath, [...nodeOptions, "-e", probe], { encoding: "utf8" }),
+    };
   }
 
   it("keeps only answers that land in node_modules, and drops them all when npm has changed node_modules", () => {
@@ -251,6 +254,24 @@ describe("the resolution cache", () => {
     expect(run()).toBe("lib.js local\n");
     write("tree/node_modules/.package-lock.json", '{ "changed": true }\n');
     expect(run()).toBe("lib local\n");
+  });
+
+  it("keeps its answers for a run with a preloaded file, and answers afresh under other export conditions", () => {
+    const project = path.join(tmp, "conditions");
+    write(
+      "conditions/node_modules/word/package.json",
+      '{ "name": "word", "exports": { "development": "./dev.js", "default": "./a.js" } }\n',
+    );
+    write("conditions/node_modules/word/a.js", 'module.exports = "a";\n');
+    write("conditions/node_modules/word/dev.js", 'module.exports = "dev";\n');
+    write("conditions/local.js", 'module.exports = "local";\n');
+    const preload = write("conditions/preload.js", "\n");
+    const { answers, run } = resolver(project);
+    expect(run()).toBe("a local\n");
+    fs.utimesSync(answers, PAST, PAST);
+    expect(run("--require", preload)).toBe("a local\n");
+    expect(fs.statSync(answers).mtime).toEqual(PAST);
+    expect(run("-C", "development")).toBe("dev local\n");
   });
 
   it("resolves again an answer whose package.json has changed, though its file is still there", () => {
