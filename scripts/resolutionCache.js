@@ -51,10 +51,10 @@ function resolutionOptions() {
 
 /** The package.json of the package `file` belongs to: the folder after the last node_modules (two for a scope). */
 function packageJsonOf(file) {
-  const at = file.lastIndexOf(NODE_MODULES);
-  const parts = file.slice(at + NODE_MODULES.length).split(path.sep);
-  const name = parts[0].startsWith("@") ? parts.slice(0, 2) : parts.slice(0, 1);
-  return path.join(file.slice(0, at + NODE_MODULES.length), ...name, "package.json");
+  const start = file.lastIndexOf(NODE_MODULES) + NODE_MODULES.length;
+  let end = file.indexOf(path.sep, start);
+  if (file[start] === "@") end = file.indexOf(path.sep, end + 1);
+  return `${file.slice(0, end)}${path.sep}package.json`;
 }
 
 /** The size and time of a file, or "none". */
@@ -89,6 +89,14 @@ function installResolutionCache({ projectDir, file, entry }) {
   /** The answers this run used: key to [file, stamp of its package.json]. */
   const used = Object.create(null);
   let added = false;
+  /** Each package.json's stamp, read once a run: a package's modules share it. */
+  const stamps = new Map();
+  const packageStamp = (file) => {
+    const packageJson = packageJsonOf(file);
+    let known = stamps.get(packageJson);
+    if (known === undefined) stamps.set(packageJson, (known = stamp(packageJson)));
+    return known;
+  };
 
   const resolve = Module._resolveFilename;
   Module._resolveFilename = function (request, parent, isMain, options) {
@@ -98,13 +106,13 @@ function installResolutionCache({ projectDir, file, entry }) {
     }
     const key = `${parent.path}\0${request}`;
     const known = answers[key];
-    if (Array.isArray(known) && known[1] === stamp(packageJsonOf(known[0])) && fs.existsSync(known[0])) {
+    if (Array.isArray(known) && known[1] === packageStamp(known[0]) && fs.existsSync(known[0])) {
       used[key] = known;
       return known[0];
     }
     const resolved = resolve.apply(this, arguments);
     if (resolved.includes(NODE_MODULES)) {
-      used[key] = [resolved, stamp(packageJsonOf(resolved))];
+      used[key] = [resolved, packageStamp(resolved)];
       added = true;
     }
     return resolved;

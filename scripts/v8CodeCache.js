@@ -33,6 +33,8 @@ const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 const MAGIC = "face-ocr v8 pack 2\n";
 /** `import(` as code may write it: such a module is left to Node. */
 const DYNAMIC_IMPORT = /\bimport\s*\(/;
+/** True when the text may hold a dynamic import (the plain search first: most modules have no "import" at all). */
+const mayImport = (content) => content.includes("import") && DYNAMIC_IMPORT.test(content);
 /** How far Node's module wrapper moves the first line's columns: where a module's text starts inside it. */
 const WRAPPER_COLUMNS = Module.wrap("\0").indexOf("\0");
 
@@ -167,12 +169,12 @@ function installCodeCache({ packFile, entry }) {
 
   /** Runs a project file the launcher compiled to CommonJS. */
   function runModule(mod, content, filename) {
-    if (DYNAMIC_IMPORT.test(content)) return compile.call(mod, content, filename);
+    if (mayImport(content)) return compile.call(mod, content, filename);
     return run(mod, compileScript(content, filename), filename);
   }
 
   Module.prototype._compile = function (content, filename, format) {
-    if (format === "module" || !filename.includes(NODE_MODULES) || DYNAMIC_IMPORT.test(content)) {
+    if (format === "module" || !filename.includes(NODE_MODULES) || mayImport(content)) {
       return compile.apply(this, arguments);
     }
     let script;
