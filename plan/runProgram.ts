@@ -9,7 +9,6 @@ import { withOfflinePlanMarker } from "../config/runMode";
 import { MockOptions, PlanMocks, RecordedInvoke } from "./mocks";
 import { maskSecrets, revealSecrets } from "./secrets";
 
-
 export interface RecordedResource {
   readonly urn: string;
   readonly type: string;
