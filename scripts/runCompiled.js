@@ -11,7 +11,11 @@
  * own name, so `__dirname`, relative imports and stack trace file names are those of the sources. Each compile
  * carries an inline source map: `NODE_OPTIONS=--enable-source-maps` gives stack traces the TypeScript line numbers
  * (off by default, as mapping every module the SDK loads costs a tenth of its load time). A file that does not
- * parse is reported by TypeScript, as `tsc` would report it, and nothing runs.
+ * parse is reported by TypeScript, as `tsc` would report it, and nothing runs. The first file a run finds
+ * uncompiled has every project source without a compile compiled with it, in one esbuild build (compileProject).
+ *
+ * Beside the compiles, each entry point keeps in `.cache/launcher/<node>-<arch>/` V8's compiled code for the modules
+ * it ran (scripts/v8CodeCache.js) and where its requires into node_modules resolved (scripts/resolutionCache.js).
  *
  * `pulumi preview` and `pulumi up` do not use this: the Pulumi CLI runs index.ts (and policies/ as a policy
  * pack) with its own TypeScript support, as Pulumi.yaml says.
