@@ -262,7 +262,10 @@ function removeGoneEntryPoints(launchDir) {
   }
 }
 
-/** Folders made for another Node are never read again. */
+/** How long another Node's folder is kept unused: long enough for a checkout used with two Nodes by turns. */
+const OTHER_NODE_KEPT_MS = 7 * 24 * 3600 * 1000;
+
+/** Folders of another Node that no run has written to for a week are taken to be of a Node no longer used. */
 function removeOtherFolders(folder) {
   const parent = path.dirname(folder);
   let names = [];
@@ -272,7 +275,14 @@ function removeOtherFolders(folder) {
     return;
   }
   for (const name of names) {
-    if (name !== path.basename(folder)) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+    const other = path.join(parent, name);
+    try {
+      if (name !== path.basename(folder) && Date.now() - fs.statSync(other).mtimeMs > OTHER_NODE_KEPT_MS) {
+        fs.rmSync(other, { recursive: true, force: true });
+      }
+    } catch {
+      // removed by another run meanwhile
+    }
   }
 }
 
@@ -282,7 +292,8 @@ function main() {
     process.stderr.write("usage: node scripts/runCompiled.js ENTRY.ts [ARGS...]\n");
     process.exit(2);
   }
-  // What the entry point resolved and V8 compiled on its last run, kept per Node build (another Node's are removed).
+  // What the entry point resolved and V8 compiled on its last run, kept per Node build (another Node's are removed
+  // once unused for a week).
   const launchDir = path.join(ROOT, ".cache", "launcher", `${process.version}-${process.arch}`);
   if (!fs.existsSync(launchDir)) removeOtherFolders(launchDir);
   const entryPath = path.resolve(entry);

@@ -122,8 +122,14 @@ describe("scripts/runCompiled.js in a checkout with nothing compiled", () => {
 
   it("compiles every source it lacks at its first file, tests, declarations and hidden folders aside, and runs as before", () => {
     const project = freshProject("fresh", SOURCES);
+    // What another Node kept: a folder no run has written to for a week goes; a recent one stays (two Nodes by turns).
+    const launcher = path.join(project, ".cache", "launcher");
+    for (const other of ["v0.0.1-x64", "v0.0.2-x64"]) fs.mkdirSync(path.join(launcher, other), { recursive: true });
+    const longAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    fs.utimesSync(path.join(launcher, "v0.0.1-x64"), longAgo, longAgo);
     expect(run(project, "app/main.ts")).toMatchObject({ status: 0, stdout: "hello\n", stderr: "" });
     expect(compiled(project)).toEqual(["app-main", "lib-greeting", "lib-unused"]);
+    expect(fs.readdirSync(launcher).sort()).toEqual([`${process.version}-${process.arch}`, "v0.0.2-x64"].sort());
     const again = run(project, "app/main.ts");
     expect([again.status, again.stdout]).toEqual([0, "hello\n"]);
     expect(compiled(project)).toEqual(["app-main", "lib-greeting", "lib-unused"]);
