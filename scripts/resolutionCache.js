@@ -16,6 +16,7 @@
 const fs = require("fs");
 const Module = require("module");
 const path = require("path");
+const { writeAtomically } = require("./cacheFiles");
 
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 /** Bump when what an entry means changes. */
@@ -119,21 +120,19 @@ function installResolutionCache({ projectDir, file, entry }) {
   };
 
   process.on("exit", () => {
-    if (!added) return;
-    try {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, `${JSON.stringify(entry)}\n${JSON.stringify({ tree, answers: used })}`);
-      fs.renameSync(tmp, file);
-    } catch {
-      // A read-only tree only loses the cache.
-    }
+    // A read-only tree only loses the cache.
+    if (added) writeAtomically(file, `${JSON.stringify(entry)}\n${JSON.stringify({ tree, answers: used })}`);
   });
 }
 
-/** The entry point a file of answers was written for, or undefined when it is not such a file. */
+/** The entry point a file of answers was written for (its first line), or undefined when it is not such a file. */
 function answersEntry(file) {
-  return readAnswers(file)?.entry;
+  try {
+    const text = fs.readFileSync(file, "utf8");
+    return JSON.parse(text.slice(0, text.indexOf("\n")));
+  } catch {
+    return undefined;
+  }
 }
 
 module.exports = { installResolutionCache, answersEntry, packageJsonOf };

@@ -25,6 +25,7 @@ const crypto = require("crypto");
 const fs = require("fs");
 const Module = require("module");
 const path = require("path");
+const { folderNames, writeAtomically } = require("./cacheFiles");
 const { answersEntry, installResolutionCache } = require("./resolutionCache");
 const { installCodeCache, packEntry } = require("./v8CodeCache");
 
@@ -100,20 +101,14 @@ function cacheFile(filename, digest) {
 }
 
 function store(prefix, file, code) {
-  try {
-    fs.mkdirSync(CACHE_DIR, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, code);
-    fs.renameSync(tmp, file);
-    for (const name of fs.readdirSync(CACHE_DIR)) {
-      if (name.startsWith(prefix) && name.endsWith(".js") && path.join(CACHE_DIR, name) !== file) {
-        const rest = name.slice(prefix.length, -".js".length);
-        // Only this file's older compiles (prefix then a bare hash), not another file whose name extends this one.
-        if (/^[0-9a-f]{40}$/.test(rest)) fs.rmSync(path.join(CACHE_DIR, name), { force: true });
-      }
+  // A read-only tree only loses the cache: the file is compiled again next time.
+  if (!writeAtomically(file, code)) return;
+  for (const name of folderNames(CACHE_DIR)) {
+    if (name.startsWith(prefix) && name.endsWith(".js") && path.join(CACHE_DIR, name) !== file) {
+      const rest = name.slice(prefix.length, -".js".length);
+      // Only this file's older compiles (prefix then a bare hash), not another file whose name extends this one.
+      if (/^[0-9a-f]{40}$/.test(rest)) fs.rmSync(path.join(CACHE_DIR, name), { force: true });
     }
-  } catch {
-    // A read-only tree only loses the cache: the file is compiled again next time.
   }
 }
 
@@ -248,13 +243,7 @@ function lazyModule(loadReal) {
 
 /** A run that wrote its pack also removes what is kept for entry points that no longer exist (scratch files, say). */
 function removeGoneEntryPoints(launchDir) {
-  let names = [];
-  try {
-    names = fs.readdirSync(launchDir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
+  for (const name of folderNames(launchDir)) {
     const file = path.join(launchDir, name);
     const entry = name.endsWith(".code") ? packEntry(file) : name.endsWith(".resolved.json") ? answersEntry(file) : null;
     if (entry === null) continue;
@@ -268,13 +257,7 @@ const OTHER_NODE_KEPT_MS = 7 * 24 * 3600 * 1000;
 /** Folders of another Node that no run has written to for a week are taken to be of a Node no longer used. */
 function removeOtherFolders(folder) {
   const parent = path.dirname(folder);
-  let names = [];
-  try {
-    names = fs.readdirSync(parent);
-  } catch {
-    return;
-  }
-  for (const name of names) {
+  for (const name of folderNames(parent)) {
     const other = path.join(parent, name);
     try {
       if (name !== path.basename(folder) && Date.now() - fs.statSync(other).mtimeMs > OTHER_NODE_KEPT_MS) {
@@ -299,9 +282,10 @@ function main() {
   const entryPath = path.resolve(entry);
   const entryName = `${cacheFile(entryPath, "").prefix.replace(/^-+/, "")}${crypto.createHash("sha1").update(entryPath).digest("hex").slice(0, 8)}`;
   installResolutionCache({ projectDir: ROOT, file: path.join(launchDir, `${entryName}.resolved.json`), entry: entryPath });
-  codeCache = installCodeCache({ packFile: path.join(launchDir, `${entryName}.code`), entry: entryPath });
-  process.on("exit", () => {
-    if (codeCache.written()) removeGoneEntryPoints(launchDir);
+  codeCache = installCodeCache({
+    packFile: path.join(launchDir, `${entryName}.code`),
+    entry: entryPath,
+    afterWrite: () => removeGoneEntryPoints(launchDir),
   });
   require.extensions[".ts"] = loadTs;
   deferTypeScriptForPulumi();

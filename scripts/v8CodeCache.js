@@ -28,6 +28,7 @@ const fs = require("fs");
 const Module = require("module");
 const path = require("path");
 const vm = require("vm");
+const { writeAtomically } = require("./cacheFiles");
 
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 const MAGIC = "face-ocr v8 pack 2\n";
@@ -86,7 +87,7 @@ function readPack(file) {
   }
 }
 
-/** Writes through a temporary file: a concurrent reader sees the old pack or the new one, never half of one. */
+/** The pack of `entries` (digest to V8's code) for the entry point `entry`, written whole or not at all. */
 function writePack(file, entry, entries) {
   const index = [];
   let offset = 0;
@@ -98,14 +99,7 @@ function writePack(file, entry, entries) {
   const length = Buffer.alloc(4);
   length.writeUInt32LE(indexBytes.length);
   const head = Buffer.from(`${MAGIC}${JSON.stringify(entry)}\n`, "utf8");
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, Buffer.concat([head, length, indexBytes, ...entries.values()]));
-    fs.renameSync(tmp, file);
-  } catch {
-    // A read-only tree only loses the cache: the modules are compiled from source next time.
-  }
+  return writeAtomically(file, Buffer.concat([head, length, indexBytes, ...entries.values()]));
 }
 
 /** `require` as Node gives it to a module (lib/internal/modules/helpers.js `makeRequireFunction`). */
@@ -130,18 +124,15 @@ function makeRequire(mod) {
 
 /**
  * Installs the cache kept in `packFile` for the entry point `entry` (its path): files under node_modules go through
- * it from now on, and the launcher runs each project file it compiled through `runModule`. `written()` says whether
- * this run wrote the pack (known once the process exits).
+ * it from now on, and the launcher runs each project file it compiled through `runModule`. `afterWrite` is called
+ * when the process exits having written the pack.
  */
-function installCodeCache({ packFile, entry }) {
-  if (process.sourceMapsEnabled) {
-    return { runModule: (mod, content, filename) => mod._compile(content, filename), written: () => false };
-  }
+function installCodeCache({ packFile, entry, afterWrite = () => {} }) {
+  if (process.sourceMapsEnabled) return { runModule: (mod, content, filename) => mod._compile(content, filename) };
   const known = readPack(packFile);
   /** What this run compiled: the pack's code, or the script whose code is to be added. */
   const used = new Map();
   let added = false;
-  let written = false;
 
   /** The module's code compiled, with its code from the pack when V8 accepts it; a SyntaxError is thrown as V8 throws it. */
   function compileScript(content, filename) {
@@ -192,11 +183,10 @@ function installCodeCache({ packFile, entry }) {
     if (!added) return;
     const entries = new Map();
     for (const [digest, code] of used) entries.set(digest, code instanceof vm.Script ? code.createCachedData() : code);
-    writePack(packFile, entry, entries);
-    written = true;
+    if (writePack(packFile, entry, entries)) afterWrite();
   });
 
-  return { runModule, written: () => written };
+  return { runModule };
 }
 
 module.exports = { installCodeCache, readPack, packEntry };

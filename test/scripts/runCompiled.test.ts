@@ -93,7 +93,7 @@ describe("scripts/runCompiled.js in a checkout with nothing compiled", () => {
   function freshProject(name: string, files: Record<string, string>): string {
     const project = path.join(tmp, name);
     fs.mkdirSync(path.join(project, "scripts"), { recursive: true });
-    for (const f of ["runCompiled.js", "v8CodeCache.js", "resolutionCache.js"]) {
+    for (const f of ["runCompiled.js", "cacheFiles.js", "v8CodeCache.js", "resolutionCache.js"]) {
       fs.copyFileSync(path.join(PROJECT_DIR, "scripts", f), path.join(project, "scripts", f));
     }
     fs.copyFileSync(path.join(PROJECT_DIR, "tsconfig.json"), path.join(project, "tsconfig.json"));
