@@ -7,6 +7,7 @@
 import { isDeepStrictEqual } from "util";
 import * as YAML from "yaml";
 import type { LiveObject } from "./liveExport";
+import { isPlainObject } from "../config/plainObject";
 
 export interface FieldDifference {
   /** `kind namespace/name`, e.g. `RayService ray/rayservice`. */
@@ -40,8 +41,6 @@ export const SECRET_FIELD = /(password|token|secret|key|database_url|dockerconfi
 export const SECRET_MASK = "[secret]";
 
 const masked = (path: string, v: unknown) => (v !== undefined && SECRET_FIELD.test(path.split(".").pop() ?? "") ? SECRET_MASK : v);
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export function objectLabel(o: Pick<LiveObject, "kind" | "metadata">): string {
   return `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;

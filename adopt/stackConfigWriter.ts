@@ -5,14 +5,13 @@
  */
 import { isDeepStrictEqual } from "util";
 import * as YAML from "yaml";
+import { isPlainObject } from "../config/plainObject";
 
 export interface StackConfigEdit {
   readonly text: string;
   /** Dotted paths written, e.g. `registry.sku`, in order. */
   readonly written: readonly string[];
 }
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function valueAt(root: unknown, path: readonly string[]): unknown {
   let cur = root;

@@ -6,6 +6,7 @@
 import type { ApiConfig } from "./sections/api";
 import type { GpuWorkerConfig } from "./sections/ray";
 import type { StackConfig } from "./stackConfig";
+import { isPlainObject } from "./plainObject";
 
 /**
  * The config keys of a release, as `pulumi config set --path` spells them. Each one is copied whole: the Ray
@@ -34,8 +35,6 @@ export interface Release {
   readonly ray: { readonly gpuWorker: Pick<GpuWorkerConfig, "image" | "heavyDependencies"> };
   readonly api: { readonly imageAutomation: Pick<ApiConfig["imageAutomation"], "tagPattern" | "semverRange"> };
 }
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** `ray.gpuWorker.image` to `["ray", "gpuWorker", "image"]`. */
 export function releaseKeyPath(key: ReleaseKey): string[] {

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { PlanInputError } from "./planInputError";
+import { isPlainObject } from "../config/plainObject";
 
 /**
  * Aliases a stack file may expand. A real stack file needs a handful; the
@@ -17,10 +18,6 @@ export const MAX_ALIAS_COUNT = 100;
 export interface StackFileDocument {
   /** The `config:` mapping, keys as written. */
   readonly config: Record<string, unknown>;
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return !!value && typeof value === "object" && !Array.isArray(value);
 }
 
 /** A YAML text read the strict way, with where each offset of it is, as `LABEL:LINE:COL`. */
@@ -70,9 +67,9 @@ export function readStackFile(file: string): StackFileDocument {
   }
   const { value, doc, where } = parseStrictYaml(text, path.basename(file));
   if (value === null || value === undefined) return { config: {} };
-  if (!isMapping(value)) throw new PlanInputError(`${where(0)}: expected a mapping with a config: section`);
+  if (!isPlainObject(value)) throw new PlanInputError(`${where(0)}: expected a mapping with a config: section`);
   const config = value.config ?? {};
-  if (!isMapping(config)) {
+  if (!isPlainObject(config)) {
     const node = doc.get("config", true) as YAML.Node | undefined;
     throw new PlanInputError(`${where(node?.range?.[0] ?? 0)}: config: must be a mapping of KEY: VALUE`);
   }

@@ -5,6 +5,7 @@
  */
 import { isDeepStrictEqual } from "util";
 import type { ProgramRun } from "../plan/runProgram";
+import { isPlainObject } from "../config/plainObject";
 
 export interface FieldChange {
   /** e.g. `spec.rayClusterConfig.workerGroupSpecs[gpu-worker-group].template.spec.containers[ray-worker].image`. */
@@ -36,8 +37,6 @@ export const STACK_TYPE = "pulumi:pulumi:Stack";
 
 /** Fields that name a list item, so a path says `containers[ray-worker]` instead of an index that shifts. */
 const ITEM_KEYS = ["name", "groupName"] as const;
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function resourcesOf(run: ProgramRun): DiffedResource[] {
   return run.resources.map((r) => ({

@@ -7,6 +7,7 @@
 import { isDeepStrictEqual } from "util";
 import * as YAML from "yaml";
 import { Release, RELEASE_KEYS, ReleaseKey, releaseKeyPath, valueAtKey } from "../config/release";
+import { isPlainObject } from "../config/plainObject";
 
 export interface ReleaseEdit {
   /** The stack file's new text. */
@@ -22,8 +23,6 @@ export class StackFileLayoutError extends Error {
     this.name = "StackFileLayoutError";
   }
 }
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The document path of a release key: `config` / `<project>:<top key>` / the rest. */
 function documentPath(project: string, key: ReleaseKey): string[] {

@@ -25,6 +25,7 @@ import * as YAML from "yaml";
 import { ajvErrorsToReasons } from "./finding";
 import { azurePipelinesSchemaPath } from "./paths";
 import { cachedStandalone } from "./validatorCache";
+import { isPlainObject } from "../config/plainObject";
 
 /** A file that cannot be read as a pipeline at all (not YAML, or an insertion that cannot be expanded). */
 export class PipelineYamlError extends Error {}
@@ -35,16 +36,12 @@ function isInsertion(key: string): boolean {
   return TEMPLATE_EXPRESSION.test(key);
 }
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 /** The document with every template insertion replaced by its body; throws when a body's shape does not fit where it stands. */
 export function expandTemplateInsertions(node: unknown, at = ""): unknown {
   if (Array.isArray(node)) {
     const out: unknown[] = [];
     node.forEach((item, i) => {
-      const keys = isMapping(item) ? Object.keys(item) : [];
+      const keys = isPlainObject(item) ? Object.keys(item) : [];
       if (keys.length === 1 && isInsertion(keys[0])) {
         const body = expandTemplateInsertions((item as Record<string, unknown>)[keys[0]], `${at}[${i}]`);
         if (Array.isArray(body)) out.push(...body);
@@ -55,13 +52,13 @@ export function expandTemplateInsertions(node: unknown, at = ""): unknown {
     });
     return out;
   }
-  if (isMapping(node)) {
+  if (isPlainObject(node)) {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {
       const where = at === "" ? key : `${at}.${key}`;
       const expanded = expandTemplateInsertions(value, where);
       if (!isInsertion(key)) out[key] = expanded;
-      else if (isMapping(expanded)) Object.assign(out, expanded);
+      else if (isPlainObject(expanded)) Object.assign(out, expanded);
       else throw new PipelineYamlError(`${where}: a template insertion inside a mapping must hold a mapping`);
     }
     return out;
