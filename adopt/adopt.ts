@@ -74,6 +74,7 @@ export async function adopt(options: AdoptOptions): Promise<AdoptResult> {
   );
   const edit = editStackConfig(
     fs.readFileSync(stackFile, "utf8"),
+    path.relative(options.projectDir, stackFile),
     PROJECT_NAME,
     kubernetes
       ? { registry: { ...registryKeys, pullSecrets: kubernetes.pullSecrets }, ray: kubernetes.ray, api: kubernetes.api }

@@ -6,6 +6,8 @@
 import { isDeepStrictEqual } from "util";
 import * as YAML from "yaml";
 import { isPlainObject } from "../config/plainObject";
+import { stackFileEditProblem } from "../plan/stackFileLayout";
+import { AdoptInputError } from "./liveExport";
 
 export interface StackConfigEdit {
   readonly text: string;
@@ -19,15 +21,22 @@ function valueAt(root: unknown, path: readonly string[]): unknown {
   return cur;
 }
 
+/**
+ * The stack file `text` (named `file` in messages) with `sections` written in. A file that is not valid YAML, or whose
+ * layout the yaml library would write differently, is refused (AdoptInputError): writing it would change lines
+ * outside the adopted keys.
+ */
 export function editStackConfig(
   text: string,
+  file: string,
   project: string,
   sections: Readonly<Record<string, Record<string, unknown>>>,
   /** The stack's config as the program reads it now (defaults applied), to skip values it already has. */
   current: Readonly<Record<string, unknown>>,
 ): StackConfigEdit {
+  const problem = stackFileEditProblem(text, file, "the adopted keys");
+  if (problem !== undefined) throw new AdoptInputError(problem);
   const doc = YAML.parseDocument(text);
-  if (doc.errors.length > 0) throw new Error(`the stack file is not valid YAML: ${doc.errors[0].message}`);
   const written: string[] = [];
   const visit = (section: string, path: string[], value: unknown) => {
     if (isPlainObject(value)) {

@@ -8,6 +8,7 @@ import { isDeepStrictEqual } from "util";
 import * as YAML from "yaml";
 import { Release, RELEASE_KEYS, ReleaseKey, releaseKeyPath, valueAtKey } from "../config/release";
 import { isPlainObject } from "../config/plainObject";
+import { stackFileEditProblem } from "../plan/stackFileLayout";
 
 export interface ReleaseEdit {
   /** The stack file's new text. */
@@ -48,26 +49,10 @@ function setKeeping(doc: YAML.Document, path: readonly string[], value: unknown)
   doc.setIn(path, doc.createNode(value));
 }
 
-/** The first line the yaml library would write differently from `text`, or undefined when it writes it back as it is. */
-function firstRewrittenLine(text: string): number | undefined {
-  const again = YAML.parseDocument(text).toString({ lineWidth: 0 });
-  if (again === text) return undefined;
-  const a = text.split("\n");
-  const b = again.split("\n");
-  const i = a.findIndex((line, n) => line !== b[n]);
-  return (i < 0 ? a.length : i) + 1;
-}
-
 export function writeRelease(text: string, file: string, project: string, release: Release): ReleaseEdit {
+  const problem = stackFileEditProblem(text, file, "the release");
+  if (problem !== undefined) throw new StackFileLayoutError(problem);
   const doc = YAML.parseDocument(text);
-  if (doc.errors.length > 0) throw new StackFileLayoutError(`${file}: not valid YAML: ${doc.errors[0].message}`);
-  const rewritten = firstRewrittenLine(text);
-  if (rewritten !== undefined) {
-    throw new StackFileLayoutError(
-      `${file}:${rewritten}: the yaml library writes this line differently (spacing, indentation or quoting), so writing the release ` +
-        `would change lines outside it; lay the file out as \`pulumi config set\` does (two-space indents, lists indented under their key) and run again`,
-    );
-  }
   const before = (doc.toJS() ?? {}) as { config?: Record<string, unknown> };
   const written: ReleaseKey[] = [];
   for (const key of RELEASE_KEYS) {

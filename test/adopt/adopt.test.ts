@@ -196,6 +196,23 @@ describe("adopting the fixture export", () => {
   });
 });
 
+describe("stack files the adoption refuses to rewrite", () => {
+  it("a layout the yaml library would write differently (a spaced-out value) is refused at that line, and the file is kept", async () => {
+    const fixture = fs.readFileSync(path.join(SINGLE_STACK_DIR, "Pulumi.dev.yaml"), "utf8");
+    expect(fixture).toContain("\n    context: aks-data-ai-dev\n");
+    const spaced = fixture.replace("\n    context: aks-data-ai-dev\n", "\n    context:    aks-data-ai-dev\n");
+    const line = spaced.split("\n").indexOf("    context:    aks-data-ai-dev") + 1;
+    const dir = projectCopy(spaced);
+    await expect(adopt({ projectDir: dir, stack: "dev", liveDir: LIVE, program: await loadIndex() })).rejects.toThrow(
+      new AdoptInputError(
+        `Pulumi.dev.yaml:${line}: the yaml library writes this line differently (spacing, indentation or quoting), so writing the adopted keys ` +
+          "would change lines outside it; lay the file out as `pulumi config set` does (two-space indents, lists indented under their key) and run again",
+      ),
+    );
+    expect(fs.readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8")).toBe(spaced);
+  });
+});
+
 describe("exports the adoption refuses", () => {
   const run = async (liveDir: string) => adopt({ projectDir: projectCopy(), stack: "dev", liveDir, program: await loadIndex() });
 
