@@ -14,6 +14,8 @@
  * parse is reported by TypeScript, as `tsc` would report it, and nothing runs. The first file a run finds
  * uncompiled has every project source without a compile compiled with it, in one esbuild build (compileProject).
  *
+ * The SDK's start-up loads that no run of these commands uses are deferred to first use (scripts/deferredModules.js).
+ *
  * Beside the compiles, each entry point keeps in `.cache/launcher/<node>-<arch>/` V8's compiled code for the modules
  * it ran (scripts/v8CodeCache.js) and where its requires into node_modules resolved (scripts/resolutionCache.js).
  *
@@ -26,6 +28,7 @@ const fs = require("fs");
 const Module = require("module");
 const path = require("path");
 const { folderNames, writeAtomically } = require("./cacheFiles");
+const { installDeferredModules } = require("./deferredModules");
 const { answersEntry, installResolutionCache } = require("./resolutionCache");
 const { installCodeCache, packEntry } = require("./v8CodeCache");
 
@@ -203,44 +206,6 @@ function compileProject() {
   }
 }
 
-/**
- * The Pulumi SDK loads the TypeScript compiler (8 MB) as it starts, for serializing closures, which a plan or a
- * policy run never does. Its shim gets a stand-in that loads the compiler on first use instead.
- */
-function deferTypeScriptForPulumi() {
-  const shim = path.join("node_modules", "@pulumi", "pulumi", "typescript-shim.js");
-  const load = Module._load;
-  Module._load = function (request, parent, isMain) {
-    if (request === "typescript" && parent && parent.filename && parent.filename.endsWith(shim)) {
-      return lazyModule(() => load.call(this, request, parent, isMain));
-    }
-    return load.apply(this, arguments);
-  };
-}
-
-function lazyModule(loadReal) {
-  const target = {};
-  let loaded = false;
-  const real = () => {
-    if (!loaded) {
-      // Copy every property across so the proxy's answers agree with its target, as proxies must.
-      Object.defineProperties(target, Object.getOwnPropertyDescriptors(loadReal()));
-      loaded = true;
-    }
-    return target;
-  };
-  return new Proxy(target, {
-    get: (_t, key) => Reflect.get(real(), key),
-    has: (_t, key) => Reflect.has(real(), key),
-    ownKeys: () => Reflect.ownKeys(real()),
-    getOwnPropertyDescriptor: (_t, key) => Reflect.getOwnPropertyDescriptor(real(), key),
-    set: (_t, key, value) => Reflect.set(real(), key, value),
-    defineProperty: (_t, key, descriptor) => Reflect.defineProperty(real(), key, descriptor),
-    deleteProperty: (_t, key) => Reflect.deleteProperty(real(), key),
-    getPrototypeOf: () => Reflect.getPrototypeOf(real()),
-  });
-}
-
 /** A run that wrote its pack also removes what is kept for entry points that no longer exist (scratch files, say). */
 function removeGoneEntryPoints(launchDir) {
   for (const name of folderNames(launchDir)) {
@@ -288,7 +253,7 @@ function main() {
     afterWrite: () => removeGoneEntryPoints(launchDir),
   });
   require.extensions[".ts"] = loadTs;
-  deferTypeScriptForPulumi();
+  installDeferredModules();
   // The entry runs as the main module, with the arguments after it, as `node ENTRY.js ARGS...` would.
   process.argv.splice(1, 2, path.resolve(entry));
   Module.runMain();

@@ -1,11 +1,13 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import { createRequire } from "module";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PROCESS_TEST_TIMEOUT, runCli } from "../cliProcess";
 import { PROJECT_DIR } from "../harness";
 
+const { DEFERRED } = createRequire(__filename)("../../scripts/deferredModules.js") as { DEFERRED: { esModule: boolean }[] };
 const JS_CACHE = path.join(PROJECT_DIR, ".cache", "js");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "run-compiled-"));
 /** The cache names an entry after the file's path from the project root. */
@@ -53,6 +55,37 @@ describe("scripts/runCompiled.js", () => {
     },
   );
 
+  it(
+    "gives the Pulumi SDK stand-ins for the TypeScript compiler, the Automation API and the provider server, each loaded whole on first use",
+    { timeout: PROCESS_TEST_TIMEOUT },
+    async () => {
+      const sdk = path.join(PROJECT_DIR, "node_modules", "@pulumi", "pulumi");
+      const probe = String.raw`
+        const deferred = /(typescript)[\/]lib[\/]typescript\.js$|pulumi[\/](automation|provider)[\/]index\.js$/;
+        const loaded = () => Object.keys(require.cache).flatMap((f) => deferred.exec(f)?.filter(Boolean).slice(1) ?? []).sort();
+        const pulumi = require(sdk);
+        const ts = require(sdk + "/typescript-shim.js");
+        const before = loaded();
+        const flags = [pulumi.automation.__esModule, pulumi.provider.__esModule, ts.__esModule];
+        const used = [typeof pulumi.automation.LocalWorkspace.create, typeof pulumi.provider.main, typeof ts.createSourceFile];
+        console.log(JSON.stringify({ before, used, after: loaded(), flags }));
+      `;
+      const entry = writeEntry("sdk.ts", `const sdk = ${JSON.stringify(sdk)};\n${probe}`);
+      expect(await runCli(entry, [])).toEqual({
+        code: 0,
+        stdout: `${JSON.stringify({
+          before: [],
+          used: ["function", "function", "function"],
+          after: ["automation", "provider", "typescript"],
+          // What each real module says once loaded, as the stand-in said before: the table matches the SDK.
+          flags: [true, true, null],
+        })}\n`,
+        stderr: "",
+      });
+      expect(DEFERRED.map((d) => d.esModule)).toEqual([false, true, true]);
+    },
+  );
+
   it("loads a .ts file that import() names, as TypeScript's CommonJS output does", { timeout: PROCESS_TEST_TIMEOUT }, async () => {
     writeEntry("lazy.ts", 'export const lazy: string = "loaded";\n');
     const entry = writeEntry("dynamic.ts", 'import("./lazy").then((m) => console.log(m.lazy));\n');
@@ -93,7 +126,7 @@ describe("scripts/runCompiled.js in a checkout with nothing compiled", () => {
   function freshProject(name: string, files: Record<string, string>): string {
     const project = path.join(tmp, name);
     fs.mkdirSync(path.join(project, "scripts"), { recursive: true });
-    for (const f of ["runCompiled.js", "cacheFiles.js", "v8CodeCache.js", "resolutionCache.js"]) {
+    for (const f of ["runCompiled.js", "cacheFiles.js", "deferredModules.js", "v8CodeCache.js", "resolutionCache.js"]) {
       fs.copyFileSync(path.join(PROJECT_DIR, "scripts", f), path.join(project, "scripts", f));
     }
     fs.copyFileSync(path.join(PROJECT_DIR, "tsconfig.json"), path.join(project, "tsconfig.json"));

@@ -1,0 +1,62 @@
+/**
+ * Modules the Pulumi SDK loads as it starts that a run of this project's commands (a plan under mocks, a policy run,
+ * a check) never uses, given to the SDK as stand-ins that load the real module on first use. Nothing else changes: a
+ * run that does use one (pulumi.automation.LocalWorkspace, say) gets the real module then, whole.
+ *
+ * - `typescript` (8 MB), which the SDK's shim loads for serializing closures;
+ * - `@pulumi/pulumi/automation` (the Automation API: workspaces, stacks, the CLI driver, with js-yaml) and
+ *   `@pulumi/pulumi/provider` (the provider server and its protocol), which the SDK's index loads to export them.
+ *
+ * This is scripts/runCompiled.js's: `pulumi preview` and `pulumi up` load the SDK as it is.
+ */
+"use strict";
+const Module = require("module");
+const path = require("path");
+
+const SDK = path.join("node_modules", "@pulumi", "pulumi");
+
+/**
+ * Each: the file that requires the module, the request as it writes it, and whether the module is an ES module
+ * compiled to CommonJS (its `__esModule`), which TypeScript's and tslib's import helpers read as they bind it: the
+ * stand-in answers that without loading the module.
+ */
+const DEFERRED = [
+  { parent: path.join(SDK, "typescript-shim.js"), request: "typescript", esModule: false },
+  { parent: path.join(SDK, "index.js"), request: "./automation", esModule: true },
+  { parent: path.join(SDK, "index.js"), request: "./provider", esModule: true },
+];
+
+function installDeferredModules() {
+  const load = Module._load;
+  Module._load = function (request, parent, isMain) {
+    const deferred = parent && parent.filename && DEFERRED.find((d) => d.request === request && parent.filename.endsWith(d.parent));
+    if (deferred) return lazyModule(deferred.esModule, () => load.call(this, request, parent, isMain));
+    return load.apply(this, arguments);
+  };
+}
+
+/** A stand-in for a module's exports that loads it on first use: every property and key comes from the real one. */
+function lazyModule(esModule, loadReal) {
+  const target = {};
+  let loaded = false;
+  const real = () => {
+    if (!loaded) {
+      // Copy every property across so the proxy's answers agree with its target, as proxies must.
+      Object.defineProperties(target, Object.getOwnPropertyDescriptors(loadReal()));
+      loaded = true;
+    }
+    return target;
+  };
+  return new Proxy(target, {
+    get: (_t, key) => (key === "__esModule" && !loaded ? esModule || undefined : Reflect.get(real(), key)),
+    has: (_t, key) => Reflect.has(real(), key),
+    ownKeys: () => Reflect.ownKeys(real()),
+    getOwnPropertyDescriptor: (_t, key) => Reflect.getOwnPropertyDescriptor(real(), key),
+    set: (_t, key, value) => Reflect.set(real(), key, value),
+    defineProperty: (_t, key, descriptor) => Reflect.defineProperty(real(), key, descriptor),
+    deleteProperty: (_t, key) => Reflect.deleteProperty(real(), key),
+    getPrototypeOf: () => Reflect.getPrototypeOf(real()),
+  });
+}
+
+module.exports = { DEFERRED, installDeferredModules };
