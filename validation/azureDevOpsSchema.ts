@@ -5,7 +5,9 @@
  * blocks and required inputs. The Pulumi schema is converted to JSON Schema
  * once and compiled with ajv.
  */
-import Ajv, { ValidateFunction } from "ajv";
+import type Ajv from "ajv";
+import type { ValidateFunction } from "ajv";
+import { newAjv } from "./ajvCompiler";
 import { ajvErrorsToReasons } from "./finding";
 import { azureDevOpsSchemaPaths } from "./paths";
 import { perSharedDir } from "./perSharedDir";
@@ -96,7 +98,7 @@ function objectSchema(properties: Record<string, PulumiTypeSpec>, required: stri
 function compiler(): Ajv {
   const state = loaded();
   if (state.ajv) return state.ajv;
-  const ajv = new Ajv(AJV_OPTIONS);
+  const ajv = newAjv(AJV_OPTIONS);
   const definitions = Object.fromEntries(
     Object.entries(azureDevOpsSchema().types).map(([token, spec]) => [definitionName(`#/types/${token}`), convert(spec)]),
   );

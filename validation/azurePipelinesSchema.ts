@@ -18,10 +18,10 @@
  * case-insensitively) are not a JSON schema keyword and are not applied: the
  * check is stricter than Azure Pipelines about spelling, never looser.
  */
-import Ajv, { ErrorObject, ValidateFunction } from "ajv";
-import standaloneCode from "ajv/dist/standalone";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import * as fs from "fs";
 import * as YAML from "yaml";
+import { newAjv, standaloneCodeOf } from "./ajvCompiler";
 import { ajvErrorsToReasons } from "./finding";
 import { azurePipelinesSchemaPath } from "./paths";
 import { cachedStandalone } from "./validatorCache";
@@ -92,7 +92,7 @@ export function compileAzurePipelinesSchema(): AzurePipelinesSchema {
   const text = fs.readFileSync(azurePipelinesSchemaPath(), "utf8");
   const modules = cachedStandalone<Record<string, ValidateFunction>>(SCHEMA_ID, `${JSON.stringify(AJV_OPTIONS)}\n${text}`, () => {
     const schema = JSON.parse(text) as { definitions: { pipeline: { anyOf: unknown[] } } };
-    const ajv = new Ajv(AJV_OPTIONS);
+    const ajv = newAjv(AJV_OPTIONS);
     ajv.addSchema(schema, SCHEMA_ID);
     const refs: Record<string, string> = { pipeline: SCHEMA_ID };
     schema.definitions.pipeline.anyOf.forEach((_, i) => (refs[`form${i}`] = `${SCHEMA_ID}#/definitions/pipeline/anyOf/${i}`));
@@ -104,7 +104,7 @@ export function compileAzurePipelinesSchema(): AzurePipelinesSchema {
         return [name, validate];
       }),
     );
-    return { compiled, code: standaloneCode(ajv, refs) };
+    return { compiled, code: standaloneCodeOf(ajv, refs) };
   });
   const forms = Object.keys(modules)
     .filter((name) => /^form\d+$/.test(name))

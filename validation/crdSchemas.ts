@@ -4,11 +4,13 @@
  * an unknown field is an error (like `kubectl apply --validate=strict`), so a
  * typo fails the plan instead of vanishing on apply.
  */
-import Ajv, { ValidateFunction } from "ajv";
+import type Ajv from "ajv";
+import type { ValidateFunction } from "ajv";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { celRuleFindings } from "./celRules";
+import { newAjv } from "./ajvCompiler";
 import { ajvErrorsToReasons } from "./finding";
 import { cacheDir, crdDir } from "./paths";
 import { perSharedDir } from "./perSharedDir";
@@ -34,7 +36,7 @@ const loaded = perSharedDir(() => ({
 // ajv's optimizing pass over the generated code takes half of a compile and changes nothing it reports: a cold
 // plan or test run compiles these schemas, a warm one loads the code from the cache.
 const AJV_OPTIONS = { strict: false, allErrors: true, validateFormats: false, code: { source: true, optimize: false } } as const;
-const ajv = new Ajv(AJV_OPTIONS);
+let ajv: Ajv | undefined;
 
 function indexCrds(): Map<string, CrdEntry> {
   const state = loaded();
@@ -185,6 +187,7 @@ function compileCached(name: string, schema: JsonSchema): ValidateFunction {
   const key = `${JSON.stringify(AJV_OPTIONS)}\n${JSON.stringify(schema)}`;
   const cached = loadCachedValidator(name, key);
   if (cached) return cached;
+  ajv ??= newAjv(AJV_OPTIONS);
   const validate = ajv.compile(schema);
   storeValidator(name, key, ajv, validate);
   return validate;

@@ -4,13 +4,14 @@
  * a key that must change whenever the schema would (the schema itself, or the file and conversion it comes from),
  * so a changed schema or ajv is compiled afresh, never served from an older entry.
  */
-import Ajv, { ValidateFunction } from "ajv";
-import standaloneCode from "ajv/dist/standalone";
+import type Ajv from "ajv";
+import type { ValidateFunction } from "ajv";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import { createRequire } from "module";
 import * as path from "path";
 import * as vm from "vm";
+import { standaloneCodeOf } from "./ajvCompiler";
 import { cacheDir } from "./paths";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -112,5 +113,5 @@ function loadEntry<T>(file: string): T | undefined {
 
 /** Stores `validate` (compiled by `ajv`, which must have `code.source` on) for later {@link loadCachedValidator} calls. */
 export function storeValidator(name: string, key: string, ajv: Ajv, validate: ValidateFunction): void {
-  writeAtomically(entryFile(name, key), standaloneCode(ajv, validate));
+  writeAtomically(entryFile(name, key), standaloneCodeOf(ajv, validate));
 }

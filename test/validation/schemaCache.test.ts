@@ -2,6 +2,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { PROCESS_TEST_TIMEOUT, runCli } from "../cliProcess";
+import { PROJECT_DIR } from "../harness";
 import { helmRelease, withSpec } from "./fixtures";
 
 const cache = fs.mkdtempSync(path.join(os.tmpdir(), "schema-cache-"));
@@ -46,6 +48,33 @@ describe("the compiled-schema cache", () => {
     // A compile would have written the entry again.
     expect(fs.statSync(validator).mtime).toEqual(past);
   });
+
+  it(
+    "is all a later run loads: ajv's compiler and code generator only load for a schema that has to be compiled",
+    { timeout: PROCESS_TEST_TIMEOUT },
+    async () => {
+      const own = fs.mkdtempSync(path.join(os.tmpdir(), "schema-cache-process-"));
+      try {
+        const entry = path.join(own, "validate.ts");
+        fs.writeFileSync(
+          entry,
+          [
+            `const { validateCustomResource } = require(${JSON.stringify(path.join(PROJECT_DIR, "validation", "crdSchemas"))});`,
+            `const result = validateCustomResource(${JSON.stringify(brokenHelmRelease)});`,
+            "const compiler = Object.keys(require.cache).filter((f) => /ajv[\\/]dist[\\/](core|standalone[\\/]index)\\.js$/.test(f)).length;",
+            "console.log(JSON.stringify({ ...result, compiler }));",
+            "",
+          ].join("\n"),
+        );
+        const run = () => runCli(entry, [], undefined, { FACE_OCR_CACHE_DIR: path.join(own, "cache") });
+        const errors = [{ path: "spec.interval", reason: "must be string" }];
+        expect(await run()).toEqual({ code: 0, stdout: `${JSON.stringify({ known: true, errors, compiler: 2 })}\n`, stderr: "" });
+        expect(await run()).toEqual({ code: 0, stdout: `${JSON.stringify({ known: true, errors, compiler: 0 })}\n`, stderr: "" });
+      } finally {
+        fs.rmSync(own, { recursive: true, force: true });
+      }
+    },
+  );
 
   it("rebuilds a damaged cache entry", async () => {
     const validator = fs.readdirSync(cache).find((f) => f.startsWith("validate-"));
