@@ -3,9 +3,12 @@
  * a check) never uses, given to the SDK as stand-ins that load the real module on first use. Nothing else changes: a
  * run that does use one (pulumi.automation.LocalWorkspace, say) gets the real module then, whole.
  *
- * - `typescript` (8 MB), which the SDK's shim loads for serializing closures;
+ * - `typescript` (8 MB) and `normalize-package-data` (with its SPDX license tables), which the SDK loads for
+ *   serializing closures;
  * - `@pulumi/pulumi/automation` (the Automation API: workspaces, stacks, the CLI driver, with js-yaml) and
- *   `@pulumi/pulumi/provider` (the provider server and its protocol), which the SDK's index loads to export them.
+ *   `@pulumi/pulumi/provider` (the provider server and its protocol), which the SDK's index loads to export them;
+ * - `glob`, which @pulumi/kubernetes loads for `yaml.ConfigFile` patterns, and `ajv-i18n` (every language's
+ *   messages), which kubernetes-models loads to word a validation error.
  *
  * This is scripts/runCompiled.js's: `pulumi preview` and `pulumi up` load the SDK as it is.
  */
@@ -16,28 +19,38 @@ const path = require("path");
 const SDK = path.join("node_modules", "@pulumi", "pulumi");
 
 /**
- * Each: the file that requires the module, the request as it writes it, and whether the module is an ES module
- * compiled to CommonJS (its `__esModule`), which TypeScript's and tslib's import helpers read as they bind it: the
- * stand-in answers that without loading the module.
+ * Each: the file that requires the module, the request as it writes it, and two facts of the module's exports that
+ * the stand-in must answer without loading it: whether they are an ES module compiled to CommonJS (`__esModule`,
+ * which TypeScript's and tslib's import helpers read as they bind it) and whether they are a function (called, not
+ * only read).
  */
 const DEFERRED = [
-  { parent: path.join(SDK, "typescript-shim.js"), request: "typescript", esModule: false },
-  { parent: path.join(SDK, "index.js"), request: "./automation", esModule: true },
-  { parent: path.join(SDK, "index.js"), request: "./provider", esModule: true },
+  { parent: path.join(SDK, "typescript-shim.js"), request: "typescript", esModule: false, callable: false },
+  { parent: path.join(SDK, "runtime", "closure", "codePaths.js"), request: "normalize-package-data", esModule: false, callable: true },
+  { parent: path.join(SDK, "index.js"), request: "./automation", esModule: true, callable: false },
+  { parent: path.join(SDK, "index.js"), request: "./provider", esModule: true, callable: false },
+  { parent: path.join("node_modules", "@pulumi", "kubernetes", "yaml", "yaml.js"), request: "glob", esModule: true, callable: false },
+  {
+    parent: path.join("node_modules", "@kubernetes-models", "validate", "dist", "validate.js"),
+    request: "ajv-i18n",
+    esModule: false,
+    callable: false,
+  },
 ];
 
 function installDeferredModules() {
   const load = Module._load;
   Module._load = function (request, parent, isMain) {
     const deferred = parent && parent.filename && DEFERRED.find((d) => d.request === request && parent.filename.endsWith(d.parent));
-    if (deferred) return lazyModule(deferred.esModule, () => load.call(this, request, parent, isMain));
+    if (deferred) return lazyModule(deferred, () => load.call(this, request, parent, isMain));
     return load.apply(this, arguments);
   };
 }
 
 /** A stand-in for a module's exports that loads it on first use: every property and key comes from the real one. */
-function lazyModule(esModule, loadReal) {
-  const target = {};
+function lazyModule({ esModule, callable }, loadReal) {
+  // A function's stand-in is an arrow function: callable, and without a `prototype` of its own to disagree with.
+  const target = callable ? () => {} : {};
   let loaded = false;
   const real = () => {
     if (!loaded) {
@@ -56,6 +69,10 @@ function lazyModule(esModule, loadReal) {
     defineProperty: (_t, key, descriptor) => Reflect.defineProperty(real(), key, descriptor),
     deleteProperty: (_t, key) => Reflect.deleteProperty(real(), key),
     getPrototypeOf: () => Reflect.getPrototypeOf(real()),
+    apply: (_t, self, args) => {
+      real();
+      return Reflect.apply(loadReal(), self, args);
+    },
   });
 }
 

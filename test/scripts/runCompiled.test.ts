@@ -7,7 +7,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { PROCESS_TEST_TIMEOUT, runCli } from "../cliProcess";
 import { PROJECT_DIR } from "../harness";
 
-const { DEFERRED } = createRequire(__filename)("../../scripts/deferredModules.js") as { DEFERRED: { esModule: boolean }[] };
+const { DEFERRED } = createRequire(__filename)("../../scripts/deferredModules.js") as {
+  DEFERRED: { parent: string; request: string; esModule: boolean; callable: boolean }[];
+};
 const JS_CACHE = path.join(PROJECT_DIR, ".cache", "js");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "run-compiled-"));
 /** The cache names an entry after the file's path from the project root. */
@@ -56,33 +58,66 @@ describe("scripts/runCompiled.js", () => {
   );
 
   it(
-    "gives the Pulumi SDK stand-ins for the TypeScript compiler, the Automation API and the provider server, each loaded whole on first use",
+    "gives the SDK and the providers stand-ins for the modules no run uses, each answering as its module and loading it whole on first use",
     { timeout: PROCESS_TEST_TIMEOUT },
     async () => {
-      const sdk = path.join(PROJECT_DIR, "node_modules", "@pulumi", "pulumi");
       const probe = String.raw`
-        const deferred = /(typescript)[\/]lib[\/]typescript\.js$|pulumi[\/](automation|provider)[\/]index\.js$/;
-        const loaded = () => Object.keys(require.cache).flatMap((f) => deferred.exec(f)?.filter(Boolean).slice(1) ?? []).sort();
-        const pulumi = require(sdk);
-        const ts = require(sdk + "/typescript-shim.js");
-        const before = loaded();
-        const flags = [pulumi.automation.__esModule, pulumi.provider.__esModule, ts.__esModule];
-        const used = [typeof pulumi.automation.LocalWorkspace.create, typeof pulumi.provider.main, typeof ts.createSourceFile];
-        console.log(JSON.stringify({ before, used, after: loaded(), flags }));
+        const Module = require("module");
+        const path = require("path");
+        const modules = path.join(root, "node_modules");
+        // The packages whose loads are deferred, loaded as a run loads them.
+        require(path.join(modules, "@pulumi", "pulumi"));
+        require(path.join(modules, "@pulumi", "kubernetes", "yaml"));
+        require(path.join(modules, "@kubernetes-models", "validate"));
+        const requester = (d) => {
+          const file = path.join(root, d.parent);
+          const m = new Module(file);
+          m.filename = file;
+          m.paths = Module._nodeModulePaths(path.dirname(file));
+          return m;
+        };
+        const loaded = (d) => Boolean(require.cache[Module._resolveFilename(d.request, requester(d))]);
+        const before = deferred.filter(loaded).map((d) => d.request);
+        const facts = deferred.map((d) => {
+          const standIn = requester(d).require(d.request);
+          const told = [standIn.__esModule === true, typeof standIn === "function"];
+          const untouched = !loaded(d);
+          Reflect.ownKeys(standIn);
+          const real = require.cache[Module._resolveFilename(d.request, requester(d))].exports;
+          return [d.request, untouched, told, [real.__esModule === true, typeof real === "function"]];
+        });
+        const normalize = requester(deferred[1]).require("normalize-package-data");
+        const pkg = { name: "fake-package", version: "1.0.0" };
+        normalize(pkg);
+        console.log(JSON.stringify({ before, facts, normalized: pkg._id }));
       `;
-      const entry = writeEntry("sdk.ts", `const sdk = ${JSON.stringify(sdk)};\n${probe}`);
-      expect(await runCli(entry, [])).toEqual({
-        code: 0,
-        stdout: `${JSON.stringify({
-          before: [],
-          used: ["function", "function", "function"],
-          after: ["automation", "provider", "typescript"],
-          // What each real module says once loaded, as the stand-in said before: the table matches the SDK.
-          flags: [true, true, null],
-        })}\n`,
-        stderr: "",
-      });
-      expect(DEFERRED.map((d) => d.esModule)).toEqual([false, true, true]);
+      const entry = writeEntry(
+        "deferred.ts",
+        `const root = ${JSON.stringify(PROJECT_DIR)};\nconst deferred = ${JSON.stringify(DEFERRED)};\n${probe}`,
+      );
+      const result = await runCli(entry, []);
+      expect([result.code, result.stderr]).toEqual([0, ""]);
+      const out = JSON.parse(result.stdout) as { before: string[]; facts: [string, boolean, boolean[], boolean[]][]; normalized: string };
+      expect(out.before).toEqual([]);
+      expect(out.facts.map(([request]) => request)).toEqual([
+        "typescript",
+        "normalize-package-data",
+        "./automation",
+        "./provider",
+        "glob",
+        "ajv-i18n",
+      ]);
+      // Each stand-in was not loaded until used, and said what the real module says once loaded.
+      for (const [request, untouched, told, real] of out.facts) expect([request, untouched, told]).toEqual([request, true, real]);
+      expect(out.facts.map(([, , told]) => told)).toEqual([
+        [false, false],
+        [false, true],
+        [true, false],
+        [true, false],
+        [true, false],
+        [false, false],
+      ]);
+      expect(out.normalized).toBe("fake-package@1.0.0");
     },
   );
 
