@@ -9,6 +9,7 @@ import type { ValidateFunction } from "ajv";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { cachedCelFindings } from "./celFindingsCache";
 import { celRuleFindings } from "./celRules";
 import { newAjv } from "./ajvCompiler";
 import { ajvErrorsToReasons } from "./finding";
@@ -31,6 +32,8 @@ interface CrdEntry {
 const loaded = perSharedDir(() => ({
   crdIndex: undefined as Map<string, CrdEntry> | undefined,
   schemas: new Map<string, JsonSchema | undefined>(),
+  /** Of each loaded schema: the digest of its CRD text and conversion, which names it in the caches. */
+  schemaDigests: new Map<string, string>(),
   validators: new Map<string, ValidateFunction>(),
 }));
 // ajv's optimizing pass over the generated code takes half of a compile and changes nothing it reports: a cold
@@ -71,20 +74,21 @@ export function hasCrd(group: string, kind: string): boolean {
 /** The strict JSON schema for `group/version` `kind`, or undefined when that version is not served. */
 export function crdSchema(group: string, version: string, kind: string): JsonSchema | undefined {
   const key = `${group}/${version}/${kind}`;
-  const { schemas } = loaded();
+  const { schemas, schemaDigests } = loaded();
   if (schemas.has(key)) return schemas.get(key);
   const entry = indexCrds().get(`${group}/${kind}`);
-  const schema = entry ? loadServedSchema(entry.file, version) : undefined;
-  schemas.set(key, schema);
-  return schema;
+  const served = entry ? loadServedSchema(entry.file, version) : undefined;
+  schemas.set(key, served?.schema);
+  if (served) schemaDigests.set(key, served.digest);
+  return served?.schema;
 }
 
-function loadServedSchema(file: string, version: string): JsonSchema | undefined {
+function loadServedSchema(file: string, version: string): { schema: JsonSchema; digest: string } | undefined {
   const text = readSharedText(file, "a CustomResourceDefinition");
   const digest = createHash("sha256").update(`${CONVERSION_VERSION}\n${version}\n${text}`).digest("hex").slice(0, 24);
   const cached = path.join(cacheDir(), `crd-${path.basename(file, ".yaml")}-${version}-${digest}.json`);
   const fromCache = readCachedJson(cached);
-  if (fromCache) return fromCache;
+  if (fromCache) return { schema: fromCache, digest };
   const crd = parseSharedYaml(file, text) as { spec?: { versions?: unknown } } | null;
   const versions = crd?.spec?.versions;
   if (!Array.isArray(versions)) throw new SharedMaterialError(file, "no spec.versions list (truncated or not a CustomResourceDefinition)");
@@ -100,7 +104,7 @@ function loadServedSchema(file: string, version: string): JsonSchema | undefined
   delete (strict.properties as Record<string, unknown> | undefined)?.status;
   const schema = shareRepeatedSubschemas(strict);
   writeAtomically(cached, JSON.stringify(schema));
-  return schema;
+  return { schema, digest };
 }
 
 /** A cached conversion, or undefined when absent or damaged (then it is rebuilt). */
@@ -217,6 +221,11 @@ export function validateCustomResource(object: { apiVersion?: unknown; kind?: un
     validators.set(key, validate);
   }
   const schemaErrors = validate(object) ? [] : (validate.errors ?? []);
-  const celErrors = celRuleFindings(crdSchema(group, version, kind) as JsonSchema, object, schemaErrors);
+  // A clean object's rule findings are kept between runs (celFindingsCache.ts); one with schema errors is rare.
+  const celSchema = crdSchema(group, version, kind) as JsonSchema;
+  const celErrors =
+    schemaErrors.length === 0
+      ? cachedCelFindings(loaded().schemaDigests.get(key) as string, object, (json) => celRuleFindings(celSchema, json, []))
+      : celRuleFindings(celSchema, object, schemaErrors);
   return { known: true, errors: [...ajvErrorsToReasons(schemaErrors), ...celErrors] };
 }

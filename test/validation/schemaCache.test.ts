@@ -95,6 +95,49 @@ describe("CEL rules from the cached schema", () => {
   });
 });
 
+describe("the findings of CEL rules", () => {
+  it(
+    "are kept for a later run, which loads no CEL library for an object it has seen, and evaluates an edited object or a damaged file afresh",
+    { timeout: PROCESS_TEST_TIMEOUT },
+    async () => {
+      const own = fs.mkdtempSync(path.join(os.tmpdir(), "cel-findings-"));
+      try {
+        const bothCharts = withSpec(helmRelease(), { chartRef: { kind: "OCIRepository", name: "face-ocr-api" } });
+        const entry = path.join(own, "validate.ts");
+        fs.writeFileSync(
+          entry,
+          [
+            `const { validateCustomResource } = require(${JSON.stringify(path.join(PROJECT_DIR, "validation", "crdSchemas"))});`,
+            "const result = validateCustomResource(JSON.parse(process.argv[2]));",
+            'const cel = Object.keys(require.cache).some((f) => f.includes(`${require("path").sep}@bufbuild${require("path").sep}cel${require("path").sep}`));',
+            "console.log(JSON.stringify({ ...result, cel }));",
+            "",
+          ].join("\n"),
+        );
+        const cacheFolder = path.join(own, "cache");
+        const run = (object: object) => runCli(entry, [JSON.stringify(object)], undefined, { FACE_OCR_CACHE_DIR: cacheFolder });
+        const refused = { known: true, errors: [{ path: "spec", reason: "Invalid value: either chart or chartRef must be set" }] };
+        const output = (result: object, cel: boolean) => ({ code: 0, stdout: `${JSON.stringify({ ...result, cel })}\n`, stderr: "" });
+
+        expect(await run(bothCharts)).toEqual(output(refused, true));
+        const file = path.join(cacheFolder, "cel-findings.json");
+        expect((JSON.parse(fs.readFileSync(file, "utf8")) as { entries: unknown[] }).entries).toHaveLength(1);
+        expect(await run(bothCharts)).toEqual(output(refused, false));
+        // Another object is another key; the clean one is kept beside the first.
+        expect(await run(helmRelease())).toEqual(output({ known: true, errors: [] }, true));
+        expect((JSON.parse(fs.readFileSync(file, "utf8")) as { entries: unknown[] }).entries).toHaveLength(2);
+        expect(await run(helmRelease())).toEqual(output({ known: true, errors: [] }, false));
+
+        fs.writeFileSync(file, "{ not json");
+        expect(await run(bothCharts)).toEqual(output(refused, true));
+        expect((JSON.parse(fs.readFileSync(file, "utf8")) as { entries: unknown[] }).entries).toHaveLength(1);
+      } finally {
+        fs.rmSync(own, { recursive: true, force: true });
+      }
+    },
+  );
+});
+
 describe("the compiled azuredevops validators", () => {
   const BRANCH_POLICY = "azuredevops:index/branchPolicyBuildValidation:BranchPolicyBuildValidation";
   const idAsString = { projectId: "p", settings: { buildDefinitionId: "9001", displayName: "x", scopes: [{ repositoryId: "r" }] } };

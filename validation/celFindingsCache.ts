@@ -1,0 +1,99 @@
+/**
+ * The findings of a CRD's CEL rules (celRules.ts) for one object, kept between runs in {@link cacheDir}. They are a
+ * function of the served schema that carries the rules, the object as JSON, the evaluator's own sources and the
+ * installed packages (@bufbuild/cel and its dependencies), and all four are in an entry's key: a changed rule,
+ * object, evaluator or library is evaluated afresh, never answered from an older entry. A plan whose custom resources are unchanged loads neither the
+ * CEL library nor a rule.
+ *
+ * One file holds the most recent {@link MAX_ENTRIES} entries; it is written once, as the process exits, when the
+ * run evaluated something new. A damaged or unreadable file only costs evaluating again.
+ */
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { cacheDir } from "./paths";
+import { writeAtomically } from "./validatorCache";
+
+type Findings = { path: string; reason: string }[];
+
+/** Bump when the file's layout changes. */
+const FORMAT = "cel-findings 1";
+const MAX_ENTRIES = 512;
+/** The sources whose code decides an outcome: the evaluator, its value conversion and the defaulting before it. */
+const EVALUATOR_SOURCES = ["celRules.ts", "celValues.ts", "structuralDefaults.ts"];
+
+interface CacheState {
+  readonly file: string;
+  readonly entries: Map<string, Findings>;
+  changed: boolean;
+}
+
+let evaluatorDigest: string | null | undefined;
+let state: CacheState | undefined;
+
+/**
+ * The evaluator's sources and the installed packages (npm's record of node_modules, which names @bufbuild/cel and what
+ * it depends on), hashed; null where one cannot be read, and then nothing is cached.
+ */
+function evaluator(): string | null {
+  if (evaluatorDigest !== undefined) return evaluatorDigest;
+  try {
+    // @bufbuild/cel/dist/cjs/index.js: node_modules is four folders above it.
+    const installed = path.join(path.dirname(require.resolve("@bufbuild/cel")), "..", "..", "..", "..", ".package-lock.json");
+    const hash = createHash("sha1").update(`${FORMAT}\n`).update(fs.readFileSync(installed));
+    for (const name of EVALUATOR_SOURCES) hash.update(`\n${name}\n`).update(fs.readFileSync(path.join(__dirname, name)));
+    evaluatorDigest = hash.digest("hex");
+  } catch {
+    evaluatorDigest = null;
+  }
+  return evaluatorDigest;
+}
+
+function cache(): CacheState {
+  const file = path.join(cacheDir(), "cel-findings.json");
+  if (state?.file === file) return state;
+  const entries = new Map<string, Findings>();
+  try {
+    const stored = JSON.parse(fs.readFileSync(file, "utf8")) as { format?: unknown; entries?: unknown };
+    if (stored.format === FORMAT && Array.isArray(stored.entries)) {
+      for (const [key, findings] of stored.entries as [string, Findings][]) entries.set(key, findings);
+    }
+  } catch {
+    // absent or damaged: evaluated again, and written whole
+  }
+  state = { file, entries, changed: false };
+  return state;
+}
+
+function keep(): void {
+  const current = state;
+  if (!current?.changed) return;
+  const recent = [...current.entries].slice(-MAX_ENTRIES);
+  // A read-only tree only loses the cache.
+  try {
+    writeAtomically(current.file, JSON.stringify({ format: FORMAT, entries: recent }));
+  } catch {
+    return;
+  }
+  current.changed = false;
+}
+
+/**
+ * `evaluate(object)`'s findings for the object as JSON (as the API server receives it) under the served schema named
+ * by `schemaDigest`, from the cache or evaluated and kept.
+ */
+export function cachedCelFindings(schemaDigest: string, object: unknown, evaluate: (json: unknown) => Findings): Findings {
+  const text = JSON.stringify(object);
+  const json: unknown = text === undefined ? undefined : JSON.parse(text);
+  const code = evaluator();
+  if (code === null || text === undefined) return evaluate(json);
+  const key = createHash("sha1").update(`${code}\n${schemaDigest}\n${text}`).digest("hex");
+  const entries = cache().entries;
+  const kept = entries.get(key);
+  if (kept) return structuredClone(kept);
+  const findings = evaluate(json);
+  if (!cache().changed) process.once("exit", keep);
+  cache().changed = true;
+  entries.set(key, structuredClone(findings));
+  return findings;
+}
