@@ -25,11 +25,12 @@ const EVALUATOR_SOURCES = ["celRules.ts", "celValues.ts", "structuralDefaults.ts
 interface CacheState {
   readonly file: string;
   readonly entries: Map<string, Findings>;
-  changed: boolean;
 }
 
 let evaluatorDigest: string | null | undefined;
 let state: CacheState | undefined;
+/** Caches (one per cache folder this process used) with entries not yet written; all are written at exit. */
+const unwritten = new Set<CacheState>();
 
 /**
  * The evaluator's sources and the installed packages (npm's record of node_modules, which names @bufbuild/cel and what
@@ -61,21 +62,21 @@ function cache(): CacheState {
   } catch {
     // absent or damaged: evaluated again, and written whole
   }
-  state = { file, entries, changed: false };
+  state = { file, entries };
   return state;
 }
 
 function keep(): void {
-  const current = state;
-  if (!current?.changed) return;
-  const recent = [...current.entries].slice(-MAX_ENTRIES);
-  // A read-only tree only loses the cache.
-  try {
-    writeAtomically(current.file, JSON.stringify({ format: FORMAT, entries: recent }));
-  } catch {
-    return;
+  for (const cache of unwritten) {
+    const recent = [...cache.entries].slice(-MAX_ENTRIES);
+    // A read-only tree only loses the cache.
+    try {
+      writeAtomically(cache.file, JSON.stringify({ format: FORMAT, entries: recent }));
+    } catch {
+      // kept for this run only
+    }
   }
-  current.changed = false;
+  unwritten.clear();
 }
 
 /**
@@ -92,8 +93,9 @@ export function cachedCelFindings(schemaDigest: string, object: unknown, evaluat
   const kept = entries.get(key);
   if (kept) return structuredClone(kept);
   const findings = evaluate(json);
-  if (!cache().changed) process.once("exit", keep);
-  cache().changed = true;
+  // One exit handler for the process, however many cache folders it uses.
+  if (unwritten.size === 0) process.once("exit", keep);
+  unwritten.add(cache());
   entries.set(key, structuredClone(findings));
   return findings;
 }

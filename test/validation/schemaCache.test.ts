@@ -138,6 +138,37 @@ describe("the findings of CEL rules", () => {
   );
 });
 
+describe("the findings cache in one process", () => {
+  it("adds one exit handler however many cache folders and objects it sees, and writes each folder's file at exit", async () => {
+    // A fresh copy of the module: nothing unwritten yet.
+    vi.resetModules();
+    const { cachedCelFindings } = await import("../../validation/celFindingsCache");
+    const folders = Array.from({ length: 12 }, () => fs.mkdtempSync(path.join(os.tmpdir(), "cel-findings-folder-")));
+    const previous = process.env.FACE_OCR_CACHE_DIR;
+    const listeners = process.listeners("exit");
+    try {
+      folders.forEach((folder, i) => {
+        process.env.FACE_OCR_CACHE_DIR = folder;
+        expect(cachedCelFindings("fake-schema-digest", { n: i }, () => [{ path: "spec", reason: `fake ${i}` }])).toEqual([
+          { path: "spec", reason: `fake ${i}` },
+        ]);
+      });
+      const added = process.listeners("exit").filter((l) => !listeners.includes(l));
+      expect(added).toHaveLength(1);
+      (added[0] as () => void)();
+      process.removeListener("exit", added[0]);
+      expect(
+        folders.map(
+          (f) => (JSON.parse(fs.readFileSync(path.join(f, "cel-findings.json"), "utf8")) as { entries: unknown[] }).entries.length,
+        ),
+      ).toEqual(folders.map(() => 1));
+    } finally {
+      process.env.FACE_OCR_CACHE_DIR = previous;
+      for (const f of folders) fs.rmSync(f, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("the compiled azuredevops validators", () => {
   const BRANCH_POLICY = "azuredevops:index/branchPolicyBuildValidation:BranchPolicyBuildValidation";
   const idAsString = { projectId: "p", settings: { buildDefinitionId: "9001", displayName: "x", scopes: [{ repositoryId: "r" }] } };
