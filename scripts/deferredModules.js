@@ -5,10 +5,11 @@
  *
  * - `typescript` (8 MB) and `normalize-package-data` (with its SPDX license tables), which the SDK loads for
  *   serializing closures;
- * - `@pulumi/pulumi/automation` (the Automation API: workspaces, stacks, the CLI driver, with js-yaml) and
- *   `@pulumi/pulumi/provider` (the provider server and its protocol), which the SDK's index loads to export them;
- * - `glob`, which @pulumi/kubernetes loads for `yaml.ConfigFile` patterns, and `ajv-i18n` (every language's
- *   messages), which kubernetes-models loads to word a validation error.
+ * - `ajv-i18n` (every language's messages), which kubernetes-models loads to word a validation error.
+ *
+ * Not deferred: modules a user's function can capture (the SDK's `automation` and `provider`, `glob` under
+ * `k8s.yaml`). Pulumi's closure serializer knows a module only as the object in `require.cache`, so a stand-in would
+ * be serialized as a copy of the module instead of a `require`.
  *
  * This is scripts/runCompiled.js's: `pulumi preview` and `pulumi up` load the SDK as it is.
  */
@@ -27,9 +28,6 @@ const SDK = path.join("node_modules", "@pulumi", "pulumi");
 const DEFERRED = [
   { parent: path.join(SDK, "typescript-shim.js"), request: "typescript", esModule: false, callable: false },
   { parent: path.join(SDK, "runtime", "closure", "codePaths.js"), request: "normalize-package-data", esModule: false, callable: true },
-  { parent: path.join(SDK, "index.js"), request: "./automation", esModule: true, callable: false },
-  { parent: path.join(SDK, "index.js"), request: "./provider", esModule: true, callable: false },
-  { parent: path.join("node_modules", "@pulumi", "kubernetes", "yaml", "yaml.js"), request: "glob", esModule: true, callable: false },
   {
     parent: path.join("node_modules", "@kubernetes-models", "validate", "dist", "validate.js"),
     request: "ajv-i18n",
