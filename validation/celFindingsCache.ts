@@ -1,12 +1,12 @@
 /**
  * The findings of a CRD's CEL rules (celRules.ts) for one object, kept between runs in {@link cacheDir}. They are a
  * function of the served schema that carries the rules, the object as JSON, the evaluator's own sources and the
- * installed packages (@bufbuild/cel and its dependencies), and all four are in an entry's key: a changed rule,
- * object, evaluator or library is evaluated afresh, never answered from an older entry. A plan whose custom resources are unchanged loads neither the
- * CEL library nor a rule.
+ * installed packages (@bufbuild/cel and its dependencies) under this Node, and all of these are in an entry's key: a
+ * changed rule, object, evaluator or library is evaluated afresh, never answered from an older entry. A plan whose
+ * custom resources are unchanged loads neither the CEL library nor a rule.
  *
- * One file holds the most recent {@link MAX_ENTRIES} entries; it is written once, as the process exits, when the
- * run evaluated something new. A damaged or unreadable file only costs evaluating again.
+ * One file per cache folder holds the most recent {@link MAX_ENTRIES} entries; it is written once, as the process
+ * exits, when the run evaluated something new. A damaged or unreadable file only costs evaluating again.
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -23,14 +23,14 @@ const MAX_ENTRIES = 512;
 const EVALUATOR_SOURCES = ["celRules.ts", "celValues.ts", "structuralDefaults.ts"];
 
 interface CacheState {
-  readonly file: string;
   readonly entries: Map<string, Findings>;
+  /** Entries were added since the file was read: it is written at exit. */
+  unwritten: boolean;
 }
 
 let evaluatorDigest: string | null | undefined;
-let state: CacheState | undefined;
-/** Caches (one per cache folder this process used) with entries not yet written; all are written at exit. */
-const unwritten = new Set<CacheState>();
+/** By file: each cache folder this process used, read once. */
+const caches = new Map<string, CacheState>();
 
 /**
  * The evaluator's sources and the installed packages (npm's record of node_modules, which names @bufbuild/cel and what
@@ -41,7 +41,7 @@ function evaluator(): string | null {
   try {
     // @bufbuild/cel/dist/cjs/index.js: node_modules is four folders above it.
     const installed = path.join(path.dirname(require.resolve("@bufbuild/cel")), "..", "..", "..", "..", ".package-lock.json");
-    const hash = createHash("sha1").update(`${FORMAT}\n`).update(fs.readFileSync(installed));
+    const hash = createHash("sha1").update(`${FORMAT}\n${process.version}\n`).update(fs.readFileSync(installed));
     for (const name of EVALUATOR_SOURCES) hash.update(`\n${name}\n`).update(fs.readFileSync(path.join(__dirname, name)));
     evaluatorDigest = hash.digest("hex");
   } catch {
@@ -50,33 +50,44 @@ function evaluator(): string | null {
   return evaluatorDigest;
 }
 
-function cache(): CacheState {
-  const file = path.join(cacheDir(), "cel-findings.json");
-  if (state?.file === file) return state;
+function isFindings(value: unknown): value is Findings {
+  return (
+    Array.isArray(value) &&
+    value.every((f: { path?: unknown; reason?: unknown } | null) => typeof f?.path === "string" && typeof f.reason === "string")
+  );
+}
+
+/** The entries kept in `file`; those of another layout or shape are left out, and evaluated again. */
+function readEntries(file: string): Map<string, Findings> {
   const entries = new Map<string, Findings>();
   try {
     const stored = JSON.parse(fs.readFileSync(file, "utf8")) as { format?: unknown; entries?: unknown };
-    if (stored.format === FORMAT && Array.isArray(stored.entries)) {
-      for (const [key, findings] of stored.entries as [string, Findings][]) entries.set(key, findings);
+    if (stored.format !== FORMAT || !Array.isArray(stored.entries)) return entries;
+    for (const entry of stored.entries as unknown[]) {
+      if (Array.isArray(entry) && typeof entry[0] === "string" && isFindings(entry[1])) entries.set(entry[0], entry[1]);
     }
   } catch {
-    // absent or damaged: evaluated again, and written whole
+    // absent or not JSON
   }
-  state = { file, entries };
-  return state;
+  return entries;
 }
 
-function keep(): void {
-  for (const cache of unwritten) {
-    const recent = [...cache.entries].slice(-MAX_ENTRIES);
-    // A read-only tree only loses the cache.
-    try {
-      writeAtomically(cache.file, JSON.stringify({ format: FORMAT, entries: recent }));
-    } catch {
-      // kept for this run only
-    }
+function cache(): CacheState {
+  const file = path.join(cacheDir(), "cel-findings.json");
+  let found = caches.get(file);
+  if (!found) {
+    found = { entries: readEntries(file), unwritten: false };
+    caches.set(file, found);
   }
-  unwritten.clear();
+  return found;
+}
+
+/** Writes each cache this run added to (writeAtomically: a read-only tree only loses the cache). */
+function keep(): void {
+  for (const [file, cache] of caches) {
+    if (cache.unwritten) writeAtomically(file, JSON.stringify({ format: FORMAT, entries: [...cache.entries].slice(-MAX_ENTRIES) }));
+    cache.unwritten = false;
+  }
 }
 
 /**
@@ -89,13 +100,13 @@ export function cachedCelFindings(schemaDigest: string, object: unknown, evaluat
   const code = evaluator();
   if (code === null || text === undefined) return evaluate(json);
   const key = createHash("sha1").update(`${code}\n${schemaDigest}\n${text}`).digest("hex");
-  const entries = cache().entries;
-  const kept = entries.get(key);
-  if (kept) return structuredClone(kept);
+  const kept = cache();
+  const found = kept.entries.get(key);
+  if (found) return structuredClone(found);
   const findings = evaluate(json);
   // One exit handler for the process, however many cache folders it uses.
-  if (unwritten.size === 0) process.once("exit", keep);
-  unwritten.add(cache());
-  entries.set(key, structuredClone(findings));
+  if (![...caches.values()].some((c) => c.unwritten)) process.once("exit", keep);
+  kept.unwritten = true;
+  kept.entries.set(key, structuredClone(findings));
   return findings;
 }

@@ -31,9 +31,7 @@ interface CrdEntry {
 
 const loaded = perSharedDir(() => ({
   crdIndex: undefined as Map<string, CrdEntry> | undefined,
-  schemas: new Map<string, JsonSchema | undefined>(),
-  /** Of each loaded schema: the digest of its CRD text and conversion, which names it in the caches. */
-  schemaDigests: new Map<string, string>(),
+  schemas: new Map<string, ServedSchema | undefined>(),
   validators: new Map<string, ValidateFunction>(),
 }));
 // ajv's optimizing pass over the generated code takes half of a compile and changes nothing it reports: a cold
@@ -73,17 +71,26 @@ export function hasCrd(group: string, kind: string): boolean {
 
 /** The strict JSON schema for `group/version` `kind`, or undefined when that version is not served. */
 export function crdSchema(group: string, version: string, kind: string): JsonSchema | undefined {
+  return servedSchema(group, version, kind)?.schema;
+}
+
+interface ServedSchema {
+  readonly schema: JsonSchema;
+  /** Of the CRD's text and the conversion: names the schema in the caches. */
+  readonly digest: string;
+}
+
+function servedSchema(group: string, version: string, kind: string): ServedSchema | undefined {
   const key = `${group}/${version}/${kind}`;
-  const { schemas, schemaDigests } = loaded();
+  const { schemas } = loaded();
   if (schemas.has(key)) return schemas.get(key);
   const entry = indexCrds().get(`${group}/${kind}`);
   const served = entry ? loadServedSchema(entry.file, version) : undefined;
-  schemas.set(key, served?.schema);
-  if (served) schemaDigests.set(key, served.digest);
-  return served?.schema;
+  schemas.set(key, served);
+  return served;
 }
 
-function loadServedSchema(file: string, version: string): { schema: JsonSchema; digest: string } | undefined {
+function loadServedSchema(file: string, version: string): ServedSchema | undefined {
   const text = readSharedText(file, "a CustomResourceDefinition");
   const digest = createHash("sha256").update(`${CONVERSION_VERSION}\n${version}\n${text}`).digest("hex").slice(0, 24);
   const cached = path.join(cacheDir(), `crd-${path.basename(file, ".yaml")}-${version}-${digest}.json`);
@@ -212,20 +219,19 @@ export function validateCustomResource(object: { apiVersion?: unknown; kind?: un
   const group = apiVersion.slice(0, slash);
   const version = apiVersion.slice(slash + 1);
   const key = `${group}/${version}/${kind}`;
+  const served = servedSchema(group, version, kind);
+  if (!served) return { known: false, errors: [] };
   const { validators } = loaded();
   let validate = validators.get(key);
   if (!validate) {
-    const schema = crdSchema(group, version, kind);
-    if (!schema) return { known: false, errors: [] };
-    validate = compileCached(`${group}-${version}-${kind}`, schema);
+    validate = compileCached(`${group}-${version}-${kind}`, served.schema);
     validators.set(key, validate);
   }
   const schemaErrors = validate(object) ? [] : (validate.errors ?? []);
   // A clean object's rule findings are kept between runs (celFindingsCache.ts); one with schema errors is rare.
-  const celSchema = crdSchema(group, version, kind) as JsonSchema;
   const celErrors =
     schemaErrors.length === 0
-      ? cachedCelFindings(loaded().schemaDigests.get(key) as string, object, (json) => celRuleFindings(celSchema, json, []))
-      : celRuleFindings(celSchema, object, schemaErrors);
+      ? cachedCelFindings(served.digest, object, (json) => celRuleFindings(served.schema, json, []))
+      : celRuleFindings(served.schema, object, schemaErrors);
   return { known: true, errors: [...ajvErrorsToReasons(schemaErrors), ...celErrors] };
 }

@@ -131,6 +131,24 @@ describe("the findings of CEL rules", () => {
         fs.writeFileSync(file, "{ not json");
         expect(await run(bothCharts)).toEqual(output(refused, true));
         expect((JSON.parse(fs.readFileSync(file, "utf8")) as { entries: unknown[] }).entries).toHaveLength(1);
+        // An edited rule is another schema, so another key: the new message, not the kept one.
+        const edited = path.join(own, "shared");
+        fs.cpSync(path.join(PROJECT_DIR, "..", "shared"), edited, { recursive: true });
+        const crd = path.join(edited, "crds", "helm.toolkit.fluxcd.io_helmreleases.yaml");
+        fs.writeFileSync(
+          crd,
+          fs.readFileSync(crd, "utf8").replace("message: either chart or chartRef must be set", "message: fake edited message"),
+        );
+        expect(
+          await runCli(entry, [JSON.stringify(bothCharts)], undefined, { FACE_OCR_CACHE_DIR: cacheFolder, FACE_OCR_SHARED_DIR: edited }),
+        ).toEqual(output({ known: true, errors: [{ path: "spec", reason: "Invalid value: fake edited message" }] }, true));
+        expect(await run(bothCharts)).toEqual(output(refused, false));
+
+        // JSON of the wrong shape is damage too: the entry is evaluated again and written back whole.
+        const stored = JSON.parse(fs.readFileSync(file, "utf8")) as { format: string; entries: [string, unknown][] };
+        fs.writeFileSync(file, JSON.stringify({ ...stored, entries: stored.entries.map(([key]) => [key, { path: 1 }]) }));
+        expect(await run(bothCharts)).toEqual(output(refused, true));
+        expect((JSON.parse(fs.readFileSync(file, "utf8")) as { entries: [string, unknown][] }).entries[0][1]).toEqual(refused.errors);
       } finally {
         fs.rmSync(own, { recursive: true, force: true });
       }
@@ -139,7 +157,7 @@ describe("the findings of CEL rules", () => {
 });
 
 describe("the findings cache in one process", () => {
-  it("adds one exit handler however many cache folders and objects it sees, and writes each folder's file at exit", async () => {
+  it("adds one exit handler however many cache folders and objects it sees, and writes each folder's file at exit with all its entries", async () => {
     // A fresh copy of the module: nothing unwritten yet.
     vi.resetModules();
     const { cachedCelFindings } = await import("../../validation/celFindingsCache");
@@ -147,7 +165,8 @@ describe("the findings cache in one process", () => {
     const previous = process.env.FACE_OCR_CACHE_DIR;
     const listeners = process.listeners("exit");
     try {
-      folders.forEach((folder, i) => {
+      // The first folder is used again after the others, with another object: both of its entries are kept.
+      [...folders, folders[0]].forEach((folder, i) => {
         process.env.FACE_OCR_CACHE_DIR = folder;
         expect(cachedCelFindings("fake-schema-digest", { n: i }, () => [{ path: "spec", reason: `fake ${i}` }])).toEqual([
           { path: "spec", reason: `fake ${i}` },
@@ -161,7 +180,7 @@ describe("the findings cache in one process", () => {
         folders.map(
           (f) => (JSON.parse(fs.readFileSync(path.join(f, "cel-findings.json"), "utf8")) as { entries: unknown[] }).entries.length,
         ),
-      ).toEqual(folders.map(() => 1));
+      ).toEqual(folders.map((_, i) => (i === 0 ? 2 : 1)));
     } finally {
       process.env.FACE_OCR_CACHE_DIR = previous;
       for (const f of folders) fs.rmSync(f, { recursive: true, force: true });
