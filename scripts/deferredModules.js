@@ -49,27 +49,31 @@ function installDeferredModules() {
 function lazyModule({ esModule, callable }, loadReal) {
   // A function's stand-in is an arrow function: callable, and without a `prototype` of its own to disagree with.
   const target = callable ? () => {} : {};
-  let loaded = false;
+  let exports;
   const real = () => {
-    if (!loaded) {
+    if (exports === undefined) {
+      exports = loadReal();
       // Copy every property across so the proxy's answers agree with its target, as proxies must.
-      Object.defineProperties(target, Object.getOwnPropertyDescriptors(loadReal()));
-      loaded = true;
+      Object.defineProperties(target, Object.getOwnPropertyDescriptors(exports));
     }
     return target;
   };
   return new Proxy(target, {
-    get: (_t, key) => (key === "__esModule" && !loaded ? esModule || undefined : Reflect.get(real(), key)),
+    get: (_t, key, receiver) =>
+      key === "__esModule" && exports === undefined ? esModule || undefined : Reflect.get(real(), key, receiver),
     has: (_t, key) => Reflect.has(real(), key),
     ownKeys: () => Reflect.ownKeys(real()),
     getOwnPropertyDescriptor: (_t, key) => Reflect.getOwnPropertyDescriptor(real(), key),
-    set: (_t, key, value) => Reflect.set(real(), key, value),
+    set: (_t, key, value, receiver) => Reflect.set(real(), key, value, receiver),
     defineProperty: (_t, key, descriptor) => Reflect.defineProperty(real(), key, descriptor),
     deleteProperty: (_t, key) => Reflect.deleteProperty(real(), key),
     getPrototypeOf: () => Reflect.getPrototypeOf(real()),
+    // Freezing or sealing the stand-in loads the module first, so its properties are there to freeze.
+    isExtensible: () => Reflect.isExtensible(real()),
+    preventExtensions: () => Reflect.preventExtensions(real()),
     apply: (_t, self, args) => {
       real();
-      return Reflect.apply(loadReal(), self, args);
+      return Reflect.apply(exports, self, args);
     },
   });
 }

@@ -1,4 +1,5 @@
 import { spawnSync } from "child_process";
+import * as esbuild from "esbuild";
 import * as fs from "fs";
 import { createRequire } from "module";
 import * as os from "os";
@@ -58,7 +59,7 @@ describe("scripts/runCompiled.js", () => {
   );
 
   it(
-    "gives the SDK and the providers stand-ins for the modules no run uses, each answering as its module and loading it whole on first use",
+    "gives the modules no run uses stand-ins, each answering as its module, loading it whole on first use and freezing as it does",
     { timeout: PROCESS_TEST_TIMEOUT },
     async () => {
       const probe = String.raw`
@@ -67,7 +68,6 @@ describe("scripts/runCompiled.js", () => {
         const modules = path.join(root, "node_modules");
         // The packages whose loads are deferred, loaded as a run loads them.
         require(path.join(modules, "@pulumi", "pulumi"));
-        require(path.join(modules, "@pulumi", "kubernetes", "yaml"));
         require(path.join(modules, "@kubernetes-models", "validate"));
         const requester = (d) => {
           const file = path.join(root, d.parent);
@@ -82,14 +82,17 @@ describe("scripts/runCompiled.js", () => {
           const standIn = requester(d).require(d.request);
           const told = [standIn.__esModule === true, typeof standIn === "function"];
           const untouched = !loaded(d);
-          Reflect.ownKeys(standIn);
+          const keys = Reflect.ownKeys(standIn).map(String);
           const real = require.cache[Module._resolveFilename(d.request, requester(d))].exports;
-          return [d.request, untouched, told, [real.__esModule === true, typeof real === "function"]];
+          const sameKeys = JSON.stringify(keys) === JSON.stringify(Reflect.ownKeys(real).map(String));
+          return [d.request, untouched, told, [real.__esModule === true, typeof real === "function"], sameKeys];
         });
+        const frozen = Object.freeze(requester(deferred[2]).require("ajv-i18n"));
+        const frozenWorks = [Object.isFrozen(frozen), typeof frozen.en];
         const normalize = requester(deferred[1]).require("normalize-package-data");
         const pkg = { name: "fake-package", version: "1.0.0" };
         normalize(pkg);
-        console.log(JSON.stringify({ before, facts, normalized: pkg._id }));
+        console.log(JSON.stringify({ before, facts, normalized: pkg._id, frozenWorks }));
       `;
       const entry = writeEntry(
         "deferred.ts",
@@ -97,17 +100,50 @@ describe("scripts/runCompiled.js", () => {
       );
       const result = await runCli(entry, []);
       expect([result.code, result.stderr]).toEqual([0, ""]);
-      const out = JSON.parse(result.stdout) as { before: string[]; facts: [string, boolean, boolean[], boolean[]][]; normalized: string };
+      const out = JSON.parse(result.stdout) as {
+        before: string[];
+        facts: [string, boolean, boolean[], boolean[], boolean][];
+        normalized: string;
+        frozenWorks: [boolean, string];
+      };
       expect(out.before).toEqual([]);
       expect(out.facts.map(([request]) => request)).toEqual(["typescript", "normalize-package-data", "ajv-i18n"]);
-      // Each stand-in was not loaded until used, and said what the real module says once loaded.
-      for (const [request, untouched, told, real] of out.facts) expect([request, untouched, told]).toEqual([request, true, real]);
+      // Each stand-in was not loaded until used, said what the real module says once loaded, and has its keys.
+      for (const [request, untouched, told, real, sameKeys] of out.facts) {
+        expect([request, untouched, told, sameKeys]).toEqual([request, true, real, true]);
+      }
       expect(out.facts.map(([, , told]) => told)).toEqual([
         [false, false],
         [false, true],
         [false, false],
       ]);
       expect(out.normalized).toBe("fake-package@1.0.0");
+      expect(out.frozenWorks).toEqual([true, "function"]);
+    },
+  );
+
+  it(
+    "serializes a function for a dynamic provider as the SDK does without it: stand-ins are for modules a function cannot capture",
+    { timeout: PROCESS_TEST_TIMEOUT },
+    async () => {
+      // As the program imports the SDK: a namespace import, which esbuild's CommonJS output copies into an object of
+      // its own, so the serializer walks every export (`automation` among them) instead of writing one require.
+      const dir = path.join(tmp, "serialize");
+      fs.mkdirSync(dir);
+      fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"));
+      const probe = [
+        'import * as pulumi from "@pulumi/pulumi";',
+        "pulumi.runtime.serializeFunction(() => pulumi.output(1)).then((s) => console.log(s.text));",
+        "",
+      ].join("\n");
+      const entry = path.join(dir, "serialize.ts");
+      fs.writeFileSync(entry, probe);
+      const plain = path.join(dir, "serialize.js");
+      fs.writeFileSync(plain, esbuild.transformSync(probe, { loader: "ts", format: "cjs" }).code);
+      const withoutLauncher = spawnSync(process.execPath, [plain], { encoding: "utf8" });
+      expect([withoutLauncher.status, withoutLauncher.stderr]).toEqual([0, ""]);
+      expect(withoutLauncher.stdout).toContain('require("@pulumi/pulumi/automation/index.js")');
+      expect(await runCli(entry, [])).toEqual({ code: 0, stdout: withoutLauncher.stdout, stderr: "" });
     },
   );
 
