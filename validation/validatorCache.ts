@@ -17,17 +17,13 @@ import { cacheDir } from "./paths";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const AJV_VERSION = (require("ajv/package.json") as { version: string }).version;
 
-/** Writes through a temporary file, so a concurrent reader sees the old entry or the new one, never half of one. */
-export function writeAtomically(file: string, content: string | Uint8Array): void {
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, content);
-    fs.renameSync(tmp, file);
-  } catch {
-    // A read-only tree only loses the cache, not correctness.
-  }
-}
+/**
+ * Writes through a temporary file, so a concurrent reader sees the old entry or the new one, never half of one; a
+ * read-only tree only loses the cache. The launcher's own (scripts/cacheFiles.js, JavaScript as the launcher must be).
+ */
+export const writeAtomically = (
+  createRequire(__filename)("../scripts/cacheFiles.js") as { writeAtomically(file: string, content: string | Uint8Array): boolean }
+).writeAtomically;
 
 function entryFile(name: string, key: string): string {
   const digest = createHash("sha256").update(`${AJV_VERSION}\n${key}`).digest("hex").slice(0, 24);
