@@ -8,10 +8,14 @@ import { helmRelease, withSpec } from "./fixtures";
 
 const cache = fs.mkdtempSync(path.join(os.tmpdir(), "schema-cache-"));
 process.env.FACE_OCR_CACHE_DIR = cache;
+/** The tests load fresh copies of the cache modules; each copy that compiled something adds its own exit handler. */
+const exitHandlers = process.listeners("exit");
 
 afterAll(() => {
   delete process.env.FACE_OCR_CACHE_DIR;
   fs.rmSync(cache, { recursive: true, force: true });
+  // The copies' handlers would write into the folder just removed: the worker keeps only its own.
+  for (const handler of process.listeners("exit")) if (!exitHandlers.includes(handler)) process.removeListener("exit", handler);
 });
 
 const brokenHelmRelease = {
