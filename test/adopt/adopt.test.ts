@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adopt, AdoptResult } from "../../adopt/adopt";
 import { formatAdoption } from "../../adopt/cli";
 import { withReasons } from "../../adopt/improvements";
@@ -16,12 +16,16 @@ const LIVE = path.join(PROJECT_DIR, "test/fixtures/live");
 const ACR_ID =
   "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg-example-data-ai/providers/Microsoft.ContainerRegistry/registries/cybersmartstg";
 
+/** Every folder the tests make is in this one, removed when they end. */
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "adopt-test-"));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
 /**
  * A throwaway project folder holding what adopt reads: the project and stack files and the policy config. The stack
  * is the single-stack dev, which owns both the registry and the cluster's objects that the export holds.
  */
 function projectCopy(stackFileText?: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "adopt-project-"));
+  const dir = fs.mkdtempSync(path.join(scratch, "adopt-project-"));
   fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   fs.writeFileSync(
     path.join(dir, "Pulumi.dev.yaml"),
@@ -35,7 +39,7 @@ type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-e
 
 /** The fixture export with one edit to its Kubernetes objects. */
 function liveCopy(edit: (items: Loose[]) => void): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "adopt-live-"));
+  const dir = fs.mkdtempSync(path.join(scratch, "adopt-live-"));
   fs.cpSync(LIVE, dir, { recursive: true });
   const file = path.join(dir, "kubernetes.yaml");
   const list = YAML.parse(fs.readFileSync(file, "utf8"));
@@ -276,7 +280,7 @@ describe("exports the adoption refuses", () => {
   });
 
   it("an export without the Kubernetes objects says how to make it", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "adopt-empty-"));
+    const dir = fs.mkdtempSync(path.join(scratch, "adopt-empty-"));
     await expect(run(dir)).rejects.toThrow(
       `--live ${dir}: kubernetes.yaml is missing; export it with ` +
         "`kubectl get rayservice,pvc,helmrelease,helmrepository,imagerepository,imagepolicy,priorityclass,namespace -A -o yaml > " +

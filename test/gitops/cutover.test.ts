@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GITOPS_CUTOVER_FOLDER } from "../../components/generatedFiles";
 import { gitopsCutover, inventoryId } from "../../components/gitopsCutover";
 import { parseStackConfigOrThrow } from "../../config/parse";
@@ -69,12 +69,16 @@ describe("the dev stack's cutover files", () => {
   });
 });
 
+/** Every checkout the tests make is in this folder, removed when they end. */
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "cutover-test-"));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
 /**
  * The scripts run under bash in a throwaway GitOps checkout, with `yq` and `kubectl` stubbed: yq lists the objects a
  * file holds (from `<file>.objects`) and marks an in-place edit; kubectl answers the annotation from ANNOTATION.
  */
 function checkout(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cutover-"));
+  const dir = fs.mkdtempSync(path.join(scratch, "cutover-"));
   const bin = path.join(dir, ".bin");
   fs.mkdirSync(path.join(dir, "dev"), { recursive: true });
   fs.mkdirSync(bin);
