@@ -18,12 +18,11 @@ import { workerBaseImage } from "../components/ray/baseImage";
 import { heavyDependencies } from "../components/ray/heavyDependencies";
 import { acrLoginServer } from "../components/registry/registrySpec";
 import { API_APP, WORKER_APP } from "../config/sections/pipelines";
-import { isStackConfigError, StackConfigError } from "../config/errors";
+import { isStackConfigError } from "../config/errors";
 import { DEFAULT_SHARED_STACK } from "../config/stackRole";
-import { configErrorMessage, stackConfigFromStrings } from "../config/parse";
 import { StackConfig } from "../config/stackConfig";
-import { PROJECT_NAME } from "../config/projectName";
-import { buildPlanConfig, parseOverride, PlanInputError } from "../plan/stackConfigFile";
+import { PlanInputError } from "../plan/stackConfigFile";
+import { stackConfigFor } from "../plan/stackConfigFor";
 
 export const EXIT_OK = 0;
 export const EXIT_SKEW = 1;
@@ -35,18 +34,6 @@ export interface CheckResult {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
-}
-
-/** The stack's config as the program would see it (stack file, then overrides), secrets left out. */
-export function stackConfigFor(projectDir: string, stack: string, overrides: readonly string[]): StackConfig {
-  const planConfig = buildPlanConfig(
-    projectDir,
-    stack,
-    overrides.map((o) => parseOverride(o, false)),
-  );
-  const result = stackConfigFromStrings(planConfig.config, PROJECT_NAME, planConfig.secretKeys, stack);
-  if (!result.ok) throw new StackConfigError(configErrorMessage(stack, result.problems));
-  return result.config;
 }
 
 function readerFor(dir: string) {

@@ -16,7 +16,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { heavyDependencies, InstallStep, NUMPY_PIN, pinnedSteps, requirementSpec } from "../components/ray/heavyDependencies";
-import { stackConfigFor } from "./checkAppRepo";
+import { stackConfigFor } from "../plan/stackConfigFor";
 
 /** The manylinux platforms of the Ray images' glibc (Ubuntu 22.04, glibc 2.35), newest first as pip prefers. */
 const PLATFORMS = [

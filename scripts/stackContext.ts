@@ -16,7 +16,7 @@ import { parseArgs } from "util";
 import { isStackConfigError } from "../config/errors";
 import type { StackConfig } from "../config/stackConfig";
 import { PlanInputError } from "../plan/stackConfigFile";
-import { stackConfigFor } from "./checkAppRepo";
+import { stackConfigFor } from "../plan/stackConfigFor";
 
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 2;

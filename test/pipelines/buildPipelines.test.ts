@@ -6,7 +6,7 @@ import { pipelinesModel } from "../../components/pipelines/pipelineModel";
 import { pipelineYamlFiles } from "../../components/pipelines/pipelineYaml";
 import { parseStackConfigOrThrow } from "../../config/parse";
 import { DEFAULT_OUTPUT_MOCKS } from "../../plan/mocks";
-import { stackConfigFor } from "../../scripts/checkAppRepo";
+import { stackConfigFor } from "../../plan/stackConfigFor";
 import { validateAzureDevOpsInputs } from "../../validation/azureDevOpsSchema";
 import { devStackSection, EXAMPLE_CLUSTER, minimalStackConfig, PROJECT_DIR, RecordedRun, runComponent, runStack } from "../harness";
 

@@ -16,7 +16,8 @@ import { workerBaseImage } from "../../components/ray/baseImage";
 import { heavyDependencies } from "../../components/ray/heavyDependencies";
 import { pipelinesModel } from "../../components/pipelines/pipelineModel";
 import { parseStackConfigOrThrow } from "../../config/parse";
-import { runCheckAppRepo, stackConfigFor, USAGE } from "../../scripts/checkAppRepo";
+import { stackConfigFor } from "../../plan/stackConfigFor";
+import { runCheckAppRepo, USAGE } from "../../scripts/checkAppRepo";
 import { PROCESS_TEST_TIMEOUT, runCli } from "../cliProcess";
 import { minimalStackConfig, PROJECT_DIR } from "../harness";
 

@@ -7,7 +7,7 @@ import { pipelinesModel } from "../../components/pipelines/pipelineModel";
 import { appRepoFilePath, pipelineYamlFiles } from "../../components/pipelines/pipelineYaml";
 import { workerBaseImage } from "../../components/ray/baseImage";
 import { parseStackConfigOrThrow } from "../../config/parse";
-import { stackConfigFor } from "../../scripts/checkAppRepo";
+import { stackConfigFor } from "../../plan/stackConfigFor";
 import { AzurePipelinesSchema, compileAzurePipelinesSchema, validatePipelineYaml } from "../../validation/azurePipelinesSchema";
 import { devStackSection, EXAMPLE_CLUSTER, PROJECT_DIR } from "../harness";
 

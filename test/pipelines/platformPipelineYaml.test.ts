@@ -15,7 +15,7 @@ import { parseStackConfigOrThrow } from "../../config/parse";
 import { DEFAULT_DEPLOYMENT_STACKS } from "../../config/sections/deployments";
 import { DEFAULT_BRANCHES, WORKER_APP } from "../../config/sections/pipelines";
 import { stackVariable } from "../../scripts/affectedStacks";
-import { stackConfigFor } from "../../scripts/checkAppRepo";
+import { stackConfigFor } from "../../plan/stackConfigFor";
 import { compileAzurePipelinesSchema, expandTemplateInsertions, validatePipelineYaml } from "../../validation/azurePipelinesSchema";
 import { devStackSection, minimalStackConfig, PROJECT_DIR, RecordedRun, runStack } from "../harness";
 import { instantiateSteps } from "./stepTemplate";
