@@ -27,7 +27,7 @@ const crypto = require("crypto");
 const fs = require("fs");
 const Module = require("module");
 const path = require("path");
-const { folderNames, writeAtomically } = require("./cacheFiles");
+const { folderNames, readSealed, writeSealed } = require("./cacheFiles");
 const { installDeferredModules } = require("./deferredModules");
 const { answersEntry, installResolutionCache } = require("./resolutionCache");
 const { installCodeCache, packEntry } = require("./v8CodeCache");
@@ -105,7 +105,7 @@ function cacheFile(filename, digest) {
 
 function store(prefix, file, code) {
   // A read-only tree only loses the cache: the file is compiled again next time.
-  if (!writeAtomically(file, code)) return;
+  if (!writeSealed(file, code)) return;
   for (const name of folderNames(CACHE_DIR)) {
     if (name.startsWith(prefix) && name.endsWith(".js") && path.join(CACHE_DIR, name) !== file) {
       const rest = name.slice(prefix.length, -".js".length);
@@ -126,12 +126,9 @@ function compiledFile(filename, source) {
   return cacheFile(filename, digest);
 }
 
+/** A kept compile, or undefined when there is none or it is not the compile as written (cut short, emptied, altered). */
 function readCompiled(file) {
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
+  return readSealed(file)?.toString("utf8");
 }
 
 function loadTs(module, filename) {

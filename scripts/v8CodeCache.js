@@ -12,7 +12,8 @@
  * can remove the packs of entry points that are gone.
  *
  * Code is used only for the text it was made from (the hash), and V8 itself refuses code made by another V8 or
- * under other flags (`cachedDataRejected`); a refused, damaged or missing pack only costs compiling from source.
+ * under other flags (`cachedDataRejected`). A pack whose bytes are not those written (scripts/cacheFiles.js
+ * `readSealed`) is not used at all: a refused, damaged or missing pack only costs compiling from source.
  *
  * What goes through it: the compiled project files and the files under node_modules. Node compiles, its own way:
  *   - any other file, and a file Node knows to be an ES module;
@@ -28,7 +29,7 @@ const fs = require("fs");
 const Module = require("module");
 const path = require("path");
 const vm = require("vm");
-const { writeAtomically } = require("./cacheFiles");
+const { readSealed, writeSealed } = require("./cacheFiles");
 
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 const MAGIC = "face-ocr v8 pack 2\n";
@@ -62,14 +63,14 @@ function packEntry(file) {
   }
 }
 
-/** A pack's entries: digest to V8's code. Empty when the file is missing or not a pack this version wrote. */
+/**
+ * A pack's entries: digest to V8's code. Empty when the file is missing, not a pack this version wrote, or not the
+ * bytes it was written with (the pack is sealed with their hash: V8 verifies nothing of the code it is given, and
+ * deserializing damaged code crashes the process).
+ */
 function readPack(file) {
-  let data;
-  try {
-    data = fs.readFileSync(file);
-  } catch {
-    return new Map();
-  }
+  const data = readSealed(file);
+  if (data === undefined) return new Map();
   try {
     const lineEnd = entryLineEnd(data);
     if (lineEnd < 0) return new Map();
@@ -99,7 +100,7 @@ function writePack(file, entry, entries) {
   const length = Buffer.alloc(4);
   length.writeUInt32LE(indexBytes.length);
   const head = Buffer.from(`${MAGIC}${JSON.stringify(entry)}\n`, "utf8");
-  return writeAtomically(file, Buffer.concat([head, length, indexBytes, ...entries.values()]));
+  return writeSealed(file, Buffer.concat([head, length, indexBytes, ...entries.values()]));
 }
 
 /** `require` as Node gives it to a module (lib/internal/modules/helpers.js `makeRequireFunction`). */

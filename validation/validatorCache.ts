@@ -7,7 +7,6 @@
 import type Ajv from "ajv";
 import type { ValidateFunction } from "ajv";
 import { createHash } from "crypto";
-import * as fs from "fs";
 import { createRequire } from "module";
 import * as path from "path";
 import * as vm from "vm";
@@ -17,13 +16,23 @@ import { cacheDir } from "./paths";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const AJV_VERSION = (require("ajv/package.json") as { version: string }).version;
 
+const cacheFiles = createRequire(__filename)("../scripts/cacheFiles.js") as {
+  writeAtomically(file: string, content: string | Uint8Array): boolean;
+  writeSealed(file: string, content: string | Uint8Array): boolean;
+  readSealed(file: string): Buffer | undefined;
+};
+
 /**
  * Writes through a temporary file, so a concurrent reader sees the old entry or the new one, never half of one; a
  * read-only tree only loses the cache. The launcher's own (scripts/cacheFiles.js, JavaScript as the launcher must be).
  */
-export const writeAtomically = (
-  createRequire(__filename)("../scripts/cacheFiles.js") as { writeAtomically(file: string, content: string | Uint8Array): boolean }
-).writeAtomically;
+export const writeAtomically = cacheFiles.writeAtomically;
+
+/**
+ * The validators' code and V8's code for it are sealed with their hash (scripts/cacheFiles.js): an entry cut short
+ * or altered on disk is compiled afresh instead of run (damaged V8 code crashes the process).
+ */
+const { readSealed, writeSealed } = cacheFiles;
 
 function entryFile(name: string, key: string): string {
   const digest = createHash("sha256").update(`${AJV_VERSION}\n${key}`).digest("hex").slice(0, 24);
@@ -44,7 +53,7 @@ export function cachedStandalone<T>(name: string, key: string, compile: () => { 
   const cached = loadEntry<T>(file);
   if (cached) return cached;
   const { compiled, code } = compile();
-  writeAtomically(file, code);
+  writeSealed(file, code);
   return compiled;
 }
 
@@ -56,18 +65,14 @@ const uncachedScripts: { readonly script: vm.Script; readonly file: string; read
 
 function keepCompiledCode(): void {
   for (const { script, file, digest } of uncachedScripts.splice(0)) {
-    writeAtomically(file, Buffer.concat([digest, script.createCachedData()]));
+    writeSealed(file, Buffer.concat([digest, script.createCachedData()]));
   }
 }
 
 /** V8's code kept for an entry whose text hashes to `digest`, or undefined when there is none for that text. */
 function keptCode(file: string, digest: Buffer): Buffer | undefined {
-  let kept: Buffer;
-  try {
-    kept = fs.readFileSync(file);
-  } catch {
-    return undefined;
-  }
+  const kept = readSealed(file);
+  if (kept === undefined) return undefined;
   return kept.length > digest.length && kept.subarray(0, digest.length).equals(digest) ? kept.subarray(digest.length) : undefined;
 }
 
@@ -78,12 +83,8 @@ function keptCode(file: string, digest: Buffer): Buffer | undefined {
  * refused by V8 itself when made by another V8 (then it is made again).
  */
 function loadEntry<T>(file: string): T | undefined {
-  let code: string;
-  try {
-    code = fs.readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
+  const code = readSealed(file)?.toString("utf8");
+  if (code === undefined) return undefined;
   try {
     const codeFile = file.replace(/\.js$/, ".v8");
     const digest = createHash("sha1").update(code).digest();
@@ -101,13 +102,21 @@ function loadEntry<T>(file: string): T | undefined {
       entry,
       entry.exports,
     );
-    return entry.exports as T;
+    return isValidatorModule(entry.exports) ? (entry.exports as T) : undefined;
   } catch {
     return undefined; // a damaged entry: the caller compiles and stores it again
   }
 }
 
+/** What ajv's standalone code exports: one validator function, or an object of them. */
+function isValidatorModule(exports: unknown): boolean {
+  if (typeof exports === "function") return true;
+  if (exports === null || typeof exports !== "object") return false;
+  const values = Object.values(exports);
+  return values.length > 0 && values.every((v) => typeof v === "function");
+}
+
 /** Stores `validate` (compiled by `ajv`, which must have `code.source` on) for later {@link loadCachedValidator} calls. */
 export function storeValidator(name: string, key: string, ajv: Ajv, validate: ValidateFunction): void {
-  writeAtomically(entryFile(name, key), standaloneCodeOf(ajv, validate));
+  writeSealed(entryFile(name, key), standaloneCodeOf(ajv, validate));
 }

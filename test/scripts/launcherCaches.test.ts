@@ -13,6 +13,10 @@ import { PROJECT_DIR } from "../harness";
 const { readPack } = createRequire(__filename)("../../scripts/v8CodeCache.js") as {
   readPack: (file: string) => Map<string, Buffer>;
 };
+const { readSealed, writeSealed } = createRequire(__filename)("../../scripts/cacheFiles.js") as {
+  readSealed(file: string): Buffer | undefined;
+  writeSealed(file: string, data: string | Uint8Array): boolean;
+};
 
 const LAUNCH_DIR = path.join(PROJECT_DIR, ".cache", "launcher", `${process.version}-${process.arch}`);
 const JS_CACHE = path.join(PROJECT_DIR, ".cache", "js");
@@ -104,6 +108,14 @@ describe("the code cache", () => {
       expect(readPack(packOf(entry)).size).toBe(2);
       fs.writeFileSync(packOf(entry), "not a pack");
       expect(await runCli(entry, [])).toEqual({ code: 0, stdout: "bbb\n", stderr: "" });
+      expect(readPack(packOf(entry)).size).toBe(2);
+      // Its code altered in place, head, index and length as they were: V8 checks nothing of the code it is given
+      // (altered code crashed the process, and every run after it), so the pack's bytes are checked instead.
+      const altered = fs.readFileSync(packOf(entry));
+      for (let at = altered.length - 100; at > altered.length - 2000 && at > 0; at -= 97) altered[at] ^= 0xff;
+      fs.writeFileSync(packOf(entry), altered);
+      expect(await runCli(entry, [])).toEqual({ code: 0, stdout: "bbb\n", stderr: "" });
+      expect(fs.readFileSync(packOf(entry)).equals(altered)).toBe(false);
       expect(readPack(packOf(entry)).size).toBe(2);
     },
   );
@@ -326,12 +338,28 @@ describe("V8's code for a compiled validator (validation/validatorCache.ts)", ()
       fs.writeFileSync(v8, "not V8's code");
       expect(await run()).toEqual(ran(false));
       expect(fs.readFileSync(v8).toString("latin1")).not.toBe("not V8's code");
-      // The validator's text edited to other text of the same length: V8 alone would run the code kept for the old.
+      // V8's code altered in place, its head (the validator text's hash) as it was: not used, and made again.
+      const alteredCode = fs.readFileSync(v8);
+      for (let at = alteredCode.length - 100; at > 60; at -= 97) alteredCode[at] ^= 0xff;
+      fs.writeFileSync(v8, alteredCode);
+      expect(await run()).toEqual(ran(false));
+      expect(fs.readFileSync(v8).equals(alteredCode)).toBe(false);
+      // The validator's text another of the same length, sealed as a run writes it: V8 alone would run the code kept
+      // for the old text.
       const validator = path.join(cache, fs.readdirSync(cache).find((f) => f.endsWith(".js")) as string);
-      const text = fs.readFileSync(validator, "utf8");
+      const text = readSealed(validator)?.toString("utf8") as string;
       expect(text).toContain('!== "string"');
-      fs.writeFileSync(validator, text.replace('!== "string"', '!== "number"'));
+      writeSealed(validator, text.replace('!== "string"', '!== "number"'));
       expect(await run()).toEqual({ code: 0, stdout: `${JSON.stringify({ compiled: false, valid: [true, false] })}\n`, stderr: "" });
+      // A validator file emptied, cut short, or code that exports no validator: compiled afresh.
+      fs.writeFileSync(validator, "");
+      expect(await run()).toEqual(ran(true));
+      const stored = fs.readFileSync(validator);
+      fs.writeFileSync(validator, stored.subarray(0, stored.length >> 1));
+      expect(await run()).toEqual(ran(true));
+      writeSealed(validator, "module.exports = {};\n");
+      expect(await run()).toEqual(ran(true));
+      expect(await run()).toEqual(ran(false));
     },
   );
 });

@@ -168,6 +168,25 @@ describe("scripts/runCompiled.js", () => {
   );
 
   it(
+    "compiles afresh a kept compile that is not as it was written: emptied, cut short or altered on disk",
+    { timeout: PROCESS_TEST_TIMEOUT },
+    async () => {
+      const lib = writeEntry("kept.ts", 'export const kept: string = "whole";\n');
+      const entry = writeEntry("keeper.ts", 'import { kept } from "./kept";\nconsole.log(kept);\n');
+      expect(await runCli(entry, [])).toEqual({ code: 0, stdout: "whole\n", stderr: "" });
+      const [name] = entriesFor(lib);
+      const file = path.join(JS_CACHE, name);
+      const written = fs.readFileSync(file);
+      const altered = Buffer.from(written.toString("utf8").replace('"whole"', '"wrong"'));
+      for (const damaged of [Buffer.alloc(0), written.subarray(0, written.length >> 1), altered]) {
+        fs.writeFileSync(file, damaged);
+        expect(await runCli(entry, [])).toEqual({ code: 0, stdout: "whole\n", stderr: "" });
+        expect(fs.readFileSync(file).equals(written)).toBe(true);
+      }
+    },
+  );
+
+  it(
     "stops on a syntax error with the file, line and message only, exit 1, and caches nothing",
     { timeout: PROCESS_TEST_TIMEOUT },
     async () => {
