@@ -3,6 +3,7 @@
  * check-app-repo) starts it: through scripts/runCompiled.js, so the test covers the launcher too.
  */
 import { execFile } from "child_process";
+import * as os from "os";
 import * as path from "path";
 import { PROJECT_DIR } from "./harness";
 
@@ -15,17 +16,31 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/** A process's exit code as a shell gives it: 128 plus the signal's number for one killed by a signal (a crash). */
+function exitCode(err: (Error & { code?: unknown; signal?: NodeJS.Signals | null }) | null): number {
+  if (err === null) return 0;
+  if (typeof err.code === "number") return err.code;
+  if (err.signal) return 128 + os.constants.signals[err.signal];
+  throw err; // not run to its end: not started, or its output overflowed
+}
+
 /**
  * `entry` relative to the project root (`plan/cli.ts`); `stdin` is written to the process's standard input; `env`
  * is added to this process's environment.
  */
 export function runCli(entry: string, args: readonly string[], stdin?: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,
       [path.join(PROJECT_DIR, "scripts", "runCompiled.js"), entry, ...args],
       { cwd: PROJECT_DIR, env: { ...process.env, ...env } },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr }),
+      (err, stdout, stderr) => {
+        try {
+          resolve({ code: exitCode(err), stdout, stderr });
+        } catch (notRun) {
+          reject(notRun as Error);
+        }
+      },
     );
     child.stdin?.end(stdin ?? "");
   });
