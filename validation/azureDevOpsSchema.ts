@@ -13,6 +13,7 @@ import { azureDevOpsSchemaPaths } from "./paths";
 import { perSharedDir } from "./perSharedDir";
 import { ExtractText, mergeSchemaExtracts, readSchemaExtracts, SchemaExtract } from "./providerSchemaExtracts";
 import { loadCachedValidator, storeValidator } from "./validatorCache";
+import { codeDigest } from "./codeDigest";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -31,9 +32,6 @@ interface PulumiSchema extends SchemaExtract {
   functions: Record<string, { inputs?: { properties?: Record<string, PulumiTypeSpec>; required?: string[] } }>;
   types: Record<string, PulumiTypeSpec>;
 }
-
-/** Bump when the conversion below changes, so cached validators are compiled again. */
-const CONVERSION_VERSION = 1;
 
 /** Without ajv's optimizing pass over the generated code: half of a compile, and nothing it reports changes. */
 const AJV_OPTIONS = { strict: false, allErrors: true, code: { source: true, optimize: false } } as const;
@@ -130,15 +128,17 @@ function validatorFor(token: string, kind: "resource" | "function"): ValidateFun
   const { validators } = loaded();
   const existing = validators.get(key);
   if (existing) return existing;
-  // Keyed by the schema files themselves: its validators are derived from them alone.
+  // Keyed by the schema files and by the conversion (this module's code and what it imports): its validators are
+  // derived from them alone. Without a digest of the conversion nothing is cached.
   const name = `azuredevops-${kind}-${token.replace(/[^A-Za-z0-9]+/g, "_")}`;
-  const cacheKey = [CONVERSION_VERSION, JSON.stringify(AJV_OPTIONS), key, ...azureDevOpsSchemaExtracts().map((e) => e.text)].join("\n");
-  let validate = loadCachedValidator(name, cacheKey);
+  const conversion = codeDigest(__filename);
+  const cacheKey = [conversion, JSON.stringify(AJV_OPTIONS), key, ...azureDevOpsSchemaExtracts().map((e) => e.text)].join("\n");
+  let validate = conversion === null ? undefined : loadCachedValidator(name, cacheKey);
   if (!validate) {
     const s = kind === "resource" ? resourceInputSchema(token) : functionInputSchema(token);
     if (!s) return undefined;
     validate = compiler().compile(s);
-    storeValidator(name, cacheKey, compiler(), validate);
+    if (conversion !== null) storeValidator(name, cacheKey, compiler(), validate);
   }
   validators.set(key, validate);
   return validate;

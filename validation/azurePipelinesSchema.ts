@@ -25,6 +25,7 @@ import { newAjv, standaloneCodeOf } from "./ajvCompiler";
 import { ajvErrorsToReasons } from "./finding";
 import { azurePipelinesSchemaPath } from "./paths";
 import { cachedStandalone } from "./validatorCache";
+import { codeDigest } from "./codeDigest";
 import { isPlainObject } from "../config/plainObject";
 
 /** A file that cannot be read as a pipeline at all (not YAML, or an insertion that cannot be expanded). */
@@ -85,12 +86,14 @@ const SCHEMA_ID = "azure-pipelines";
 const AJV_OPTIONS = { strict: false, allErrors: true, unicodeRegExp: false, code: { source: true, optimize: false } } as const;
 
 /**
- * Compiles Microsoft's schema: a second or more, so the validators are cached as a standalone module
- * (keyed by the schema text) and later runs load them in well under one.
+ * Compiles Microsoft's schema: a second or more, so the validators are cached as a standalone module (keyed by the
+ * schema text and the code below that compiles it) and later runs load them in well under one.
  */
 export function compileAzurePipelinesSchema(): AzurePipelinesSchema {
   const text = fs.readFileSync(azurePipelinesSchemaPath(), "utf8");
-  const modules = cachedStandalone<Record<string, ValidateFunction>>(SCHEMA_ID, `${JSON.stringify(AJV_OPTIONS)}\n${text}`, () => {
+  const compiler = codeDigest(__filename);
+  const key = compiler === null ? null : `${compiler}\n${JSON.stringify(AJV_OPTIONS)}\n${text}`;
+  const modules = cachedStandalone<Record<string, ValidateFunction>>(SCHEMA_ID, key, () => {
     const schema = JSON.parse(text) as { definitions: { pipeline: { anyOf: unknown[] } } };
     const ajv = newAjv(AJV_OPTIONS);
     ajv.addSchema(schema, SCHEMA_ID);

@@ -11,6 +11,7 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { codeDigest } from "./codeDigest";
 import { cacheDir } from "./paths";
 import { writeAtomically } from "./validatorCache";
 
@@ -19,9 +20,6 @@ type Findings = { path: string; reason: string }[];
 /** Bump when the file's layout changes. */
 const FORMAT = "cel-findings 1";
 const MAX_ENTRIES = 512;
-/** The sources whose code decides an outcome: the evaluator, its value conversion and the defaulting before it. */
-const EVALUATOR_SOURCES = ["celRules.ts", "celValues.ts", "structuralDefaults.ts"];
-
 interface CacheState {
   readonly entries: Map<string, Findings>;
   /** Entries were added since the file was read: it is written at exit. */
@@ -33,20 +31,15 @@ let evaluatorDigest: string | null | undefined;
 const caches = new Map<string, CacheState>();
 
 /**
- * The evaluator's sources and the installed packages (npm's record of node_modules, which names @bufbuild/cel and what
- * it depends on), hashed; null where one cannot be read, and then nothing is cached.
+ * The evaluator's code (validation/celRules.ts and every project file it imports), the installed packages (npm's
+ * record of node_modules, which names @bufbuild/cel and what it depends on) and Node's version, hashed
+ * (validation/codeDigest.ts); null where one cannot be read, and then nothing is cached.
  */
 function evaluator(): string | null {
   if (evaluatorDigest !== undefined) return evaluatorDigest;
-  try {
-    // @bufbuild/cel/dist/cjs/index.js: node_modules is four folders above it.
-    const installed = path.join(path.dirname(require.resolve("@bufbuild/cel")), "..", "..", "..", "..", ".package-lock.json");
-    const hash = createHash("sha1").update(`${FORMAT}\n${process.version}\n`).update(fs.readFileSync(installed));
-    for (const name of EVALUATOR_SOURCES) hash.update(`\n${name}\n`).update(fs.readFileSync(path.join(__dirname, name)));
-    evaluatorDigest = hash.digest("hex");
-  } catch {
-    evaluatorDigest = null;
-  }
+  // The evaluator beside this file, as this file is named: celRules.ts from the sources, celRules.js when built.
+  const code = codeDigest(path.join(__dirname, path.basename(__filename).replace("celFindingsCache", "celRules")));
+  evaluatorDigest = code === null ? null : `${FORMAT}\n${code}`;
   return evaluatorDigest;
 }
 

@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { cachedCelFindings } from "./celFindingsCache";
 import { celRuleFindings } from "./celRules";
+import { codeDigest } from "./codeDigest";
 import { newAjv } from "./ajvCompiler";
 import { ajvErrorsToReasons } from "./finding";
 import { cacheDir, crdDir } from "./paths";
@@ -19,9 +20,6 @@ import { listSharedDir, parseSharedYaml, readSharedText, SharedMaterialError } f
 import { loadCachedValidator, storeValidator, writeAtomically } from "./validatorCache";
 
 type JsonSchema = Record<string, unknown>;
-
-/** Bump when the conversion ({@link strictSchema}, {@link shareRepeatedSubschemas}) changes, so cached conversions are rebuilt. */
-const CONVERSION_VERSION = 2;
 
 interface CrdEntry {
   readonly file: string;
@@ -92,9 +90,12 @@ function servedSchema(group: string, version: string, kind: string): ServedSchem
 
 function loadServedSchema(file: string, version: string): ServedSchema | undefined {
   const text = readSharedText(file, "a CustomResourceDefinition");
-  const digest = createHash("sha256").update(`${CONVERSION_VERSION}\n${version}\n${text}`).digest("hex").slice(0, 24);
-  const cached = path.join(cacheDir(), `crd-${path.basename(file, ".yaml")}-${version}-${digest}.json`);
-  const fromCache = readCachedJson(cached);
+  // The conversion is this module's code ({@link strictSchema}, {@link shareRepeatedSubschemas}) and what it imports:
+  // an edit to it is another digest, so the schema is converted afresh. Without a digest nothing is cached.
+  const conversion = codeDigest(__filename);
+  const digest = createHash("sha256").update(`${conversion}\n${version}\n${text}`).digest("hex").slice(0, 24);
+  const cached = conversion === null ? undefined : path.join(cacheDir(), `crd-${path.basename(file, ".yaml")}-${version}-${digest}.json`);
+  const fromCache = cached === undefined ? undefined : readCachedJson(cached);
   if (fromCache) return { schema: fromCache, digest };
   const crd = parseSharedYaml(file, text) as { spec?: { versions?: unknown } } | null;
   const versions = crd?.spec?.versions;
@@ -110,7 +111,7 @@ function loadServedSchema(file: string, version: string): ServedSchema | undefin
   const strict = strictSchema(openApi as JsonSchema);
   delete (strict.properties as Record<string, unknown> | undefined)?.status;
   const schema = shareRepeatedSubschemas(strict);
-  writeAtomically(cached, JSON.stringify(schema));
+  if (cached !== undefined) writeAtomically(cached, JSON.stringify(schema));
   return { schema, digest };
 }
 

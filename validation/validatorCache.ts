@@ -46,9 +46,10 @@ export function loadCachedValidator(name: string, key: string): ValidateFunction
 
 /**
  * A cached standalone module of several validators (ajv's `standaloneCode(ajv, { name: ref })`), or `compile()`'s,
- * whose code is then cached for the next run.
+ * whose code is then cached for the next run. A null key (what derives the validators is not known) caches nothing.
  */
-export function cachedStandalone<T>(name: string, key: string, compile: () => { readonly compiled: T; readonly code: string }): T {
+export function cachedStandalone<T>(name: string, key: string | null, compile: () => { readonly compiled: T; readonly code: string }): T {
+  if (key === null) return compile().compiled;
   const file = entryFile(name, key);
   const cached = loadEntry<T>(file);
   if (cached) return cached;
