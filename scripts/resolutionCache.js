@@ -6,8 +6,8 @@
  * Only answers that land in node_modules are kept, so a project file added, moved or removed is always resolved
  * afresh. The answers are valid for one installed tree: the file records what it was made under (node_modules'
  * .package-lock.json, which npm rewrites whenever it changes node_modules, Node's version and the options that change
- * resolution, such as `--conditions`) and is dropped when any of those differ. Each answer also records the size and time of the
- * package.json of the package it lands in: an answer is resolved again when its file has gone or that package.json
+ * resolution, such as `--conditions`) and is dropped when any of those differ. Each answer also records the size, times and inode of
+ * the package.json of the package it lands in: an answer is resolved again when its file has gone or that package.json
  * has changed (a hand edit of "main" or "exports", a package replaced by other means than npm). Each entry point has
  * its own file, which names the entry point on its first line, written again as the process exits when the run
  * resolved anything afresh, holding exactly the answers that run used.
@@ -20,17 +20,12 @@ const { writeAtomically } = require("./cacheFiles");
 
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 /** Bump when what an entry means changes. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** What the answers depend on besides the request and where it is made. */
 function installedTree(projectDir) {
-  let installed = "none";
-  try {
-    const stat = fs.statSync(path.join(projectDir, "node_modules", ".package-lock.json"));
-    installed = `${stat.size}:${stat.mtimeMs}`;
-  } catch {
-    // not installed by npm: each answer is still checked against its package.json
-  }
+  // "none" where npm did not install the tree: each answer is still checked against its package.json.
+  const installed = stamp(path.join(projectDir, "node_modules", ".package-lock.json"));
   return JSON.stringify([FORMAT, process.version, installed, resolutionOptions(), process.env.NODE_PATH ?? ""]);
 }
 
@@ -58,11 +53,14 @@ function packageJsonOf(file) {
   return `${file.slice(0, end)}${path.sep}package.json`;
 }
 
-/** The size and time of a file, or "none". */
+/**
+ * The size, times and inode of a file, or "none". The change time and inode too: a file rewritten with text of the
+ * same size and its modification time put back (`cp -p`, `rsync -a`, a tarball unpacked over it) keeps those two.
+ */
 function stamp(file) {
   try {
     const stat = fs.statSync(file);
-    return `${stat.size}:${stat.mtimeMs}`;
+    return `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`;
   } catch {
     return "none";
   }

@@ -294,6 +294,15 @@ describe("the resolution cache", () => {
     // A hand edit, not npm's: node_modules/.package-lock.json is as it was (here: absent).
     write("edited-main/node_modules/word/package.json", '{ "name": "word", "main": "b.js", "version": "2" }\n');
     expect(run()).toBe("b local\n");
+    // Replaced with text of the same size, its time put back (as `cp -p`, `rsync -a` or a tarball leave it).
+    // `touch -r` copies the time to the nanosecond, as those do.
+    const packageJson = path.join(project, "node_modules", "word", "package.json");
+    const times = path.join(project, "times");
+    execFileSync("touch", ["-r", packageJson, times]);
+    write("edited-main/node_modules/word/package.json", '{ "name": "word", "main": "a.js", "version": "2" }\n');
+    execFileSync("touch", ["-r", times, packageJson]);
+    expect(fs.statSync(packageJson).mtimeMs).toBe(fs.statSync(times).mtimeMs);
+    expect(run()).toBe("a local\n");
   });
 });
 
