@@ -1,11 +1,17 @@
 import * as path from "path";
 
+/** A folder named by an environment variable; an empty value is no value (as `VAR= npm run plan` means "unset"). */
+function folderFromEnv(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value === "" ? undefined : value;
+}
+
 /**
  * Where `shared/` is: beside the project root by default, or wherever
  * FACE_OCR_SHARED_DIR points.
  */
 export function sharedDir(): string {
-  return process.env.FACE_OCR_SHARED_DIR ?? path.resolve(__dirname, "..", "..", "shared");
+  return folderFromEnv("FACE_OCR_SHARED_DIR") ?? path.resolve(__dirname, "..", "..", "shared");
 }
 
 export function crdDir(): string {
@@ -36,5 +42,5 @@ export function azurePipelinesSchemaPath(): string {
  * outside node_modules so that `npm ci` keeps it: every entry is keyed by the hash of what it was derived from.
  */
 export function cacheDir(): string {
-  return process.env.FACE_OCR_CACHE_DIR ?? path.resolve(__dirname, "..", ".cache", "validators");
+  return folderFromEnv("FACE_OCR_CACHE_DIR") ?? path.resolve(__dirname, "..", ".cache", "validators");
 }
