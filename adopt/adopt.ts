@@ -22,6 +22,7 @@ import { diffAgainstLive } from "./liveDiff";
 import { AdoptInputError, LiveExport, readLiveExport } from "./liveExport";
 import { registryFromLive } from "./registryFromLive";
 import { editStackConfig, sectionsOf } from "./stackConfigWriter";
+import { makeFolders } from "../plan/makeFolders";
 
 export interface AdoptOptions {
   readonly projectDir: string;
@@ -192,7 +193,14 @@ async function checkSharedStackAdopted(options: AdoptOptions, liveRegistryId: st
 
 /** Writes the stack file and the import file. */
 export function writeAdoption(result: AdoptResult, importFilePath: string): void {
-  fs.mkdirSync(path.dirname(importFilePath), { recursive: true });
-  fs.writeFileSync(importFilePath, `${JSON.stringify(result.importPlan.file, null, 2)}\n`);
+  try {
+    makeFolders(path.dirname(importFilePath));
+    fs.writeFileSync(importFilePath, `${JSON.stringify(result.importPlan.file, null, 2)}\n`);
+  } catch (err) {
+    const { code, path: where } = err as NodeJS.ErrnoException;
+    throw new AdoptInputError(
+      `cannot write the import file ${importFilePath} (--import-file): ${code ?? String(err)}${where ? ` at ${where}` : ""}`,
+    );
+  }
   fs.writeFileSync(result.stackFile, result.stackFileText);
 }

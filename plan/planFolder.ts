@@ -11,6 +11,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { makeFolders } from "./makeFolders";
 import { PlanInputError } from "./planInputError";
 
 /** Present in every folder the plan wrote; its absence means "not ours". */
@@ -101,7 +102,7 @@ export function writePlanFolder(outDir: string, stack: string, files: readonly P
   const staging = path.join(outDir, `.${stack}.new-${unique}`);
   const retired = path.join(outDir, `.${stack}.old-${unique}`);
   try {
-    fs.mkdirSync(outDir, { recursive: true });
+    makeFolders(outDir);
     fs.mkdirSync(staging);
     for (const file of files) {
       const target = path.join(staging, ...file.path.split("/"));

@@ -6,6 +6,7 @@ import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as YAML from "yaml";
 import { adopt, AdoptResult, writeAdoption } from "../../adopt/adopt";
+import { AdoptInputError } from "../../adopt/liveExport";
 import { loadIndex, PROJECT_DIR } from "../harness";
 
 const LIVE = path.join(PROJECT_DIR, "test", "fixtures", "live");
@@ -34,6 +35,15 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe("adopting the running system into the shared and dev stacks", () => {
+  it("refuses an import file it cannot write with the path and the reason, and leaves the stack file as it was", () => {
+    const stackFile = fs.readFileSync(shared.stackFile, "utf8");
+    // Under /proc no folder can be made (Node's own recursive mkdir never returns there).
+    expect(() => writeAdoption({ ...shared, stackFileText: "changed: true\n" }, "/proc/face-ocr-fake/import.json")).toThrow(
+      new AdoptInputError("cannot write the import file /proc/face-ocr-fake/import.json (--import-file): ENOENT at /proc/face-ocr-fake"),
+    );
+    expect(fs.readFileSync(shared.stackFile, "utf8")).toBe(stackFile);
+  });
+
   it("refuses dev before the shared stack has the live registry, saying which to adopt first", () => {
     expect((devFirst as Error).message).toBe(
       'the shared stack "shared" plans the registry /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/PLACEHOLDER-resource-group-of-cybersmartstg/providers/Microsoft.ContainerRegistry/registries/cybersmartstg, ' +

@@ -54,6 +54,12 @@ describe("writing out/<stack>/", () => {
     expect(fs.readFileSync(path.join(mine, "notes.txt"), "utf8")).toBe("my notes\n");
   });
 
+  it("refuses an --out folder that cannot be made, naming where, instead of never returning as Node's recursive mkdir does under /proc", () => {
+    expect(() => writePlanFolder("/proc/face-ocr-fake/out", "dev", [])).toThrow(
+      new PlanInputError("cannot write the plan under /proc/face-ocr-fake/out/dev (--out): ENOENT at /proc/face-ocr-fake"),
+    );
+  });
+
   it("refuses a file where the stack's folder would go", () => {
     fs.writeFileSync(path.join(outDir, "dev"), "a file\n");
     expect(() => writePlanFolder(outDir, "dev", [])).toThrow(/^refusing to replace .*dev \(--out\): it was not written by npm run plan/);
