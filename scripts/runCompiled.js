@@ -242,6 +242,10 @@ function main() {
   const launchDir = path.join(ROOT, ".cache", "launcher", `${process.version}-${process.arch}`);
   if (!fs.existsSync(launchDir)) removeOtherFolders(launchDir);
   const entryPath = path.resolve(entry);
+  if (!fs.statSync(entryPath, { throwIfNoEntry: false })?.isFile()) {
+    process.stderr.write(`no such entry point: ${entryPath} (ENTRY.ts is taken from the current folder)\n`);
+    process.exit(2);
+  }
   const entryName = `${cacheFile(entryPath, "").prefix.replace(/^-+/, "")}${crypto.createHash("sha1").update(entryPath).digest("hex").slice(0, 8)}`;
   installResolutionCache({ projectDir: ROOT, file: path.join(launchDir, `${entryName}.resolved.json`), entry: entryPath });
   codeCache = installCodeCache({

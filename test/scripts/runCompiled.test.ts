@@ -186,6 +186,18 @@ describe("scripts/runCompiled.js", () => {
     },
   );
 
+  it("refuses an entry point that is not there with its path and exit 2, not Node's stack trace", () => {
+    const missing = spawnSync(process.execPath, [path.join(PROJECT_DIR, "scripts", "runCompiled.js"), "plan/cli.ts"], {
+      cwd: tmp,
+      encoding: "utf8",
+    });
+    expect([missing.status, missing.stdout, missing.stderr]).toEqual([
+      2,
+      "",
+      `no such entry point: ${path.join(tmp, "plan", "cli.ts")} (ENTRY.ts is taken from the current folder)\n`,
+    ]);
+  });
+
   it(
     "stops on a syntax error with the file, line and message only, exit 1, and caches nothing",
     { timeout: PROCESS_TEST_TIMEOUT },
