@@ -4,8 +4,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // Temporary files go to a folder of the run's own, and a run that leaves any fails (test/temporaryFolder.ts).
-    globalSetup: ["test/temporaryFolder.ts"],
+    // Temporary files go to a folder of the run's own, and a run that leaves any fails (test/temporaryFolder.ts); a run
+    // that changes the shared material fails too (test/sharedUntouched.ts).
+    globalSetup: ["test/temporaryFolder.ts", "test/sharedUntouched.ts"],
     // Every program run resets the Pulumi runtime (plan/runProgram.ts), so test files can share a worker's
     // modules: loading @pulumi/pulumi once per worker instead of once per file keeps the suite within seconds.
     pool: "forks",

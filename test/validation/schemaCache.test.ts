@@ -137,7 +137,7 @@ describe("the findings of CEL rules", () => {
         expect((JSON.parse(fs.readFileSync(file, "utf8")) as { entries: unknown[] }).entries).toHaveLength(1);
         // An edited rule is another schema, so another key: the new message, not the kept one.
         const edited = path.join(own, "shared");
-        fs.cpSync(path.join(PROJECT_DIR, "..", "shared"), edited, { recursive: true });
+        fs.cpSync(path.join(PROJECT_DIR, "..", "shared"), edited, { recursive: true, dereference: true });
         const crd = path.join(edited, "crds", "helm.toolkit.fluxcd.io_helmreleases.yaml");
         fs.writeFileSync(
           crd,
