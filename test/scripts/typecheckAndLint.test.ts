@@ -76,6 +76,20 @@ describe("npm run check (scripts/typecheckAndLint.ts)", () => {
     },
   );
 
+  it(
+    "reports syntax errors alone when there are any, as tsc does, and leaves the type errors for after",
+    { timeout: PROCESS_TEST_TIMEOUT },
+    async () => {
+      const dir = project("syntax", {
+        "src/broken.ts": "export const m = ;\n",
+        "src/count.ts": 'export const count: number = "three";\n',
+      });
+      const [tsc, eslint] = await Promise.all([run(dir, "tsc", ["--noEmit"]), run(dir, "eslint", ["."])]);
+      expect(tsc.stdout).toBe("src/broken.ts(1,18): error TS1109: Expression expected.\n");
+      expect(await runCheck(dir)).toEqual({ exitCode: 1, stdout: tsc.stdout + eslint.stdout });
+    },
+  );
+
   it("prints nothing and succeeds on a clean project", { timeout: PROCESS_TEST_TIMEOUT }, async () => {
     const dir = project("clean", { "src/ok.ts": 'export const greeting: string = "hello";\n' });
     expect(await runCheck(dir)).toEqual({ exitCode: 0, stdout: "" });
@@ -85,7 +99,12 @@ describe("npm run check (scripts/typecheckAndLint.ts)", () => {
     "lints with the program it checked: a TypeScript file that tsconfig.json leaves out is not in it, and fails",
     { timeout: PROCESS_TEST_TIMEOUT },
     async () => {
-      const dir = project("outside", { "src/ok.ts": "export const one = 1;\n", "loose.ts": "export const two = 2;\n" });
+      // loose.mts is outside too, but eslint.config.mjs parses only .ts files with type information: it passes.
+      const dir = project("outside", {
+        "src/ok.ts": "export const one = 1;\n",
+        "loose.ts": "export const two = 2;\n",
+        "loose.mts": "export const three = 3;\n",
+      });
       expect(await runCheck(dir)).toEqual({
         exitCode: 1,
         stdout: [
