@@ -406,6 +406,8 @@ describe("the platform's own azure-pipelines.yml", () => {
           env: {
             PATH: `${path.join(dir, "bin")}:${process.env.PATH ?? ""}`,
             HOME: process.env.HOME ?? dir,
+            // The run's own temporary folder (test/temporaryFolder.ts), so what the steps leave there is seen.
+            ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
             ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, resolveMacros(v, macros)])),
           },
         });
