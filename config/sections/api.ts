@@ -62,7 +62,10 @@ function wholeNumber(min: number, max: number, what: string) {
 }
 const port = wholeNumber(1, 65535, "a port number between 1 and 65535");
 const positiveSeconds = wholeNumber(1, 31_536_000, "a whole number of seconds, at least 1");
-const quantity = z.string().regex(QUANTITY_PATTERN, { error: 'expected a Kubernetes quantity such as "250m", "1", "512Mi" or "2Gi"' });
+// `pulumi config set --path api.resources.limits.cpu 1` stores a number.
+const quantity = stringish.pipe(
+  z.string().regex(QUANTITY_PATTERN, { error: 'expected a Kubernetes quantity such as "250m", "1", "512Mi" or "2Gi"' }),
+);
 
 const resourceAmounts = (cpu: string, memory: string) =>
   z

@@ -85,7 +85,13 @@ const dnsSubdomain = (what: string) =>
       error: `expected a ${what}: lower-case letters, digits, "-" and ".", starting and ending with a letter or digit`,
     });
 
-const quantity = stringish.pipe(z.string().regex(QUANTITY, { error: 'expected a Kubernetes quantity such as "6", "500m" or "12Gi"' }));
+// Every quantity here is an amount of a resource or a volume's size, which Kubernetes refuses below zero.
+const quantity = stringish.pipe(
+  z
+    .string()
+    .regex(QUANTITY, { error: 'expected a Kubernetes quantity such as "6", "500m" or "12Gi"' })
+    .refine((v) => !v.startsWith("-"), { error: 'expected a quantity of at least 0, such as "6", "500m" or "12Gi"' }),
+);
 
 const replicaCount = (what: string) =>
   z
@@ -361,9 +367,12 @@ const imageSchema = z
      * Tag of the build, e.g. `dev`, the moving tag the worker pipeline pushes (rendered with imagePullPolicy
      * Always; refused in prod). Required unless `digest` is set.
      */
+    // A date-shaped tag (`20250101`) set with `pulumi config set --path` arrives as a number.
     tag: z
-      .string()
-      .regex(IMAGE_TAG_PATTERN, { error: 'expected an image tag: up to 128 of [A-Za-z0-9_.-], not starting with "." or "-"' })
+      .preprocess(
+        (v) => (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? String(v) : v),
+        z.string().regex(IMAGE_TAG_PATTERN, { error: 'expected an image tag: up to 128 of [A-Za-z0-9_.-], not starting with "." or "-"' }),
+      )
       .optional(),
     /** Content digest `sha256:<64 hex>`; pins the exact image (takes precedence over the tag when pulling). */
     digest: z.string().regex(IMAGE_DIGEST_PATTERN, { error: "expected an image digest sha256:<64 lower-case hex digits>" }).optional(),

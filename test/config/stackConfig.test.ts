@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { StackConfigError } from "../../config/errors";
 import { configErrorMessage, parseStackConfig, parseStackConfigOrThrow } from "../../config/parse";
 import { RAY_VERSION } from "../../config/rayVersion";
-import { runStack, minimalStackConfig } from "../harness";
+import { stackConfigFor } from "../../plan/stackConfigFor";
+import { PROJECT_DIR, runStack, minimalStackConfig } from "../harness";
 
 const REQUIRED = minimalStackConfig();
 const REGISTRY = REQUIRED.registry;
@@ -184,5 +185,32 @@ describe("StackConfigError", () => {
     const pulumi = await import("@pulumi/pulumi");
     const err = new StackConfigError('Invalid config for stack "dev":\n  - rayVersion: bad');
     expect([err instanceof pulumi.RunError, pulumi.RunError.isInstance(err), err.name]).toEqual([true, true, "StackConfigError"]);
+  });
+});
+
+describe("quantities and tags as the dev stack's overrides give them", () => {
+  const configOf = (override: string) => stackConfigFor(PROJECT_DIR, "dev", [override]);
+  const refusal = (override: string) => {
+    try {
+      configOf(override);
+    } catch (err) {
+      return (err as Error).message.split("\n")[1];
+    }
+    throw new Error(`expected ${override} to be refused`);
+  };
+
+  it.each([
+    ["ray.gpuWorker.resources.requests.memory=-4Gi", "ray.gpuWorker.resources.requests.memory", "-4Gi"],
+    ["ray.gpuWorker.resources.limits.cpu=-1", "ray.gpuWorker.resources.limits.cpu", "-1"],
+    ["ray.modelCache.size=-1Gi", "ray.modelCache.size", "-1Gi"],
+  ])("refuses a negative quantity, which Kubernetes refuses: %s", (override, key, value) => {
+    expect(refusal(override)).toBe(
+      `  - ${key} = "${value}": expected a quantity of at least 0, such as "6", "500m" or "12Gi"; set it with \`pulumi config set --path ${key} <value>\``,
+    );
+  });
+
+  it("takes a CPU limit and a date-shaped image tag that `pulumi config set --path` stores as numbers", () => {
+    expect(configOf("api.resources.limits.cpu=1").api.resources.limits.cpu).toBe("1");
+    expect(configOf("ray.gpuWorker.image.tag=20250101").ray.gpuWorker.image.tag).toBe("20250101");
   });
 });
