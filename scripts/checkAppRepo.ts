@@ -7,7 +7,7 @@
  * and each repository's azure-pipelines.yaml. Prints one line per problem as
  * FILE:LINE: message.
  *
- * Exit codes: 0 in lockstep; 1 skew found; 2 bad arguments or invalid config.
+ * Exit codes: 0 in lockstep; 1 skew found; 2 bad arguments, invalid config, or a file of a checkout that cannot be read.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -36,10 +36,24 @@ export interface CheckResult {
   readonly stderr: string;
 }
 
+/** Larger than any Dockerfile, requirements file or pipeline: such a file is not one, and is not read into memory. */
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/** A checkout's file that is there but cannot be read: bad input (exit 2), not skew. */
+class UnreadableFileError extends Error {}
+
 function readerFor(dir: string) {
   return (relativePath: string) => {
     const file = path.join(dir, relativePath);
-    return fs.existsSync(file) && fs.statSync(file).isFile() ? fs.readFileSync(file, "utf8") : undefined;
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) return undefined;
+    if (fs.statSync(file).size > MAX_FILE_BYTES) {
+      throw new UnreadableFileError(`${file}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MB, not a file of an app repository`);
+    }
+    try {
+      return fs.readFileSync(file, "utf8");
+    } catch (err) {
+      throw new UnreadableFileError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
   };
 }
 
@@ -115,7 +129,13 @@ export function runCheckAppRepo(argv: readonly string[], projectDir: string): Ch
   for (const [appName, dir] of checkouts) {
     // The worker repository also holds the base image's pipeline in base-image mode.
     const apps = model.apps.filter((a) => a.name === appName || (appName === WORKER_APP && a.kind === "worker-base")) as AppPipelineModel[];
-    const found = apps.flatMap((app) => checkAppRepo(app, expect, readerFor(dir), (relativePath) => path.join(dir, relativePath)));
+    let found: Finding[];
+    try {
+      found = apps.flatMap((app) => checkAppRepo(app, expect, readerFor(dir), (relativePath) => path.join(dir, relativePath)));
+    } catch (err) {
+      if (!(err instanceof UnreadableFileError)) throw err;
+      return { exitCode: EXIT_USAGE, stdout: "", stderr: `check-app-repo: ${err.message}\n` };
+    }
     findings.push(...found);
     lines.push(
       found.length === 0 ? `ok   ${appName} (${dir})` : `FAIL ${appName} (${dir}): ${found.length} problem${found.length === 1 ? "" : "s"}`,

@@ -51,6 +51,27 @@ function skewed(base: string, file: string, from: string, to: string): string {
 }
 
 describe("npm run check-app-repo on the fixture checkouts", () => {
+  it("refuses a file it cannot read, or one too large to be an app repository's, with exit 2 (not 1, which means skew)", () => {
+    const unreadable = fs.mkdtempSync(path.join(scratch, "unreadable-"));
+    fs.cpSync(fixture("face-ocr-api"), unreadable, { recursive: true });
+    fs.rmSync(path.join(unreadable, "requirements.txt"));
+    // /proc/self/mem is a file whose read fails (EIO).
+    fs.symlinkSync("/proc/self/mem", path.join(unreadable, "requirements.txt"));
+    expect(check("--api", unreadable, ...PIN)).toEqual({
+      exitCode: 2,
+      stdout: "",
+      stderr: `check-app-repo: ${path.join(unreadable, "requirements.txt")}: cannot be read (EIO)\n`,
+    });
+    const huge = fs.mkdtempSync(path.join(scratch, "huge-"));
+    fs.cpSync(fixture("face-ocr-worker"), huge, { recursive: true });
+    fs.truncateSync(path.join(huge, "Dockerfile"), 11 * 1024 * 1024);
+    expect(check("--worker", huge, ...PIN)).toEqual({
+      exitCode: 2,
+      stdout: "",
+      stderr: `check-app-repo: ${path.join(huge, "Dockerfile")}: larger than 10 MB, not a file of an app repository\n`,
+    });
+  });
+
   it("passes repositories in lockstep with the stack", () => {
     expect(check("--worker", fixture("face-ocr-worker"), "--api", fixture("face-ocr-api"), ...PIN)).toEqual({
       exitCode: 0,
