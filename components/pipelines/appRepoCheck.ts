@@ -127,7 +127,8 @@ export function checkWorkerDockerfile(text: string, file: string, expect: RayExp
     }
     const ref = parseImageRef(stage.image);
     const plain = `${ref.repository}:${ref.tag ?? ""}`;
-    if (ref.repository === RAY_IMAGE_REPOSITORY && ref.tag === expectedTag) continue;
+    // A Ray image (isRayImage above), also behind a registry or mirror path: only its tag decides.
+    if (ref.tag === expectedTag) continue;
     const parts = parseRayImageTag(plain.slice(plain.indexOf(RAY_IMAGE_REPOSITORY)));
     const what =
       parts === undefined

@@ -51,6 +51,11 @@ function skewed(base: string, file: string, from: string, to: string): string {
 }
 
 describe("npm run check-app-repo on the fixture checkouts", () => {
+  it("passes a worker built on the right Ray image through a registry's mirror path", () => {
+    const dir = skewed("face-ocr-worker", "Dockerfile", "FROM rayproject/ray", "FROM myacr.azurecr.io/dockerhub/rayproject/ray");
+    expect(check("--worker", dir, ...PIN).exitCode).toBe(0);
+  });
+
   it("refuses a file it cannot read, or one too large to be an app repository's, with exit 2 (not 1, which means skew)", () => {
     const unreadable = fs.mkdtempSync(path.join(scratch, "unreadable-"));
     fs.cpSync(fixture("face-ocr-api"), unreadable, { recursive: true });
