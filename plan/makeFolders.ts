@@ -1,22 +1,8 @@
-import * as fs from "fs";
-import * as path from "path";
+import { createRequire } from "module";
 
 /**
- * `mkdir -p DIR`, one folder at a time. Node 20's `fs.mkdirSync(dir, { recursive: true })` never returns for a
- * folder under /proc (it retries the ENOENT forever); here the first folder that cannot be made throws its error.
+ * `mkdir -p DIR`, one folder at a time: the launcher's own (scripts/cacheFiles.js, JavaScript as the launcher must
+ * be), which its cache writes use too. Node 20's recursive `fs.mkdirSync` never returns for a folder under /proc;
+ * this throws the first folder's error instead.
  */
-export function makeFolders(dir: string): void {
-  const missing: string[] = [];
-  for (let at = path.resolve(dir); !fs.existsSync(at); at = path.dirname(at)) {
-    missing.unshift(at);
-    if (path.dirname(at) === at) break;
-  }
-  for (const folder of missing) {
-    try {
-      fs.mkdirSync(folder);
-    } catch (err) {
-      // made meanwhile by another run
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || !fs.statSync(folder).isDirectory()) throw err;
-    }
-  }
-}
+export const makeFolders = (createRequire(__filename)("../scripts/cacheFiles.js") as { makeFolders(dir: string): void }).makeFolders;

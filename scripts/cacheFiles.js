@@ -9,6 +9,27 @@ const fs = require("fs");
 const path = require("path");
 
 /**
+ * `mkdir -p DIR`, one folder at a time. Node 20's `fs.mkdirSync(dir, { recursive: true })` never returns for a
+ * folder under /proc (it retries the ENOENT forever); here the first folder that cannot be made throws its error.
+ * plan/makeFolders.ts gives it to the TypeScript sources (--out, --import-file).
+ */
+function makeFolders(dir) {
+  const missing = [];
+  for (let at = path.resolve(dir); !fs.existsSync(at); at = path.dirname(at)) {
+    missing.unshift(at);
+    if (path.dirname(at) === at) break;
+  }
+  for (const folder of missing) {
+    try {
+      fs.mkdirSync(folder);
+    } catch (err) {
+      // made meanwhile by another run
+      if (err.code !== "EEXIST" || !fs.statSync(folder).isDirectory()) throw err;
+    }
+  }
+}
+
+/**
  * Writes through a temporary file, so a concurrent reader sees the old file or the new one, never half of one.
  * False when the file could not be written (a read-only tree or a full disk, say): the cache is then only missing,
  * and the temporary file is removed.
@@ -16,7 +37,7 @@ const path = require("path");
 function writeAtomically(file, data) {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    makeFolders(path.dirname(file));
     fs.writeFileSync(tmp, data);
     fs.renameSync(tmp, file);
     return true;
@@ -67,4 +88,4 @@ function folderNames(folder) {
   }
 }
 
-module.exports = { folderNames, readSealed, writeAtomically, writeSealed };
+module.exports = { folderNames, makeFolders, readSealed, writeAtomically, writeSealed };

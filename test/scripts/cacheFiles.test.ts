@@ -62,4 +62,8 @@ describe("writeAtomically", () => {
     expect(writeAtomically(blocked, "{}")).toBe(false);
     expect(fs.readdirSync(path.join(tmp, "atomic")).sort()).toEqual(["blocked", "entry.json"]);
   });
+
+  it("gives up on a folder that cannot be made, where Node's recursive mkdir never returns (FACE_OCR_CACHE_DIR under /proc)", () => {
+    expect(writeAtomically("/proc/face-ocr-fake/cache/entry.json", "{}")).toBe(false);
+  });
 });
