@@ -13,7 +13,7 @@ import { azureDevOpsSchemaPaths } from "./paths";
 import { perSharedDir } from "./perSharedDir";
 import { ExtractText, mergeSchemaExtracts, readSchemaExtracts, SchemaExtract } from "./providerSchemaExtracts";
 import { loadCachedValidator, storeValidator } from "./validatorCache";
-import { codeDigest } from "./codeDigest";
+import { keyedByCode } from "./codeDigest";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -131,14 +131,13 @@ function validatorFor(token: string, kind: "resource" | "function"): ValidateFun
   // Keyed by the schema files and by the conversion (this module's code and what it imports): its validators are
   // derived from them alone. Without a digest of the conversion nothing is cached.
   const name = `azuredevops-${kind}-${token.replace(/[^A-Za-z0-9]+/g, "_")}`;
-  const conversion = codeDigest(__filename);
-  const cacheKey = [conversion, JSON.stringify(AJV_OPTIONS), key, ...azureDevOpsSchemaExtracts().map((e) => e.text)].join("\n");
-  let validate = conversion === null ? undefined : loadCachedValidator(name, cacheKey);
+  const cacheKey = keyedByCode(__filename, JSON.stringify(AJV_OPTIONS), key, ...azureDevOpsSchemaExtracts().map((e) => e.text));
+  let validate = loadCachedValidator(name, cacheKey);
   if (!validate) {
     const s = kind === "resource" ? resourceInputSchema(token) : functionInputSchema(token);
     if (!s) return undefined;
     validate = compiler().compile(s);
-    if (conversion !== null) storeValidator(name, cacheKey, compiler(), validate);
+    storeValidator(name, cacheKey, compiler(), validate);
   }
   validators.set(key, validate);
   return validate;

@@ -25,7 +25,7 @@ import { newAjv, standaloneCodeOf } from "./ajvCompiler";
 import { ajvErrorsToReasons } from "./finding";
 import { azurePipelinesSchemaPath } from "./paths";
 import { cachedStandalone } from "./validatorCache";
-import { codeDigest } from "./codeDigest";
+import { keyedByCode } from "./codeDigest";
 import { isPlainObject } from "../config/plainObject";
 
 /** A file that cannot be read as a pipeline at all (not YAML, or an insertion that cannot be expanded). */
@@ -91,8 +91,7 @@ const AJV_OPTIONS = { strict: false, allErrors: true, unicodeRegExp: false, code
  */
 export function compileAzurePipelinesSchema(): AzurePipelinesSchema {
   const text = fs.readFileSync(azurePipelinesSchemaPath(), "utf8");
-  const compiler = codeDigest(__filename);
-  const key = compiler === null ? null : `${compiler}\n${JSON.stringify(AJV_OPTIONS)}\n${text}`;
+  const key = keyedByCode(__filename, JSON.stringify(AJV_OPTIONS), text);
   const modules = cachedStandalone<Record<string, ValidateFunction>>(SCHEMA_ID, key, () => {
     const schema = JSON.parse(text) as { definitions: { pipeline: { anyOf: unknown[] } } };
     const ajv = newAjv(AJV_OPTIONS);

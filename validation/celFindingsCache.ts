@@ -11,7 +11,8 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { codeDigest } from "./codeDigest";
+import { CEL_RULES_MODULE } from "./celRules";
+import { keyedByCode } from "./codeDigest";
 import { cacheDir } from "./paths";
 import { writeAtomically } from "./validatorCache";
 
@@ -37,9 +38,7 @@ const caches = new Map<string, CacheState>();
  */
 function evaluator(): string | null {
   if (evaluatorDigest !== undefined) return evaluatorDigest;
-  // The evaluator beside this file, as this file is named: celRules.ts from the sources, celRules.js when built.
-  const code = codeDigest(path.join(__dirname, path.basename(__filename).replace("celFindingsCache", "celRules")));
-  evaluatorDigest = code === null ? null : `${FORMAT}\n${code}`;
+  evaluatorDigest = keyedByCode(CEL_RULES_MODULE, FORMAT);
   return evaluatorDigest;
 }
 

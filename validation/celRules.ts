@@ -70,6 +70,9 @@ export interface CompiledCelRules {
   readonly root?: RuleNode;
 }
 
+/** This module's file: the evaluator whose code keys the kept findings (celFindingsCache.ts). */
+export const CEL_RULES_MODULE = __filename;
+
 type CelModule = typeof import("@bufbuild/cel");
 
 interface CelLibrary {

@@ -16,6 +16,15 @@ const CANDIDATES = ["", ".ts", ".js", "/index.ts", "/index.js"];
 
 const digests = new Map<string, string | null>();
 
+/**
+ * A cache key of `parts` derived by the module in `file` (its `__filename`): the parts after that module's
+ * {@link codeDigest}; null when the digest is (the caches then keep nothing).
+ */
+export function keyedByCode(file: string, ...parts: readonly string[]): string | null {
+  const digest = codeDigest(file);
+  return digest === null ? null : [digest, ...parts].join("\n");
+}
+
 /** The digest for the module in `file` (its own path: `__filename`); null when some of its code cannot be read. */
 export function codeDigest(file: string): string | null {
   let digest = digests.get(file);

@@ -39,9 +39,9 @@ function entryFile(name: string, key: string): string {
   return path.join(cacheDir(), `validate-${name}-${digest}.js`);
 }
 
-/** The cached validator for `name` and `key`, or undefined when there is no usable entry. */
-export function loadCachedValidator(name: string, key: string): ValidateFunction | undefined {
-  return loadEntry<ValidateFunction>(entryFile(name, key));
+/** The cached validator for `name` and `key`, or undefined when there is no usable entry (or no key: nothing is cached). */
+export function loadCachedValidator(name: string, key: string | null): ValidateFunction | undefined {
+  return key === null ? undefined : loadEntry<ValidateFunction>(entryFile(name, key));
 }
 
 /**
@@ -118,6 +118,6 @@ function isValidatorModule(exports: unknown): boolean {
 }
 
 /** Stores `validate` (compiled by `ajv`, which must have `code.source` on) for later {@link loadCachedValidator} calls. */
-export function storeValidator(name: string, key: string, ajv: Ajv, validate: ValidateFunction): void {
-  writeSealed(entryFile(name, key), standaloneCodeOf(ajv, validate));
+export function storeValidator(name: string, key: string | null, ajv: Ajv, validate: ValidateFunction): void {
+  if (key !== null) writeSealed(entryFile(name, key), standaloneCodeOf(ajv, validate));
 }

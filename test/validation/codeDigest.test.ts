@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
-import { codeDigest, importClosure } from "../../validation/codeDigest";
+import { codeDigest, importClosure, keyedByCode } from "../../validation/codeDigest";
+import { loadCachedValidator } from "../../validation/validatorCache";
 import { PROCESS_TEST_TIMEOUT, runCli } from "../cliProcess";
 import { PROJECT_DIR } from "../harness";
 import { helmRelease } from "./fixtures";
@@ -66,8 +67,12 @@ describe("codeDigest", () => {
     expect(new Set([base, ...edited]).size).toBe(5);
   });
 
-  it("is null when the module cannot be read: nothing is then cached", () => {
+  it("is null when the module cannot be read, and so is a key made with it: nothing is then cached", () => {
     expect(codeDigest(path.join(tmp, "no-such-module.ts"))).toBeNull();
+    expect(keyedByCode(path.join(tmp, "no-such-module.ts"), "part")).toBeNull();
+    expect(loadCachedValidator("probe", null)).toBeUndefined();
+    const module = path.join(tree("keyed", FILES), "src/convert.ts");
+    expect(keyedByCode(module, "options", "schema text")).toBe(`${codeDigest(module)}\noptions\nschema text`);
   });
 });
 
