@@ -45,8 +45,16 @@ class UnreadableFileError extends Error {}
 function readerFor(dir: string) {
   return (relativePath: string) => {
     const file = path.join(dir, relativePath);
-    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) return undefined;
-    if (fs.statSync(file).size > MAX_FILE_BYTES) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+      throw new UnreadableFileError(`${file}: cannot be read (${code ?? String(err)})`);
+    }
+    if (!stat.isFile()) return undefined;
+    if (stat.size > MAX_FILE_BYTES) {
       throw new UnreadableFileError(`${file}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MB, not a file of an app repository`);
     }
     try {

@@ -56,8 +56,11 @@ function formatDiagnostics(diagnostics: readonly ts.Diagnostic[], projectDir: st
   });
 }
 
-/** `eslint .` with eslint.config.mjs, except that typed rules read `program` instead of building their own. */
-export async function lint(projectDir: string, program: ts.Program): Promise<ESLint.LintResult[]> {
+/**
+ * `eslint .` with eslint.config.mjs, except that typed rules read `program` instead of building their own: the
+ * results, and the report eslint prints of them.
+ */
+export async function lint(projectDir: string, program: ts.Program): Promise<{ results: ESLint.LintResult[]; report: string }> {
   const eslint = new ESLint({
     cwd: projectDir,
     overrideConfig: [
@@ -67,7 +70,8 @@ export async function lint(projectDir: string, program: ts.Program): Promise<ESL
       { files: ["**/*.ts"], languageOptions: { parserOptions: { projectService: false, programs: [program] } } },
     ],
   });
-  return eslint.lintFiles(["."]);
+  const results = await eslint.lintFiles(["."]);
+  return { results, report: await (await eslint.loadFormatter("stylish")).format(results) };
 }
 
 export interface CheckResult {
@@ -79,8 +83,7 @@ export interface CheckResult {
 export async function runCheck(projectDir: string): Promise<CheckResult> {
   const { program, diagnostics } = typecheck(projectDir);
   const typeErrors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).length;
-  const results = await lint(projectDir, program);
-  const report = await (await new ESLint({ cwd: projectDir }).loadFormatter("stylish")).format(results);
+  const { results, report } = await lint(projectDir, program);
   const lintErrors = results.reduce((n, r) => n + r.errorCount + r.fatalErrorCount, 0);
   return {
     exitCode: typeErrors > 0 || lintErrors > 0 ? EXIT_FINDINGS : EXIT_OK,
